@@ -1,0 +1,29 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "Trove",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "trove", targets: ["trove"]),
+        .library(name: "TroveStorage", targets: ["TroveStorage"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
+        .systemLibrary(name: "CBLAS", providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]),
+        .target(name: "TroveStorage", dependencies: ["CZstd"]),
+        .executableTarget(
+            name: "trove",
+            dependencies: [
+                "TroveStorage",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "CBLASTests", dependencies: ["CBLAS"]),
+        .testTarget(name: "TroveStorageTests", dependencies: ["TroveStorage"]),
+        .testTarget(name: "troveTests", dependencies: ["trove", "TroveStorage"]),
+    ]
+)

@@ -1,0 +1,118 @@
+/// The root of a database: which collections exist, which segment and delete files are
+/// live, and from which log file recovery replays. Replaced whole by atomic rename.
+public struct Manifest: Sendable, Equatable {
+    public struct Segment: Sendable, Equatable {
+        public var number: UInt64
+        public var docCount: Int
+        /// 0 when the segment has no deletes.
+        public var deleteFile: UInt64
+        public var deletedCount: Int
+        public var fileSize: Int64
+    }
+
+    public struct Collection: Sendable, Equatable {
+        public var id: UInt32
+        public var name: String
+        /// Opaque to storage: higher layers keep a collection's schema here.
+        public var metadata: [UInt8]
+        public var segments: [Segment]
+    }
+
+    static let fileName = "MANIFEST"
+    static let magic: [UInt8] = Array("TROVEMAN".utf8)
+    public static let version: UInt32 = 1
+
+    public var generation: UInt64
+    public var nextFileNumber: UInt64
+    /// Recovery replays log files numbered this or higher.
+    public var walNumber: UInt64
+    public var nextCollectionID: UInt32
+    public var collections: [Collection]
+
+    func encode() -> [UInt8] {
+        var w = ByteWriter()
+        w.raw(Self.magic)
+        w.u32(Self.version)
+        w.u32(0)
+        w.u64(generation)
+        w.u64(nextFileNumber)
+        w.u64(walNumber)
+        w.u32(nextCollectionID)
+        w.varint(collections.count)
+        for c in collections {
+            w.u32(c.id)
+            w.string(c.name)
+            w.lengthPrefixed(c.metadata)
+            w.varint(c.segments.count)
+            for s in c.segments {
+                w.u64(s.number)
+                w.u64(UInt64(s.docCount))
+                w.u64(s.deleteFile)
+                w.u64(UInt64(s.deletedCount))
+                w.u64(UInt64(s.fileSize))
+            }
+        }
+        w.u32(CRC32C.checksum(w.bytes))
+        return w.bytes
+    }
+
+    static func decode(_ bytes: UnsafeRawBufferPointer, path: String) throws -> Manifest {
+        guard bytes.count >= 20, Array(bytes[0..<8]) == magic else {
+            throw StorageError.corruption(file: path, offset: 0, reason: "not a Trove manifest (bad magic or too short)")
+        }
+        let body = UnsafeRawBufferPointer(rebasing: bytes[0..<(bytes.count - 4)])
+        var tail = ByteReader(bytes, offset: bytes.count - 4)
+        guard CRC32C.checksum(body) == (try tail.u32()) else {
+            throw StorageError.corruption(file: path, offset: Int64(bytes.count - 4), reason: "manifest checksum mismatch")
+        }
+        var r = ByteReader(body, offset: 8)
+        do {
+            let v = try r.u32()
+            guard v == version else { throw StorageError.unsupportedVersion(file: path, found: v, supported: version) }
+            _ = try r.u32()
+            var m = Manifest(generation: try r.u64(), nextFileNumber: try r.u64(), walNumber: try r.u64(), nextCollectionID: try r.u32(), collections: [])
+            let n = try r.length(limit: r.remaining)
+            for _ in 0..<n {
+                var c = Collection(id: try r.u32(), name: try r.string(), metadata: [UInt8](try r.lengthPrefixed()), segments: [])
+                let s = try r.length(limit: r.remaining / 40)
+                for _ in 0..<s {
+                    c.segments.append(Segment(number: try r.u64(), docCount: Int(try r.u64()), deleteFile: try r.u64(), deletedCount: Int(try r.u64()), fileSize: Int64(bitPattern: try r.u64())))
+                }
+                m.collections.append(c)
+            }
+            guard r.isAtEnd else { throw DecodeError(offset: r.offset, reason: "trailing bytes") }
+            return m
+        } catch let e as DecodeError {
+            throw StorageError.corruption(file: path, offset: Int64(e.offset), reason: "manifest: \(e.reason)")
+        }
+    }
+
+    static func read(directory: String) throws -> Manifest {
+        let path = directory + "/" + fileName
+        let map = try MappedFile(path: path)
+        return try decode(map.bytes, path: path)
+    }
+
+    func write(directory: String) throws(StorageError) {
+        try FileSystem.writeAtomically(encode(), to: directory + "/" + Self.fileName, directory: directory)
+    }
+}
+
+/// File names inside a database folder.
+enum FileNames {
+    static func segment(_ n: UInt64) -> String { pad(n) + ".seg" }
+    static func deletes(_ n: UInt64) -> String { pad(n) + ".del" }
+    static func wal(_ n: UInt64) -> String { pad(n) + ".wal" }
+    static let lock = "LOCK"
+
+    static func pad(_ n: UInt64) -> String {
+        let s = String(n)
+        return String(repeating: "0", count: max(0, 6 - s.count)) + s
+    }
+
+    /// The number and kind of a numbered file name like `000012.seg`.
+    static func parse(_ name: String) -> (number: UInt64, kind: String)? {
+        guard let dot = name.firstIndex(of: "."), let n = UInt64(name[..<dot]) else { return nil }
+        return (n, String(name[name.index(after: dot)...]))
+    }
+}

@@ -1,0 +1,172 @@
+import Dispatch
+
+/// A higher layer's contribution to a segment: it sees every document written, in
+/// ordinal order, and returns its own typed sections (postings, vectors, columns).
+public protocol SegmentSectionBuilder: AnyObject {
+    func add(ordinal: Int, document: Document) throws
+    func finish() throws -> [(tag: SectionTag, bytes: [UInt8])]
+}
+
+/// Makes section builders for the segments of a collection; registered in `StoreOptions`.
+public protocol SegmentExtension: Sendable {
+    /// A builder for a new segment of `collection`, or nil when this extension adds nothing.
+    func makeBuilder(collection: String, metadata: [UInt8]) -> (any SegmentSectionBuilder)?
+}
+
+/// Writes one immutable segment file from documents handed over in ordinal order.
+/// Blocks are compressed in groups on both cores and written as they fill, so a large
+/// flush or merge holds only a few blocks in memory.
+final class SegmentWriter {
+    let path: String
+    private let file: FileHandleIO
+    private let blockSize: Int
+    private let compressors: [ZstdCompressor]
+    private let builders: [any SegmentSectionBuilder]
+    private let dictionary: ZstdDictionary?
+
+    private var pendingBlocks: [(first: Int, bytes: [UInt8])] = []
+    private var current: [[UInt8]] = []
+    private var currentBytes = 0
+    private var currentFirst = 0
+    private var blockIndex = ByteWriter()
+    private var hashes: [UInt64] = []
+    private var written: Int64 = 0
+    private var docCrc: UInt32 = 0
+    private(set) var docCount = 0
+
+    /// `samples` (document encodings spread over what will be written) train the
+    /// segment's compression dictionary; with too few, blocks are compressed without one.
+    init(path: String, blockSize: Int, level: Int32, builders: [any SegmentSectionBuilder], samples: [[UInt8]] = []) throws(StorageError) {
+        self.path = path
+        dictionary = ZstdDictionary.train(samples: samples, level: level)
+        self.blockSize = blockSize
+        self.builders = builders
+        compressors = [ZstdCompressor(level: level), ZstdCompressor(level: level)]
+        file = try FileHandleIO(path: path, create: true, truncate: true)
+        var header = ByteWriter()
+        header.raw(SegmentFormat.headerMagic)
+        header.u32(SegmentFormat.version)
+        header.u32(0)
+        header.pad(to: SegmentFormat.sectionAlignment)
+        try write(header.bytes)
+    }
+
+    /// Adds the next document, given as its binary encoding.
+    func add(encoded: UnsafeRawBufferPointer) throws {
+        if !builders.isEmpty {
+            let doc = try DocumentCodec.decode(encoded)
+            for b in builders { try b.add(ordinal: docCount, document: doc) }
+        }
+        var r = ByteReader(encoded)
+        hashes.append(IDHash.hash(try r.lengthPrefixed()))
+        current.append([UInt8](encoded))
+        currentBytes += encoded.count
+        docCount += 1
+        if currentBytes >= blockSize { try closeBlock() }
+    }
+
+    private func closeBlock() throws(StorageError) {
+        guard !current.isEmpty else { return }
+        pendingBlocks.append((currentFirst, DocumentBlock.build(current, dataBytes: currentBytes)))
+        currentFirst = docCount
+        currentBytes = 0
+        current.removeAll(keepingCapacity: true)
+        if pendingBlocks.count >= 16 { try writePendingBlocks() }
+    }
+
+    private func writePendingBlocks() throws(StorageError) {
+        let blocks = pendingBlocks
+        pendingBlocks.removeAll(keepingCapacity: true)
+        var compressed = [[UInt8]](repeating: [], count: blocks.count)
+        let compressors = self.compressors
+        let dictionary = self.dictionary
+        compressed.withUnsafeMutableBufferPointer { out in
+            nonisolated(unsafe) let outBase = out
+            DispatchQueue.concurrentPerform(iterations: 2) { lane in
+                for i in stride(from: lane, to: blocks.count, by: 2) {
+                    outBase[i] = blocks[i].bytes.withUnsafeBytes { compressors[lane].compress($0, dictionary: dictionary) }
+                }
+            }
+        }
+        for (i, c) in compressed.enumerated() {
+            blockIndex.u64(UInt64(written))
+            blockIndex.u32(UInt32(c.count))
+            blockIndex.u32(UInt32(blocks[i].bytes.count))
+            blockIndex.u32(UInt32(blocks[i].first))
+            blockIndex.u32(CRC32C.checksum(c))
+            docCrc = CRC32C.checksum(c, continuing: docCrc)
+            try write(c)
+        }
+    }
+
+    /// Writes the remaining blocks, the sections, the table and the footer; fsyncs.
+    /// Returns the file's size.
+    func finish() throws -> Int64 {
+        try closeBlock()
+        try writePendingBlocks()
+        var entries: [SectionEntry] = []
+        let docStart = Int64(SegmentFormat.sectionAlignment)
+        entries.append(SectionEntry(tag: .documentBlocks, flags: 0, offset: docStart, length: written - docStart, checksum: docCrc))
+        try writeSection(.blockIndex, blockIndex.bytes, into: &entries)
+        try writeSection(.idHashes, idHashTable(), into: &entries)
+        try writeSection(.idBloom, BloomFilter.build(hashes: hashes), into: &entries)
+        if let dictionary { try writeSection(.dictionary, dictionary.bytes, into: &entries) }
+        for builder in builders {
+            for (tag, bytes) in try builder.finish() { try writeSection(tag, bytes, into: &entries) }
+        }
+        try writeTableAndFooter(entries)
+        try file.sync()
+        return written
+    }
+
+    private func idHashTable() -> [UInt8] {
+        let order = hashes.indices.sorted { (hashes[$0], $0) < (hashes[$1], $1) }
+        var w = ByteWriter(capacity: hashes.count * 12)
+        for i in order { w.u64(hashes[i]) }
+        for i in order { w.u32(UInt32(i)) }
+        return w.bytes
+    }
+
+    private func writeSection(_ tag: SectionTag, _ bytes: [UInt8], into entries: inout [SectionEntry]) throws(StorageError) {
+        try alignOutput()
+        entries.append(SectionEntry(tag: tag, flags: 0, offset: written, length: Int64(bytes.count), checksum: CRC32C.checksum(bytes)))
+        try write(bytes)
+    }
+
+    private func writeTableAndFooter(_ entries: [SectionEntry]) throws(StorageError) {
+        try alignOutput()
+        var table = ByteWriter()
+        table.u32(UInt32(entries.count))
+        table.u32(0)
+        for e in entries {
+            table.u32(e.tag.rawValue)
+            table.u32(e.flags)
+            table.u64(UInt64(e.offset))
+            table.u64(UInt64(e.length))
+            table.u32(e.checksum)
+            table.u32(0)
+        }
+        let tableOffset = written
+        try write(table.bytes)
+        var footer = ByteWriter()
+        footer.u64(UInt64(tableOffset))
+        footer.u64(UInt64(table.count))
+        footer.u64(UInt64(docCount))
+        footer.u32(CRC32C.checksum(table.bytes))
+        footer.u32(SegmentFormat.version)
+        footer.u32(0)
+        footer.u32(CRC32C.checksum(footer.bytes))
+        footer.raw(SegmentFormat.footerMagic)
+        try write(footer.bytes)
+    }
+
+    private func alignOutput() throws(StorageError) {
+        let rem = Int(written % Int64(SegmentFormat.sectionAlignment))
+        if rem != 0 { try write([UInt8](repeating: 0, count: SegmentFormat.sectionAlignment - rem)) }
+    }
+
+    private func write(_ bytes: [UInt8]) throws(StorageError) {
+        try file.append(bytes)
+        written += Int64(bytes.count)
+    }
+}

@@ -1,0 +1,112 @@
+import Synchronization
+
+/// The in-memory buffer of a collection: document encodings appended in commit order,
+/// found by id through a hash chain. Append-only, so a snapshot is just a count: it sees
+/// the entries below it. Which entries are deleted lives in the snapshot's `DeleteSet`.
+final class Memtable: Sendable {
+    private static let chunkSize = 1 << 20
+
+    private struct Entry {
+        var chunk: Int32
+        var offset: Int32
+        var length: Int32
+        /// The previous entry whose id has the same hash (an older version or a collision).
+        var previous: Int32
+    }
+
+    private struct Inner {
+        var chunks: [[UInt8]] = []
+        var entries: [Entry] = []
+        var heads: [UInt64: Int32] = [:]
+        var bytes = 0
+    }
+
+    private let inner = Mutex(Inner())
+
+    /// Bytes of document encodings held (what the flush threshold is measured in).
+    var byteSize: Int { inner.withLock { $0.bytes } }
+    var count: Int { inner.withLock { $0.entries.count } }
+
+    /// Appends an encoding; returns its ordinal. Only the writer calls this.
+    func append(hash: UInt64, encoded: UnsafeRawBufferPointer) -> Int {
+        inner.withLock { s in
+            let n = encoded.count
+            if s.chunks.isEmpty || s.chunks[s.chunks.count - 1].count + n > max(Self.chunkSize, n) {
+                var chunk = [UInt8]()
+                chunk.reserveCapacity(max(Self.chunkSize, n))
+                s.chunks.append(chunk)
+            }
+            let c = s.chunks.count - 1
+            let offset = s.chunks[c].count
+            s.chunks[c].append(contentsOf: encoded)
+            let ordinal = s.entries.count
+            s.entries.append(Entry(chunk: Int32(c), offset: Int32(offset), length: Int32(n), previous: s.heads[hash] ?? -1))
+            s.heads[hash] = Int32(ordinal)
+            s.bytes += n
+            return ordinal
+        }
+    }
+
+    /// The newest entry below `limit` whose id is `id`.
+    func find(id: String, hash: UInt64, below limit: Int) -> Int? {
+        var id = id
+        return id.withUTF8 { want in
+            inner.withLock { s in
+                var i = Int(s.heads[hash] ?? -1)
+                while i >= 0 {
+                    let e = s.entries[i]
+                    if i < limit, Self.idMatches(want, s.chunks[Int(e.chunk)], Int(e.offset)) { return i }
+                    i = Int(e.previous)
+                }
+                return nil
+            }
+        }
+    }
+
+    /// Compares the id at the start of an encoding (varint length, UTF-8) with `want`.
+    private static func idMatches(_ want: UnsafeBufferPointer<UInt8>, _ chunk: [UInt8], _ offset: Int) -> Bool {
+        var length = 0, shift = 0, p = offset
+        while p < chunk.count {
+            let b = chunk[p]
+            p += 1
+            length |= Int(b & 0x7F) << shift
+            if b < 0x80 { break }
+            shift += 7
+        }
+        guard length == want.count, p + length <= chunk.count else { return false }
+        for k in 0..<length where chunk[p + k] != want[k] { return false }
+        return true
+    }
+
+    /// A copy of entry `ordinal`'s encoding.
+    func encoded(at ordinal: Int) -> [UInt8] {
+        inner.withLock { s in
+            let e = s.entries[ordinal]
+            return Array(s.chunks[Int(e.chunk)][Int(e.offset)..<Int(e.offset + e.length)])
+        }
+    }
+
+    /// Copies of the encodings of entries `range`, taken under one lock.
+    func encodedBatch(_ range: Range<Int>) -> [[UInt8]] {
+        inner.withLock { s in
+            range.map { i in
+                let e = s.entries[i]
+                return Array(s.chunks[Int(e.chunk)][Int(e.offset)..<Int(e.offset + e.length)])
+            }
+        }
+    }
+
+    /// Visits entries below `limit` that `deletes` does not hold, copying them out in
+    /// batches so that readers of this memtable never wait long on the lock.
+    func forEachLive(below limit: Int, deletes: DeleteSet, _ body: (Int, [UInt8]) throws -> Bool) rethrows {
+        var start = 0
+        while start < limit {
+            let end = min(limit, start + 1024)
+            let batch = encodedBatch(start..<end)
+            for (k, bytes) in batch.enumerated() where !deletes.contains(start + k) {
+                if try !body(start + k, bytes) { return }
+            }
+            start = end
+        }
+    }
+}

@@ -1,0 +1,82 @@
+/// A consistent, read-only view of the store at one moment. Holding it keeps the
+/// segment files it reads alive; writes, flushes and merges after it are invisible.
+public struct Snapshot: Sendable {
+    let state: StoreState
+
+    /// The manifest generation this view was built on.
+    public var generation: UInt64 { state.generation }
+
+    /// Collection names, sorted.
+    public var collectionNames: [String] { state.ids.keys.sorted() }
+
+    /// The metadata a higher layer stored with the collection.
+    public func metadata(of collection: String) throws -> [UInt8] {
+        try state.collection(named: collection).metadata
+    }
+
+    /// The document with `id`, or nil.
+    public func get(_ id: String, in collection: String) throws -> Document? {
+        let c = try state.collection(named: collection)
+        switch try c.locate(id: id, hash: IDHash.hash(id)) {
+        case let .memtable(m)?: return try DocumentCodec.decode(c.memtable.encoded(at: m))
+        case let .segment(_, _, encoded)?: return try DocumentCodec.decode(encoded)
+        case nil: return nil
+        }
+    }
+
+    /// Live documents in the collection.
+    public func count(in collection: String) throws -> Int {
+        try state.collection(named: collection).liveCount
+    }
+
+    /// Visits every live document: segments oldest first, then the memtable. Return
+    /// false from `body` to stop.
+    public func forEach(in collection: String, _ body: (Document) throws -> Bool) throws {
+        let c = try state.collection(named: collection)
+        for s in c.segments {
+            var stop = false
+            try s.reader.forEachEncoded { ordinal, bytes in
+                if s.deletes.contains(ordinal) { return true }
+                stop = try !body(DocumentCodec.decode(bytes))
+                return !stop
+            }
+            if stop { return }
+        }
+        try c.memtable.forEachLive(below: c.memtableCount, deletes: c.memtableDeletes) { _, bytes in
+            try body(DocumentCodec.decode(bytes))
+        }
+    }
+
+    /// Number, documents, deletes and bytes of each segment, oldest first.
+    public func segmentsInfo(of collection: String) throws -> [(number: UInt64, documents: Int, deleted: Int, bytes: Int)] {
+        try state.collection(named: collection).segments.map { ($0.reader.number, $0.reader.docCount, $0.deletes.count, $0.reader.map.count) }
+    }
+
+    /// Per-collection figures.
+    public func stats() -> [CollectionStats] {
+        state.collections.values.sorted { $0.name < $1.name }.map { c in
+            CollectionStats(name: c.name, documents: c.liveCount, segments: c.segments.count,
+                            segmentDocuments: c.segments.reduce(0) { $0 + $1.reader.docCount },
+                            deletedInSegments: c.segments.reduce(0) { $0 + $1.deletes.count },
+                            memtableDocuments: c.memtableCount - c.memtableDeletes.count,
+                            segmentBytes: c.segments.reduce(0) { $0 + Int64($1.reader.map.count) })
+        }
+    }
+
+    /// The segment readers of a collection, oldest first, with their delete sets: the
+    /// way in for higher layers that read their own sections.
+    public func segments(of collection: String) throws -> [(reader: SegmentReader, deletes: DeleteSet)] {
+        try state.collection(named: collection).segments.map { ($0.reader, $0.deletes) }
+    }
+}
+
+/// What `stats` reports for one collection.
+public struct CollectionStats: Sendable, Equatable {
+    public let name: String
+    public let documents: Int
+    public let segments: Int
+    public let segmentDocuments: Int
+    public let deletedInSegments: Int
+    public let memtableDocuments: Int
+    public let segmentBytes: Int64
+}

@@ -1,0 +1,91 @@
+extension Store {
+    /// Writes every memtable into a new segment and every changed delete set into a new
+    /// delete file, starts a new log, and commits all of it with one manifest. Runs as
+    /// the writer; readers keep using the previous state until it is published.
+    /// `force` flushes even when no memtable reached the threshold.
+    func flushLocked(force: Bool) throws {
+        var state = published.withLock { $0 }
+        let hasMemtable = state.collections.values.contains { $0.memtableCount > 0 }
+        let hasDirty = state.collections.values.contains { $0.segments.contains { $0.deletesDirty } }
+        guard hasMemtable || hasDirty || (force && (wal?.size ?? 0) > Int64(WALFormat.fileHeaderSize)) else { return }
+        var retiredDeleteFiles: [UInt64] = []
+        for id in state.collections.keys.sorted() {
+            guard var c = state.collections[id] else { continue }
+            if c.memtableCount > 0 {
+                if let segment = try writeSegment(from: c) { c.segments.append(segment) }
+                c.memtable = Memtable()
+                c.memtableCount = 0
+                c.memtableDeletes = DeleteSet()
+            }
+            for i in c.segments.indices where c.segments[i].deletesDirty {
+                if c.segments[i].deleteFile != 0 { retiredDeleteFiles.append(c.segments[i].deleteFile) }
+                c.segments[i].deleteFile = try writeDeleteFile(c.segments[i])
+                c.segments[i].deletesDirty = false
+                c.segments[i].persistedDeletes = c.segments[i].deletes.count
+            }
+            state.collections[id] = c
+        }
+        let newWALNumber = allocateFileNumber()
+        let newWAL = try WALWriter.create(path: filePath(FileNames.wal(newWALNumber)), fileNumber: newWALNumber, directory: path)
+        var manifest = try manifestForWrite(state)
+        manifest.walNumber = newWALNumber
+        try manifest.write(directory: path)
+        state.generation = manifest.generation
+        walNumber = newWALNumber
+        wal = newWAL
+        unsynced = false
+        publish(state)
+        for n in retiredDeleteFiles { FileSystem.remove(filePath(FileNames.deletes(n))) }
+        removeOldLogs()
+        merger?.wake()
+    }
+
+    /// The live entries of a memtable as a new segment, or nil when none is live.
+    private func writeSegment(from c: CollectionState) throws -> LiveSegment? {
+        guard c.memtableCount > c.memtableDeletes.count else { return nil }
+        let number = allocateFileNumber()
+        let step = max(1, c.memtableCount / 4000)
+        let samples = stride(from: 0, to: c.memtableCount, by: step).map { c.memtable.encoded(at: $0) }
+        let writer = try SegmentWriter(path: filePath(FileNames.segment(number)), blockSize: options.blockSize, level: options.compressionLevel,
+                                       builders: sectionBuilders(for: c), samples: samples)
+        try c.memtable.forEachLive(below: c.memtableCount, deletes: c.memtableDeletes) { _, bytes in
+            try bytes.withUnsafeBytes { try writer.add(encoded: $0) }
+            return true
+        }
+        _ = try writer.finish()
+        let reader = try SegmentReader(path: writer.path, number: number, cache: cache)
+        return LiveSegment(reader: reader, deletes: DeleteSet(), deleteFile: 0, deletesDirty: false, persistedDeletes: 0)
+    }
+
+    func sectionBuilders(for c: CollectionState) -> [any SegmentSectionBuilder] {
+        options.extensions.compactMap { $0.makeBuilder(collection: c.name, metadata: c.metadata) }
+    }
+
+    /// Persists a segment's delete set under a new file number; returns the number.
+    func writeDeleteFile(_ s: LiveSegment) throws -> UInt64 {
+        let number = allocateFileNumber()
+        let file = try FileHandleIO(path: filePath(FileNames.deletes(number)), create: true, truncate: true)
+        try file.append(DeleteFile.encode(segment: s.reader.number, docCount: s.reader.docCount, deletes: s.deletes))
+        try file.sync()
+        return number
+    }
+
+    /// The manifest describing `state` as persisted, one generation on.
+    func manifestForWrite(_ state: StoreState) throws(StorageError) -> Manifest {
+        let collections = state.collections.values.sorted { $0.id < $1.id }.map { c in
+            Manifest.Collection(id: c.id, name: c.name, metadata: c.metadata, segments: c.segments.map { s in
+                Manifest.Segment(number: s.reader.number, docCount: s.reader.docCount, deleteFile: s.deleteFile,
+                                 deletedCount: s.deletesDirty ? s.persistedDeletes : s.deletes.count, fileSize: Int64(s.reader.map.count))
+            })
+        }
+        return Manifest(generation: state.generation + 1, nextFileNumber: fileNumbers.withLock { $0 },
+                        walNumber: walNumber, nextCollectionID: nextCollectionID, collections: collections)
+    }
+
+    private func removeOldLogs() {
+        guard let names = try? FileSystem.list(path) else { return }
+        for name in names {
+            if let (n, kind) = FileNames.parse(name), kind == "wal", n < walNumber { FileSystem.remove(filePath(name)) }
+        }
+    }
+}

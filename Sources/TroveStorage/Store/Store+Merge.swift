@@ -1,0 +1,170 @@
+import Foundation
+import Synchronization
+
+/// The background thread that runs merges (and, in `interval` durability, periodic syncs).
+final class MergeScheduler: @unchecked Sendable {
+    private weak var store: Store?
+    private let condition = NSCondition()
+    private var signaled = false
+    private var stopping = false
+    private let finished = DispatchSemaphore(value: 0)
+    private var started = false
+    let cancelled = Atomic<Bool>(false)
+
+    init(store: Store) { self.store = store }
+
+    func start() {
+        started = true
+        let thread = Thread { [self] in
+            loop()
+            finished.signal()
+        }
+        thread.name = "trove-merge"
+        thread.start()
+    }
+
+    func wake() {
+        condition.lock()
+        signaled = true
+        condition.signal()
+        condition.unlock()
+    }
+
+    /// Cancels a running merge and waits for the thread to end.
+    func stop() {
+        condition.lock()
+        let wasStopping = stopping
+        stopping = true
+        cancelled.store(true, ordering: .releasing)
+        condition.signal()
+        condition.unlock()
+        if started && !wasStopping { finished.wait() }
+    }
+
+    private func loop() {
+        while true {
+            condition.lock()
+            while !signaled && !stopping {
+                _ = condition.wait(until: Date().addingTimeInterval(0.05))
+                if !signaled && !stopping {
+                    condition.unlock()
+                    store?.syncIfDue()
+                    condition.lock()
+                }
+            }
+            let stop = stopping
+            signaled = false
+            condition.unlock()
+            if stop { return }
+            guard let store else { return }
+            store.runMerges(cancelled: cancelled)
+        }
+    }
+}
+
+/// Thrown inside a merge when the store is closing; the partial output is removed.
+struct MergeCancelled: Error {}
+
+extension Store {
+    /// Runs policy merges until none is due. Errors are kept out of the write path: a
+    /// failed merge leaves the sources in place and removes its partial output.
+    func runMerges(cancelled: borrowing Atomic<Bool>) {
+        mergeLock.lock()
+        defer { mergeLock.unlock() }
+        let policy = MergePolicy(mergeFactor: max(2, options.mergeFactor))
+        while !cancelled.load(ordering: .acquiring), let plan = policy.next(in: published.withLock({ $0 })) {
+            do {
+                try merge(plan, cancelled: cancelled)
+            } catch {
+                return
+            }
+        }
+    }
+
+    /// Merges every collection's segments into one, dropping deleted documents. Flushes
+    /// the memtables first, so afterwards each collection is a single segment.
+    public func compact() throws {
+        try withWriter { try flushLocked(force: true) }
+        mergeLock.lock()
+        defer { mergeLock.unlock() }
+        let never = Atomic<Bool>(false)
+        for c in published.withLock({ $0 }).collections.values.sorted(by: { $0.id < $1.id }) {
+            if c.segments.count > 1 || c.segments.contains(where: { $0.deletes.count > 0 }) {
+                try merge(MergePolicy.Plan(collection: c.id, segments: c.segments.map(\.reader.number)), cancelled: never)
+            }
+        }
+    }
+
+    /// Writes the live documents of the plan's segments into one new segment, then swaps
+    /// it in as the writer, carrying over deletes that arrived while it ran.
+    func merge(_ plan: MergePolicy.Plan, cancelled: borrowing Atomic<Bool>) throws {
+        let start = published.withLock { $0 }
+        guard let c = start.collections[plan.collection] else { return }
+        let sources = c.segments.filter { plan.segments.contains($0.reader.number) }
+        guard sources.count == plan.segments.count else { return }
+        let number = allocateFileNumber()
+        let outPath = filePath(FileNames.segment(number))
+        var mappings: [[Int32]] = []
+        var merged: SegmentReader?
+        do {
+            let samples = try sources.flatMap { try $0.reader.sampleEncodings(blocks: max(4, 64 / sources.count)) }
+            let writer = try SegmentWriter(path: outPath, blockSize: options.blockSize, level: options.compressionLevel,
+                                           builders: sectionBuilders(for: c), samples: samples)
+            for s in sources {
+                var map = [Int32](repeating: -1, count: s.reader.docCount)
+                try s.reader.forEachEncoded { ordinal, bytes in
+                    if cancelled.load(ordering: .relaxed) { throw MergeCancelled() }
+                    if !s.deletes.contains(ordinal) {
+                        map[ordinal] = Int32(writer.docCount)
+                        try writer.add(encoded: bytes)
+                    }
+                    return true
+                }
+                mappings.append(map)
+            }
+            let empty = writer.docCount == 0
+            _ = try writer.finish()
+            merged = empty ? nil : try SegmentReader(path: outPath, number: number, cache: cache)
+            if empty { FileSystem.remove(outPath) }
+            try install(plan, sources: sources, mappings: mappings, merged: merged)
+        } catch {
+            merged = nil
+            FileSystem.remove(outPath)
+            throw error
+        }
+    }
+
+    private func install(_ plan: MergePolicy.Plan, sources: [LiveSegment], mappings: [[Int32]], merged: SegmentReader?) throws {
+        try withWriter {
+            var state = published.withLock { $0 }
+            guard var c = state.collections[plan.collection] else { throw MergeCancelled() }
+            let current = plan.segments.compactMap { n in c.segments.first { $0.reader.number == n } }
+            guard current.count == sources.count else { throw MergeCancelled() }
+            var deletes = DeleteSet()
+            for (i, s) in sources.enumerated() {
+                for o in current[i].deletes.added(since: s.deletes) where mappings[i][o] >= 0 {
+                    deletes.insert(Int(mappings[i][o]))
+                }
+            }
+            let position = c.segments.firstIndex { plan.segments.contains($0.reader.number) } ?? c.segments.count
+            c.segments.removeAll { plan.segments.contains($0.reader.number) }
+            if let merged {
+                var live = LiveSegment(reader: merged, deletes: deletes, deleteFile: 0, deletesDirty: false, persistedDeletes: 0)
+                if deletes.count > 0 {
+                    live.deleteFile = try writeDeleteFile(live)
+                    live.persistedDeletes = deletes.count
+                }
+                c.segments.insert(live, at: min(position, c.segments.count))
+            }
+            state.collections[plan.collection] = c
+            let manifest = try manifestForWrite(state)
+            try manifest.write(directory: path)
+            state.generation = manifest.generation
+            publish(state)
+            for s in current {
+                s.reader.retire()
+                if s.deleteFile != 0 { FileSystem.remove(filePath(FileNames.deletes(s.deleteFile))) }
+            }
+        }
+    }
+}

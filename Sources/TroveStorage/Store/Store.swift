@@ -1,0 +1,174 @@
+import Foundation
+import Synchronization
+
+/// A database folder: collections of documents, durable through a write-ahead log,
+/// stored in immutable segments, read through consistent snapshots.
+///
+/// One writer at a time (group commit batches concurrent writers into one fsync);
+/// any number of readers, which never wait for a flush or a merge.
+public final class Store: @unchecked Sendable {
+    public let path: String
+    public let options: StoreOptions
+    let cache: BlockCache
+    let lock: DatabaseLock
+
+    /// The published state; readers copy it.
+    let published: Mutex<StoreState>
+    /// Held by the one thread that writes the log, applies, flushes or installs a merge.
+    let writerLock = NSLock()
+    /// Held while a merge or compaction runs: one at a time.
+    let mergeLock = NSLock()
+    /// Writes waiting for the next group commit.
+    let pending = Mutex<[PendingCommit]>([])
+    let fileNumbers: Mutex<UInt64>
+    let closed = Atomic<Bool>(false)
+
+    // Guarded by writerLock.
+    var wal: WALWriter?
+    var walNumber: UInt64
+    var lastSync = ContinuousClock.now
+    var unsynced = false
+    var poisoned: StorageError?
+
+    var merger: MergeScheduler?
+
+    init(path: String, options: StoreOptions, lock: DatabaseLock, cache: BlockCache, state: StoreState, nextFile: UInt64, walNumber: UInt64) {
+        self.path = path
+        self.options = options
+        self.lock = lock
+        self.cache = cache
+        published = Mutex(state)
+        fileNumbers = Mutex(nextFile)
+        self.walNumber = walNumber
+    }
+
+    /// Opens (creating when needed) the database at `path` and replays its log.
+    public static func open(at path: String, options: StoreOptions = StoreOptions()) throws -> Store {
+        let store = try Recovery(path: path, options: options).run()
+        if !options.readOnly && options.backgroundMerges {
+            store.merger = MergeScheduler(store: store)
+            store.merger?.start()
+            store.merger?.wake()
+        }
+        return store
+    }
+
+    /// A consistent view of every collection as of now.
+    public func snapshot() throws(StorageError) -> Snapshot {
+        if closed.load(ordering: .acquiring) { throw .closed }
+        return Snapshot(state: published.withLock { $0 })
+    }
+
+    /// The document with `id` in `collection`, or nil.
+    public func get(_ id: String, in collection: String) throws -> Document? {
+        try snapshot().get(id, in: collection)
+    }
+
+    func allocateFileNumber() -> UInt64 {
+        fileNumbers.withLock { n in
+            defer { n += 1 }
+            return n
+        }
+    }
+
+    func filePath(_ name: String) -> String { path + "/" + name }
+
+    /// Creates an empty collection. `metadata` is kept for higher layers (a schema).
+    public func createCollection(_ name: String, metadata: [UInt8] = []) throws {
+        guard !name.isEmpty, name.utf8.count <= 255, !name.contains("/") else {
+            throw StorageError.invalidArgument("collection name must be 1 to 255 bytes without '/'")
+        }
+        try withWriter {
+            var state = published.withLock { $0 }
+            if state.ids[name] != nil { throw StorageError.collectionExists(name) }
+            var manifest = try manifestForWrite(state)
+            let id = manifest.nextCollectionID
+            manifest.nextCollectionID += 1
+            manifest.collections.append(Manifest.Collection(id: id, name: name, metadata: metadata, segments: []))
+            try manifest.write(directory: path)
+            state.generation = manifest.generation
+            state.collections[id] = CollectionState(id: id, name: name, metadata: metadata, segments: [], memtable: Memtable(), memtableCount: 0, memtableDeletes: DeleteSet())
+            state.ids[name] = id
+            nextCollectionID = manifest.nextCollectionID
+            publish(state)
+        }
+    }
+
+    /// Replaces a collection's metadata (for example when a field is added to its schema).
+    public func setMetadata(_ metadata: [UInt8], for name: String) throws {
+        try withWriter {
+            var state = published.withLock { $0 }
+            guard let id = state.ids[name], var c = state.collections[id] else { throw StorageError.unknownCollection(name) }
+            c.metadata = metadata
+            state.collections[id] = c
+            let manifest = try manifestForWrite(state)
+            try manifest.write(directory: path)
+            state.generation = manifest.generation
+            publish(state)
+        }
+    }
+
+    /// Removes a collection and, once no snapshot holds them, its files.
+    public func dropCollection(_ name: String) throws {
+        try withWriter {
+            var state = published.withLock { $0 }
+            guard let id = state.ids[name], let c = state.collections[id] else { throw StorageError.unknownCollection(name) }
+            state.collections[id] = nil
+            state.ids[name] = nil
+            let manifest = try manifestForWrite(state)
+            try manifest.write(directory: path)
+            state.generation = manifest.generation
+            publish(state)
+            for s in c.segments {
+                s.reader.retire()
+                if s.deleteFile != 0 { FileSystem.remove(filePath(FileNames.deletes(s.deleteFile))) }
+            }
+        }
+    }
+
+    var nextCollectionID: UInt32 = 1
+
+    func publish(_ state: StoreState) { published.withLock { $0 = state } }
+
+    /// Runs `body` as the writer, refusing when the store is closed, read-only or broken.
+    func withWriter<R>(_ body: () throws -> R) throws -> R {
+        writerLock.lock()
+        defer { writerLock.unlock() }
+        if closed.load(ordering: .acquiring) { throw StorageError.closed }
+        if options.readOnly { throw StorageError.invalidArgument("the store was opened read-only") }
+        if let poisoned { throw poisoned }
+        return try body()
+    }
+
+    /// Flushes (unless read-only or told not to), stops merges, releases the folder.
+    public func close() throws {
+        merger?.stop()
+        writerLock.lock()
+        defer { writerLock.unlock() }
+        if closed.exchange(true, ordering: .acquiringAndReleasing) { return }
+        defer {
+            wal = nil
+            lock.release()
+        }
+        guard !options.readOnly, poisoned == nil else { return }
+        if options.flushOnClose { try flushLocked(force: true) }
+        if unsynced { try wal?.sync() }
+    }
+
+    deinit {
+        merger?.stop()
+    }
+}
+
+/// Sizes of database folders.
+public enum FileSizes {
+    /// Bytes of all regular files in the folder.
+    public static func total(_ path: String) throws(StorageError) -> Int64 {
+        try FileSystem.list(path).reduce(0) { $0 + FileSystem.fileSize(path + "/" + $1) }
+    }
+}
+
+extension Store {
+    /// Bytes of every file in the database folder.
+    public func bytesOnDisk() throws(StorageError) -> Int64 { try FileSizes.total(path) }
+}

@@ -1,0 +1,33 @@
+/// How a store trades durability, memory and speed. The defaults suit a server.
+public struct StoreOptions: Sendable {
+    /// When a write is acknowledged.
+    public enum Durability: Sendable, Equatable {
+        /// After its log record is on disk (fdatasync). The default.
+        case sync
+        /// After its log record is written to the OS; the log is synced at most this many
+        /// milliseconds later. A process crash loses nothing; a power loss may lose
+        /// the last interval of acknowledged writes.
+        case interval(milliseconds: Int)
+    }
+
+    public var durability: Durability = .sync
+    /// A collection's memtable is flushed to a segment at this many bytes of encodings.
+    public var memtableBytes = 64 << 20
+    /// Uncompressed size a document block fills up to before it is compressed.
+    public var blockSize = 16 << 10
+    public var compressionLevel: Int32 = 3
+    /// Decompressed blocks kept in memory for reads by id.
+    public var blockCacheBytes = 256 << 20
+    /// Merge segments in a background thread (tiered policy).
+    public var backgroundMerges = true
+    /// Merge when this many segments of a size tier exist.
+    public var mergeFactor = 4
+    /// Open without writing anything: no recovery cut-off, no merges, no flush on close.
+    public var readOnly = false
+    /// Flush memtables into segments on `close()`, so the next open replays nothing.
+    public var flushOnClose = true
+    /// Higher layers' section builders.
+    public var extensions: [any SegmentExtension] = []
+
+    public init() {}
+}

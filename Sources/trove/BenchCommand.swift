@@ -1,0 +1,54 @@
+import ArgumentParser
+import TroveStorage
+
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "bench", abstract: "Measure the engine (the peers run in Benchmarks/).", subcommands: [BenchGetCommand.self])
+}
+
+/// SplitMix64: a fast seeded generator for benchmark sampling.
+struct SplitMix64: RandomNumberGenerator {
+    var state: UInt64
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+struct BenchGetCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "get", abstract: "Random gets by id over a collection.")
+
+    @OptionGroup var database: DatabaseOptions
+    @Option(help: "The collection.") var collection: String
+    @Option(help: "How many gets.") var count = 200_000
+    @Option(help: "Seed for the id sample.") var seed: UInt64 = 1
+    @Option(help: "Block cache size in MiB.") var cacheMb = 256
+    @Flag(help: "Print JSON.") var json = false
+
+    func run() throws {
+        var options = StoreOptions.readOnly()
+        options.blockCacheBytes = cacheMb << 20
+        let store = try Store.open(at: database.db, options: options)
+        defer { try? store.close() }
+        let snap = try store.snapshot()
+        var ids: [String] = []
+        try snap.forEach(in: collection) { ids.append($0.id); return true }
+        guard !ids.isEmpty else { throw CLIError("collection '\(collection)' is empty") }
+        var rng = SplitMix64(state: seed)
+        let sample = (0..<count).map { _ in ids[Int(rng.next() % UInt64(ids.count))] }
+        ids = []
+        let started = monotonicSeconds()
+        var found = 0
+        for id in sample where try snap.get(id, in: collection) != nil { found += 1 }
+        let seconds = monotonicSeconds() - started
+        guard found == count else { throw CLIError("only \(found) of \(count) sampled ids were found") }
+        let rate = Double(count) / seconds
+        if json {
+            print(jsonLine([("gets", .int(Int64(count))), ("seconds", .double((seconds * 1000).rounded() / 1000)), ("gets_per_sec", .double(rate.rounded()))]))
+        } else {
+            print("\(count) gets in \(String(format: "%.2f", seconds)) s (\(Int(rate)) gets/s)")
+        }
+    }
+}

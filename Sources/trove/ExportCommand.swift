@@ -1,0 +1,23 @@
+import ArgumentParser
+import TroveStorage
+
+struct ExportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "export", abstract: "Write a collection as JSONL to standard output (importable again).")
+
+    @OptionGroup var database: DatabaseOptions
+    @Option(help: "The collection.") var collection: String
+
+    func run() throws {
+        let store = try Store.open(at: database.db, options: .readOnly())
+        defer { try? store.close() }
+        let out = StandardOutput()
+        try store.snapshot().forEach(in: collection) { doc in
+            var w = JSONWriter()
+            w.write(DocumentJSON.json(from: doc))
+            out.write(w.bytes)
+            out.write([0x0A])
+            return true
+        }
+        out.flush()
+    }
+}

@@ -1,0 +1,70 @@
+import ArgumentParser
+import Foundation
+import TroveStorage
+
+struct ImportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import",
+        abstract: "Import a JSON Lines file (one object per line, `id` optional) into a collection."
+    )
+
+    @OptionGroup var database: DatabaseOptions
+    @Option(help: "The collection (created when missing).") var collection: String
+    @Argument(help: "The JSONL file.") var file: String
+    @Option(help: "Documents per atomic batch.") var batchSize = 1000
+    @Option(help: "Memtable size in MiB before a flush.") var memtableMb = 64
+    @Flag(help: "Print a JSON summary instead of a sentence.") var json = false
+    @Flag(help: .hidden) var reportAcks = false
+    @Flag(help: .hidden) var sigkillAfterImport = false
+    @Flag(help: .hidden) var noMerges = false
+
+    func run() throws {
+        guard batchSize > 0, memtableMb > 0 else { throw ValidationError("--batch-size and --memtable-mb must be positive") }
+        var options = StoreOptions()
+        options.memtableBytes = memtableMb << 20
+        options.backgroundMerges = !noMerges
+        let store = try Store.open(at: database.db, options: options)
+        if !(try store.snapshot().collectionNames.contains(collection)) {
+            try store.createCollection(collection)
+        }
+        var importerOptions = JSONLImporter.Options()
+        importerOptions.batchSize = batchSize
+        let importer = JSONLImporter(store: store, collection: collection, options: importerOptions)
+        let started = monotonicSeconds()
+        let out = StandardOutput()
+        var lastProgress = started
+        let total: Int
+        do {
+            total = try importer.run(path: file) { ids, total in
+                if reportAcks {
+                    for id in ids { out.line(id) }
+                    out.flush()
+                }
+                if stderrIsTerminal, monotonicSeconds() - lastProgress > 0.2 {
+                    lastProgress = monotonicSeconds()
+                    let rate = Double(total) / max(lastProgress - started, 1e-9)
+                    FileHandle.standardError.write("\r\u{1B}[Kimported \(total) documents (\(Int(rate)) docs/s)".data(using: .utf8)!)
+                }
+            }
+        } catch let failure as JSONLImporter.Failure {
+            if stderrIsTerminal { printError("") }
+            for e in failure.errors { printError("\(file): \(e)") }
+            printError("import stopped: lines \(failure.batchFirstLine)–\(failure.batchLastLine) were rejected as one batch and nothing of it was written; \(failure.imported) documents from earlier lines were imported")
+            try? store.close()
+            throw ExitCode(1)
+        }
+        if sigkillAfterImport { kill(getpid(), SIGKILL) }
+        try store.close()
+        let seconds = monotonicSeconds() - started
+        if stderrIsTerminal { printError("") }
+        let rate = Double(total) / max(seconds, 1e-9)
+        if reportAcks {
+            // Standard output carries only acknowledged ids in this mode.
+            printError("imported \(total) documents")
+        } else if json {
+            print(jsonLine([("imported", .int(Int64(total))), ("seconds", .double((seconds * 1000).rounded() / 1000)), ("docs_per_sec", .double(rate.rounded()))]))
+        } else {
+            print("imported \(total) documents into '\(collection)' in \(String(format: "%.2f", seconds)) s (\(Int(rate)) docs/s)")
+        }
+    }
+}

@@ -1,0 +1,57 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import TroveStorage
+
+/// Buffered writes to standard output (export prints millions of lines).
+final class StandardOutput {
+    private var buffer: [UInt8] = []
+
+    init() { buffer.reserveCapacity(1 << 20) }
+
+    func write(_ bytes: [UInt8]) {
+        buffer.append(contentsOf: bytes)
+        if buffer.count >= 1 << 20 { flush() }
+    }
+
+    func line(_ text: String) {
+        buffer.append(contentsOf: text.utf8)
+        buffer.append(0x0A)
+        if buffer.count >= 1 << 20 { flush() }
+    }
+
+    func flush() {
+        buffer.withUnsafeBytes { raw in
+            var done = 0
+            while done < raw.count {
+                let n = Glibc.write(1, raw.baseAddress! + done, raw.count - done)
+                if n <= 0 { if errno == EINTR { continue }; return }
+                done += n
+            }
+        }
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    deinit { flush() }
+}
+
+/// Writes a line to standard error.
+func printError(_ text: String) {
+    let line = Array((text + "\n").utf8)
+    line.withUnsafeBytes { raw in _ = Glibc.write(2, raw.baseAddress, raw.count) }
+}
+
+/// A JSON object's text from ordered members (CLI summaries).
+func jsonLine(_ members: [(String, JSONValue)]) -> String {
+    JSONWriter.string(.object(members.map { JSONMember($0.0, $0.1) }))
+}
+
+/// Seconds since an arbitrary point, for rates.
+func monotonicSeconds() -> Double {
+    var ts = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &ts)
+    return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+}
+
+/// True when standard error is a terminal (progress bars only then).
+var stderrIsTerminal: Bool { isatty(2) == 1 }

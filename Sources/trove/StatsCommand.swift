@@ -1,0 +1,69 @@
+import ArgumentParser
+import TroveStorage
+
+struct StatsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "stats", abstract: "Print collections, document counts, segments and bytes on disk as JSON.")
+
+    @OptionGroup var database: DatabaseOptions
+
+    func run() throws {
+        let started = monotonicSeconds()
+        let store = try Store.open(at: database.db, options: .readOnly())
+        let openSeconds = monotonicSeconds() - started
+        defer { try? store.close() }
+        let snap = try store.snapshot()
+        let collections: [JSONValue] = snap.stats().map { c in
+            .object([
+                JSONMember("name", .string(c.name)),
+                JSONMember("documents", .int(Int64(c.documents))),
+                JSONMember("segments", .int(Int64(c.segments))),
+                JSONMember("segment_documents", .int(Int64(c.segmentDocuments))),
+                JSONMember("deleted_in_segments", .int(Int64(c.deletedInSegments))),
+                JSONMember("memtable_documents", .int(Int64(c.memtableDocuments))),
+                JSONMember("segment_bytes", .int(c.segmentBytes)),
+            ])
+        }
+        print(jsonLine([
+            ("path", .string(database.db)),
+            ("generation", .int(Int64(snap.generation))),
+            ("bytes_on_disk", .int(try store.bytesOnDisk())),
+            ("open_seconds", .double((openSeconds * 1000).rounded() / 1000)),
+            ("collections", .array(collections)),
+        ]))
+    }
+}
+
+struct VerifyCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "verify", abstract: "Check every checksum of every file; exit 1 when any fails.")
+
+    @OptionGroup var database: DatabaseOptions
+
+    func run() throws {
+        let report = try Verifier.verify(path: database.db)
+        for note in report.notes { printError("note: \(note)") }
+        for p in report.problems { print("BAD \(p.file) offset \(p.offset)\(p.length.map { " length \($0)" } ?? ""): \(p.reason)") }
+        if report.isClean {
+            print("ok: \(report.filesChecked) files, \(report.bytesChecked) bytes checked")
+        } else {
+            throw ExitCode(1)
+        }
+    }
+}
+
+struct CompactCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "compact", abstract: "Merge each collection into one segment without deleted documents.")
+
+    @OptionGroup var database: DatabaseOptions
+
+    func run() throws {
+        var options = StoreOptions()
+        options.backgroundMerges = false
+        let store = try Store.open(at: database.db, options: options)
+        let before = try store.bytesOnDisk()
+        let started = monotonicSeconds()
+        try store.compact()
+        try store.close()
+        let after = try FileSizes.total(database.db)
+        print("compacted in \(String(format: "%.2f", monotonicSeconds() - started)) s: \(before) → \(after) bytes")
+    }
+}

@@ -1,0 +1,70 @@
+import Foundation
+@testable import TroveStorage
+
+/// Runs the real `trove` executable built next to the test bundle.
+enum CLI {
+    static var executable: String {
+        let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        var dir = URL(fileURLWithPath: exe).deletingLastPathComponent()
+        // The test runner lives in the build folder (or in a .xctest bundle inside it).
+        for _ in 0..<3 {
+            let candidate = dir.appendingPathComponent("trove").path
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+            dir = dir.deletingLastPathComponent()
+        }
+        return "trove"
+    }
+
+    struct Result {
+        let status: Int32
+        let stdout: String
+        let stderr: String
+    }
+
+    /// Runs `trove` with `arguments` to completion.
+    @discardableResult
+    static func run(_ arguments: [String]) throws -> Result {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        let errData = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Result(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
+    }
+}
+
+final class TempDirectory {
+    let path: String
+    init(_ label: String = "trove-cli") {
+        path = NSTemporaryDirectory() + "\(label)-\(UUID().uuidString.prefix(8))"
+        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    }
+    func sub(_ name: String) -> String { path + "/" + name }
+    deinit { try? FileManager.default.removeItem(atPath: path) }
+}
+
+struct SplitMix64: RandomNumberGenerator {
+    var state: UInt64
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+/// JSONL lines of chat-message-like documents with ids `prefix-0`, `prefix-1`, …
+func messageLines(prefix: String, count: Int, seed: UInt64) -> [String] {
+    let words = ["the", "engine", "stores", "messages", "and", "vectors", "with", "care", "under", "load", "fsync", "segment"]
+    var rng = SplitMix64(state: seed)
+    return (0..<count).map { i in
+        let text = (0..<30).map { _ in words[Int(rng.next() % UInt64(words.count))] }.joined(separator: " ")
+        return #"{"id":"\#(prefix)-\#(i)","conversation_id":"c\#(i % 17)","role":"user","text":"\#(text)","ts":\#(1_700_000_000 + i)}"#
+    }
+}
