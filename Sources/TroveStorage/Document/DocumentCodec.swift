@@ -7,6 +7,11 @@ public enum DocumentCodec {
     /// Encodes `document`. Throws when the id is invalid; the caller has written nothing.
     public static func encode(_ document: Document) throws(StorageError) -> [UInt8] {
         try Document.validate(id: document.id)
+        for field in document.fields {
+            if case let .json(j) = field.value, depth(of: j) > maxJSONDepth {
+                throw .invalidArgument("field '\(field.name)': JSON nested deeper than \(maxJSONDepth)")
+            }
+        }
         var w = ByteWriter(capacity: 128)
         w.string(document.id)
         w.varint(document.fields.count)
@@ -31,6 +36,16 @@ public enum DocumentCodec {
             w.varint(v.count)
             for x in v { w.f32(x) }
         case let .json(j): encodeJSON(j, into: &w)
+        }
+    }
+
+    /// Nesting depth of a JSON value (a scalar is 0), stopping early past the limit.
+    static func depth(of value: JSONValue, _ current: Int = 0) -> Int {
+        if current > maxJSONDepth { return current }
+        switch value {
+        case let .array(items): return items.map { depth(of: $0, current + 1) }.max() ?? current + 1
+        case let .object(members): return members.map { depth(of: $0.value, current + 1) }.max() ?? current + 1
+        default: return current
         }
     }
 

@@ -76,7 +76,12 @@ public struct Manifest: Sendable, Equatable {
                 var c = Collection(id: try r.u32(), name: try r.string(), metadata: [UInt8](try r.lengthPrefixed()), segments: [])
                 let s = try r.length(limit: r.remaining / 40)
                 for _ in 0..<s {
-                    c.segments.append(Segment(number: try r.u64(), docCount: Int(try r.u64()), deleteFile: try r.u64(), deletedCount: Int(try r.u64()), fileSize: Int64(bitPattern: try r.u64())))
+                    let number = try r.u64()
+                    let docs = try r.u64(), deleteFile = try r.u64(), deleted = try r.u64(), size = try r.u64()
+                    guard docs <= UInt64(UInt32.max), deleted <= docs, size <= UInt64(Int64.max) else {
+                        throw DecodeError(offset: r.offset - 32, reason: "segment \(number) has impossible counts")
+                    }
+                    c.segments.append(Segment(number: number, docCount: Int(docs), deleteFile: deleteFile, deletedCount: Int(deleted), fileSize: Int64(size)))
                 }
                 m.collections.append(c)
             }
@@ -110,9 +115,10 @@ enum FileNames {
         return String(repeating: "0", count: max(0, 6 - s.count)) + s
     }
 
-    /// The number and kind of a numbered file name like `000012.seg`.
+    /// The number and kind of a numbered file name like `000012.seg`; only names this
+    /// layer writes (zero-padded to six digits) parse.
     static func parse(_ name: String) -> (number: UInt64, kind: String)? {
-        guard let dot = name.firstIndex(of: "."), let n = UInt64(name[..<dot]) else { return nil }
+        guard let dot = name.firstIndex(of: "."), let n = UInt64(name[..<dot]), pad(n) == name[..<dot] else { return nil }
         return (n, String(name[name.index(after: dot)...]))
     }
 }

@@ -1,22 +1,22 @@
 import Synchronization
 
-/// A least-recently-used cache of decompressed document blocks, bounded in bytes and
-/// shared by all segments of a store. Random `get`s by id hit it instead of zstd.
+/// A cache of decompressed document blocks, bounded in bytes and shared by all segments
+/// of a store, so that reads by id mostly skip zstd. Eviction is CLOCK (second chance):
+/// a hit only sets a flag in a contiguous slot array, which costs far less than moving a
+/// node in a linked LRU list, and evicts nearly as well.
 public final class BlockCache: Sendable {
     struct Key: Hashable { let segment: UInt64; let block: Int32 }
 
-    private final class Node {
-        let key: Key
-        let block: [UInt8]
-        var prev: Node?
-        var next: Node?
-        init(key: Key, block: [UInt8]) { self.key = key; self.block = block }
+    private struct Slot {
+        var key: Key
+        var block: [UInt8]
+        var referenced: Bool
     }
 
     private struct Inner {
-        var map: [Key: Node] = [:]
-        var head: Node?  // most recent
-        var tail: Node?  // least recent
+        var slots: [Slot] = []
+        var index: [Key: Int] = [:]
+        var hand = 0
         var bytes = 0
     }
 
@@ -27,10 +27,9 @@ public final class BlockCache: Sendable {
 
     func get(segment: UInt64, block: Int) -> [UInt8]? {
         inner.withLock { s in
-            guard let node = s.map[Key(segment: segment, block: Int32(block))] else { return nil }
-            Self.unlink(node, &s)
-            Self.pushFront(node, &s)
-            return node.block
+            guard let i = s.index[Key(segment: segment, block: Int32(block))] else { return nil }
+            s.slots[i].referenced = true
+            return s.slots[i].block
         }
     }
 
@@ -38,41 +37,47 @@ public final class BlockCache: Sendable {
         guard capacity > 0, bytes.count <= capacity else { return }
         inner.withLock { s in
             let key = Key(segment: segment, block: Int32(block))
-            if s.map[key] != nil { return }
-            let node = Node(key: key, block: bytes)
-            s.map[key] = node
-            Self.pushFront(node, &s)
+            if s.index[key] != nil { return }
+            while s.bytes + bytes.count > capacity, !s.slots.isEmpty { Self.evictOne(&s) }
+            s.index[key] = s.slots.count
+            s.slots.append(Slot(key: key, block: bytes, referenced: false))
             s.bytes += bytes.count
-            while s.bytes > capacity, let last = s.tail {
-                Self.unlink(last, &s)
-                s.map[last.key] = nil
-                s.bytes -= last.block.count
-            }
         }
+    }
+
+    /// Advances the hand past referenced slots (clearing their flag) and removes the first
+    /// unreferenced one, moving the last slot into its place.
+    private static func evictOne(_ s: inout Inner) {
+        while true {
+            if s.hand >= s.slots.count { s.hand = 0 }
+            if s.slots[s.hand].referenced {
+                s.slots[s.hand].referenced = false
+                s.hand += 1
+                continue
+            }
+            remove(at: s.hand, &s)
+            return
+        }
+    }
+
+    private static func remove(at i: Int, _ s: inout Inner) {
+        s.bytes -= s.slots[i].block.count
+        s.index[s.slots[i].key] = nil
+        let last = s.slots.count - 1
+        if i != last {
+            s.slots.swapAt(i, last)
+            s.index[s.slots[i].key] = i
+        }
+        s.slots.removeLast()
     }
 
     /// Drops every block of a segment that is gone.
     func evict(segment: UInt64) {
         inner.withLock { s in
-            for (key, node) in s.map where key.segment == segment {
-                Self.unlink(node, &s)
-                s.map[key] = nil
-                s.bytes -= node.block.count
+            var i = 0
+            while i < s.slots.count {
+                if s.slots[i].key.segment == segment { Self.remove(at: i, &s) } else { i += 1 }
             }
         }
-    }
-
-    private static func unlink(_ n: Node, _ s: inout Inner) {
-        if let p = n.prev { p.next = n.next } else { s.head = n.next }
-        if let x = n.next { x.prev = n.prev } else { s.tail = n.prev }
-        n.prev = nil
-        n.next = nil
-    }
-
-    private static func pushFront(_ n: Node, _ s: inout Inner) {
-        n.next = s.head
-        s.head?.prev = n
-        s.head = n
-        if s.tail == nil { s.tail = n }
     }
 }

@@ -50,6 +50,9 @@ struct SegmentLayout {
     }
 
     private static func readTable(_ table: UnsafeRawBufferPointer, at base: Int64, path: String, fileSize: Int64) throws -> [SectionEntry] {
+        guard table.count >= 8 else {
+            throw StorageError.corruption(file: path, offset: base, reason: "section table is \(table.count) bytes")
+        }
         var r = ByteReader(table)
         let count = Int(try r.u32())
         _ = try r.u32()

@@ -33,6 +33,10 @@ public final class SegmentReader: @unchecked Sendable {
         guard Array(bytes[0..<8]) == SegmentFormat.headerMagic else {
             throw StorageError.corruption(file: path, offset: 0, reason: "not a Trove segment (bad header magic)")
         }
+        let headerVersion = UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: 8, as: UInt32.self))
+        guard headerVersion == SegmentFormat.version else {
+            throw StorageError.unsupportedVersion(file: path, found: headerVersion, supported: SegmentFormat.version)
+        }
         let layout = try SegmentLayout.read(map)
         self.map = map
         self.path = path
@@ -189,6 +193,10 @@ public final class SegmentReader: @unchecked Sendable {
         var i = firstIndex(ofHash: h)
         while i < docCount, hashAt(i) == h {
             let ordinal = Int(UInt32(littleEndian: idOrdinals.loadUnaligned(fromByteOffset: i * 4, as: UInt32.self)))
+            guard ordinal < docCount else {
+                throw StorageError.corruption(file: path, offset: sections.first { $0.tag == .idHashes }.map { $0.offset + Int64(docCount * 8 + i * 4) } ?? 0,
+                                              reason: "id table names ordinal \(ordinal) of \(docCount)")
+            }
             let match: [UInt8]? = try withEncoded(at: ordinal) { enc in
                 var r = ByteReader(enc)
                 let stored = try r.lengthPrefixed()

@@ -13,13 +13,27 @@ final class DatabaseLock: @unchecked Sendable {
 
     init(directory: String, exclusive: Bool) throws(StorageError) {
         let path = directory + "/" + FileNames.lock
-        let fd = open(path, (exclusive ? O_RDWR | O_CREAT : O_RDONLY) | O_CLOEXEC, 0o644)
+        var fd = open(path, (exclusive ? O_RDWR | O_CREAT : O_RDONLY) | O_CLOEXEC, 0o644)
+        if fd < 0 && errno == ENOENT && !exclusive {
+            // A copied folder may lack the lock file; creating an empty one changes no data.
+            fd = open(path, O_RDONLY | O_CREAT | O_CLOEXEC, 0o644)
+        }
         if fd < 0 {
             throw .io(path: path, operation: "open", errno: errno)
         }
-        if flock(fd, (exclusive ? LOCK_EX : LOCK_SH) | LOCK_NB) != 0 {
-            close(fd)
-            throw .locked(path: directory)
+        // A process forked by this one holds a copy of the descriptor until it execs, so a
+        // lock released a moment ago may still be held: retry for a short while.
+        var attempts = 0
+        while flock(fd, (exclusive ? LOCK_EX : LOCK_SH) | LOCK_NB) != 0 {
+            let code = errno
+            attempts += 1
+            if code == EINTR { continue }
+            if code != EWOULDBLOCK || attempts >= 25 {
+                close(fd)
+                if code == EWOULDBLOCK { throw .locked(path: directory) }
+                throw .io(path: path, operation: "flock", errno: code)
+            }
+            usleep(10_000)
         }
         self.fd = fd
     }

@@ -61,7 +61,11 @@ struct Recovery {
                 }
                 var deletes = DeleteSet()
                 if ms.deleteFile != 0 {
-                    deletes = try DeleteFile.read(path: path + "/" + FileNames.deletes(ms.deleteFile), segment: ms.number, docCount: ms.docCount)
+                    let delPath = path + "/" + FileNames.deletes(ms.deleteFile)
+                    deletes = try DeleteFile.read(path: delPath, segment: ms.number, docCount: ms.docCount)
+                    guard deletes.count == ms.deletedCount else {
+                        throw StorageError.corruption(file: delPath, offset: 0, reason: "holds \(deletes.count) deletes; the manifest says \(ms.deletedCount)")
+                    }
                 }
                 segments.append(LiveSegment(reader: reader, deletes: deletes, deleteFile: ms.deleteFile, deletesDirty: false, persistedDeletes: deletes.count))
             }

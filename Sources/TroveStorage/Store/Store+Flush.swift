@@ -4,6 +4,14 @@ extension Store {
     /// the writer; readers keep using the previous state until it is published.
     /// `force` flushes even when no memtable reached the threshold.
     func flushLocked(force: Bool) throws {
+        do { try flushUnguarded(force: force) } catch {
+            // Files may now disagree with memory; refuse writes until the store is reopened.
+            poisoned = (error as? StorageError) ?? .invalidArgument("\(error)")
+            throw error
+        }
+    }
+
+    private func flushUnguarded(force: Bool) throws {
         var state = published.withLock { $0 }
         let hasMemtable = state.collections.values.contains { $0.memtableCount > 0 }
         let hasDirty = state.collections.values.contains { $0.segments.contains { $0.deletesDirty } }
@@ -25,10 +33,14 @@ extension Store {
             }
             state.collections[id] = c
         }
+        // In `interval` mode the old log may hold unsynced records; recovery must never
+        // find a torn log that is not the newest.
+        if unsynced { try syncNow() }
         let newWALNumber = allocateFileNumber()
         let newWAL = try WALWriter.create(path: filePath(FileNames.wal(newWALNumber)), fileNumber: newWALNumber, directory: path)
         var manifest = try manifestForWrite(state)
         manifest.walNumber = newWALNumber
+        try FileSystem.syncDirectory(path)
         try manifest.write(directory: path)
         state.generation = manifest.generation
         walNumber = newWALNumber

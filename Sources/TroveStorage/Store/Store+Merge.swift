@@ -1,7 +1,7 @@
 import Foundation
 import Synchronization
 
-/// The background thread that runs merges (and, in `interval` durability, periodic syncs).
+/// The background thread that runs merges.
 final class MergeScheduler: @unchecked Sendable {
     private weak var store: Store?
     private let condition = NSCondition()
@@ -46,11 +46,7 @@ final class MergeScheduler: @unchecked Sendable {
             condition.lock()
             while !signaled && !stopping {
                 _ = condition.wait(until: Date().addingTimeInterval(0.05))
-                if !signaled && !stopping {
-                    condition.unlock()
-                    store?.syncIfDue()
-                    condition.lock()
-                }
+
             }
             let stop = stopping
             signaled = false
@@ -158,6 +154,7 @@ extension Store {
             }
             state.collections[plan.collection] = c
             let manifest = try manifestForWrite(state)
+            try FileSystem.syncDirectory(path)
             try manifest.write(directory: path)
             state.generation = manifest.generation
             publish(state)

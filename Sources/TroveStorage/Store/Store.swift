@@ -31,6 +31,7 @@ public final class Store: @unchecked Sendable {
     var poisoned: StorageError?
 
     var merger: MergeScheduler?
+    var syncTimer: SyncTimer?
 
     init(path: String, options: StoreOptions, lock: DatabaseLock, cache: BlockCache, state: StoreState, nextFile: UInt64, walNumber: UInt64) {
         self.path = path
@@ -49,6 +50,9 @@ public final class Store: @unchecked Sendable {
             store.merger = MergeScheduler(store: store)
             store.merger?.start()
             store.merger?.wake()
+        }
+        if !options.readOnly, case let .interval(ms) = options.durability {
+            store.syncTimer = SyncTimer(store: store, milliseconds: max(1, ms))
         }
         return store
     }
@@ -143,6 +147,7 @@ public final class Store: @unchecked Sendable {
     /// Flushes (unless read-only or told not to), stops merges, releases the folder.
     public func close() throws {
         merger?.stop()
+        syncTimer?.stop()
         writerLock.lock()
         defer { writerLock.unlock() }
         if closed.exchange(true, ordering: .acquiringAndReleasing) { return }
@@ -157,6 +162,7 @@ public final class Store: @unchecked Sendable {
 
     deinit {
         merger?.stop()
+        syncTimer?.stop()
     }
 }
 

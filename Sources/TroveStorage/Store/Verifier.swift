@@ -75,7 +75,7 @@ public enum Verifier {
         if reader.docCount != expected.docCount {
             report.problems.append(Problem(file: p, offset: 0, length: nil, reason: "holds \(reader.docCount) documents; the manifest says \(expected.docCount)"))
         }
-        for entry in reader.sections where entry.tag != .documentBlocks {
+        for entry in reader.sections {
             if let bytes = try? reader.map.slice(offset: entry.offset, length: entry.length, what: "section"),
                CRC32C.checksum(bytes) == entry.checksum { continue }
             report.problems.append(Problem(file: p, offset: entry.offset, length: entry.length, reason: "section \(entry.tag) checksum mismatch"))
@@ -106,7 +106,10 @@ public enum Verifier {
         for (i, n) in logs.enumerated() {
             let p = directory + "/" + FileNames.wal(n)
             do {
-                let scan = try WALReader.scan(path: p, expectedNumber: n, isNewest: i == logs.count - 1) { _, payload, offset in
+                let scan = try WALReader.scan(path: p, expectedNumber: n, isNewest: i == logs.count - 1) { type, payload, offset in
+                    guard type == WALFormat.recordTypeBatch else {
+                        throw StorageError.corruption(file: p, offset: offset, reason: "unknown record type \(type)")
+                    }
                     do { _ = try EncodedOperation.decodePayload(payload) } catch let e as DecodeError {
                         throw StorageError.corruption(file: p, offset: offset + Int64(WALFormat.recordHeaderSize + e.offset), reason: "batch record: \(e.reason)")
                     }

@@ -103,9 +103,27 @@ public struct ByteReader {
     public mutating func string() throws -> String {
         let start = offset
         let raw = try lengthPrefixed()
+        // ASCII needs no validation, and skipping the generic validator matters on the
+        // read path, where most field names and many values are ASCII.
+        if Self.isASCII(raw) { return String(decoding: raw, as: UTF8.self) }
         guard let s = String(validating: raw, as: UTF8.self) else {
             throw DecodeError(offset: start, reason: "invalid UTF-8")
         }
         return s
+    }
+
+    @inline(__always)
+    static func isASCII(_ raw: UnsafeRawBufferPointer) -> Bool {
+        var i = 0
+        let n = raw.count
+        while i + 8 <= n {
+            if raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) & 0x8080_8080_8080_8080 != 0 { return false }
+            i += 8
+        }
+        while i < n {
+            if raw[i] >= 0x80 { return false }
+            i += 1
+        }
+        return true
     }
 }

@@ -4,8 +4,8 @@ enum WALFormat {
     static let version: UInt32 = 1
     /// magic(8) version(4) flags(4) file number(8) crc32c(4)
     static let fileHeaderSize = 28
-    /// length(4) type(1) crc32c(4)
-    static let recordHeaderSize = 9
+    /// length(4) type(1) header crc32c(4) payload crc32c(4)
+    static let recordHeaderSize = 13
     /// Records larger than this are refused on write and treated as damage on read.
     static let maxRecordLength = 1 << 30
 
@@ -22,12 +22,14 @@ enum WALFormat {
         return w.bytes
     }
 
-    /// Frames one payload: length, type, checksum of type and payload, payload.
+    /// Frames one payload: length, type, the checksum of those five bytes (so a damaged
+    /// length is told apart from a torn tail), the checksum of type and payload, payload.
     static func frame(type: UInt8, payload: [UInt8], into w: inout ByteWriter) {
+        let start = w.count
         w.u32(UInt32(payload.count))
         w.u8(type)
-        let crc = CRC32C.checksum(payload, continuing: CRC32C.checksum([type]))
-        w.u32(crc)
+        w.u32(CRC32C.checksum(w.bytes[start..<(start + 5)]))
+        w.u32(CRC32C.checksum(payload, continuing: CRC32C.checksum([type])))
         w.raw(payload)
     }
 }

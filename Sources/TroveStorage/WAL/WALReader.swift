@@ -2,10 +2,12 @@
 ///
 /// What counts as a torn tail (cut off silently, since it was never acknowledged) and
 /// what counts as damage (an error naming file and offset) is decided here:
-/// - a file shorter than its header, when it is the newest log: empty;
-/// - a record whose header or payload runs past the end of the file: torn;
-/// - a record whose checksum fails and which ends exactly at the end of the file: torn;
+/// - a newest log shorter than its header, or all zero bytes: empty;
+/// - fewer bytes left than a record header: torn;
 /// - a run of zero bytes up to the end of the file: torn (preallocated or zero-filled);
+/// - a record header whose own checksum fails: corruption (its length cannot be trusted);
+/// - a sound header whose payload runs past the end of the file: torn;
+/// - a payload checksum failure on the record that ends the file: torn;
 /// - anything else that fails a check: corruption.
 struct WALReader {
     struct Scan {
@@ -25,7 +27,7 @@ struct WALReader {
         let map = try MappedFile(path: path)
         let bytes = map.bytes
         let name = path
-        if bytes.count < WALFormat.fileHeaderSize {
+        if bytes.count < WALFormat.fileHeaderSize || bytes.allSatisfy({ $0 == 0 }) {
             if isNewest, bytes.allSatisfy({ $0 == 0 }) || isPrefixOfHeader(bytes) {
                 return Scan(validEnd: 0, tornBytes: Int64(bytes.count), records: 0)
             }
@@ -41,12 +43,16 @@ struct WALReader {
             }
             let length = Int(UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: pos, as: UInt32.self)))
             let type = bytes[pos + 4]
-            let stored = UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: pos + 5, as: UInt32.self))
+            let headerCrc = UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: pos + 5, as: UInt32.self))
+            let stored = UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: pos + 9, as: UInt32.self))
+            guard CRC32C.checksum(UnsafeRawBufferPointer(rebasing: bytes[pos..<(pos + 5)])) == headerCrc else {
+                throw StorageError.corruption(file: name, offset: Int64(pos), reason: "record header checksum mismatch")
+            }
             let end = pos + WALFormat.recordHeaderSize + length
-            if length > WALFormat.maxRecordLength || end > bytes.count {
-                if end > bytes.count { return Scan(validEnd: Int64(pos), tornBytes: Int64(remaining), records: records) }
+            if length > WALFormat.maxRecordLength {
                 throw StorageError.corruption(file: name, offset: Int64(pos), reason: "record length \(length) is over the limit")
             }
+            if end > bytes.count { return Scan(validEnd: Int64(pos), tornBytes: Int64(remaining), records: records) }
             let payload = UnsafeRawBufferPointer(rebasing: bytes[(pos + WALFormat.recordHeaderSize)..<end])
             let crc = CRC32C.checksum(payload, continuing: CRC32C.checksum([type]))
             if crc != stored {

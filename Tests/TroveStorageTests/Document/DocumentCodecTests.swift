@@ -27,6 +27,16 @@ import Testing
         #expect(throws: StorageError.self) { try DocumentCodec.encode(Document(id: String(repeating: "x", count: 513))) }
     }
 
+    @Test func jsonDeeperThanTheReaderAcceptsIsRefusedOnWrite() throws {
+        var deep = JSONValue.int(1)
+        for _ in 0..<300 { deep = .array([deep]) }
+        #expect(throws: StorageError.self) { try DocumentCodec.encode(Document(id: "d", fields: [Field("j", .json(deep))])) }
+        var ok = JSONValue.int(1)
+        for _ in 0..<200 { ok = .array([ok]) }
+        let doc = Document(id: "d", fields: [Field("j", .json(ok))])
+        #expect(try DocumentCodec.decode(DocumentCodec.encode(doc)) == doc)
+    }
+
     @Test func everyTruncationIsATypedError() throws {
         let bytes = try DocumentCodec.encode(Self.everyType)
         for cut in 0..<bytes.count {

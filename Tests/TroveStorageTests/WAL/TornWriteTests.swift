@@ -69,6 +69,38 @@ import Testing
         #expect(report.problems.contains { $0.file == wal })
     }
 
+    @Test func aDamagedLengthInAnEarlierRecordIsCorruptionNotATornTail() throws {
+        let dir = TempDirectory()
+        let path = dir.sub("db")
+        let (_, _, wal) = try makeLog(at: path, batches: 4)
+        var bytes = TestData.readFile(wal)
+        // The length field of the first record: make it point past the end of the file.
+        let first = WALFormat.fileHeaderSize
+        bytes[first + 3] = 0x7F
+        TestData.writeFile(wal, bytes)
+        #expect(throws: StorageError.corruption(file: wal, offset: Int64(first), reason: "record header checksum mismatch")) {
+            try Store.open(at: path, options: options())
+        }
+    }
+
+    @Test func intervalDurabilitySyncsWithinTheIntervalWithoutFurtherWrites() throws {
+        let dir = TempDirectory()
+        var o = options()
+        o.durability = .interval(milliseconds: 20)
+        let store = try Store.open(at: dir.sub("db"), options: o)
+        try store.createCollection("m")
+        try store.put(Document(id: "a"), in: "m")
+        var synced = false
+        for _ in 0..<100 where !synced {
+            usleep(10_000)
+            store.writerLock.lock()
+            synced = !store.unsynced
+            store.writerLock.unlock()
+        }
+        #expect(synced)
+        try store.close()
+    }
+
     @Test func randomBytesAsALogAreATypedError() throws {
         let dir = TempDirectory()
         let path = dir.sub("db")
