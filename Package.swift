@@ -14,7 +14,8 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
         .systemLibrary(name: "CBLAS", providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]),
-        .target(name: "TroveStorage", dependencies: ["CZstd"]),
+        .target(name: "CTroveSupport"),
+        .target(name: "TroveStorage", dependencies: ["CZstd", "CTroveSupport"]),
         .executableTarget(
             name: "trove",
             dependencies: [

@@ -24,7 +24,8 @@ struct BenchGetCommand: ParsableCommand {
     @Option(help: "The collection.") var collection: String
     @Option(help: "How many gets.") var count = 200_000
     @Option(help: "Seed for the id sample.") var seed: UInt64 = 1
-    @Option(help: "Block cache size in MiB.") var cacheMb = 256
+    @Option(help: "Block cache size in MiB.") var cacheMb = StoreOptions().blockCacheBytes >> 20
+    @Option(help: "Untimed gets first (another sample), so the cache is in its steady state.") var warmup = 200_000
     @Flag(help: "Print JSON.") var json = false
 
     func run() throws {
@@ -37,8 +38,10 @@ struct BenchGetCommand: ParsableCommand {
         try snap.forEach(in: collection) { ids.append($0.id); return true }
         guard !ids.isEmpty else { throw CLIError("collection '\(collection)' is empty") }
         var rng = SplitMix64(state: seed)
+        let warm = (0..<warmup).map { _ in ids[Int(rng.next() % UInt64(ids.count))] }
         let sample = (0..<count).map { _ in ids[Int(rng.next() % UInt64(ids.count))] }
         ids = []
+        for id in warm { _ = try snap.get(id, in: collection) }
         let started = monotonicSeconds()
         var found = 0
         for id in sample where try snap.get(id, in: collection) != nil { found += 1 }

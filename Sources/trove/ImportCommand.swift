@@ -13,6 +13,7 @@ struct ImportCommand: ParsableCommand {
     @Argument(help: "The JSONL file.") var file: String
     @Option(help: "Documents per atomic batch.") var batchSize = 1000
     @Option(help: "Memtable size in MiB before a flush.") var memtableMb = 64
+    @Option(help: "zstd level for new segments (1–19).") var compressionLevel: Int32 = StoreOptions().compressionLevel
     @Flag(help: "Print a JSON summary instead of a sentence.") var json = false
     @Flag(help: .hidden) var reportAcks = false
     @Flag(help: .hidden) var sigkillAfterImport = false
@@ -22,6 +23,8 @@ struct ImportCommand: ParsableCommand {
         guard batchSize > 0, memtableMb > 0 else { throw ValidationError("--batch-size and --memtable-mb must be positive") }
         var options = StoreOptions()
         options.memtableBytes = memtableMb << 20
+        guard (1...19).contains(compressionLevel) else { throw ValidationError("--compression-level must be 1 to 19") }
+        options.compressionLevel = compressionLevel
         options.backgroundMerges = !noMerges
         let store = try Store.open(at: database.db, options: options)
         if !(try store.snapshot().collectionNames.contains(collection)) {

@@ -1,5 +1,9 @@
 #if canImport(Glibc)
 import Glibc
+private func posixWrite(_ fd: Int32, _ p: UnsafeRawPointer, _ n: Int) -> Int { Glibc.write(fd, p, n) }
+#elseif canImport(Darwin)
+import Darwin
+private func posixWrite(_ fd: Int32, _ p: UnsafeRawPointer, _ n: Int) -> Int { Darwin.write(fd, p, n) }
 #endif
 import TroveStorage
 
@@ -22,9 +26,10 @@ final class StandardOutput {
 
     func flush() {
         buffer.withUnsafeBytes { raw in
+            guard let base = raw.baseAddress else { return }
             var done = 0
             while done < raw.count {
-                let n = Glibc.write(1, raw.baseAddress! + done, raw.count - done)
+                let n = posixWrite(1, base + done, raw.count - done)
                 if n <= 0 { if errno == EINTR { continue }; return }
                 done += n
             }
@@ -38,7 +43,9 @@ final class StandardOutput {
 /// Writes a line to standard error.
 func printError(_ text: String) {
     let line = Array((text + "\n").utf8)
-    line.withUnsafeBytes { raw in _ = Glibc.write(2, raw.baseAddress, raw.count) }
+    line.withUnsafeBytes { raw in
+        if let base = raw.baseAddress { _ = posixWrite(2, base, raw.count) }
+    }
 }
 
 /// A JSON object's text from ordered members (CLI summaries).

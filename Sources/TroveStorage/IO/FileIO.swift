@@ -127,7 +127,7 @@ public enum FileSystem {
     }
 
     public static func rename(_ from: String, to: String) throws(StorageError) {
-        if Glibc.rename(from, to) != 0 { throw .io(path: from, operation: "rename to \(to)", errno: errno) }
+        if posixRename(from, to) != 0 { throw .io(path: from, operation: "rename to \(to)", errno: errno) }
     }
 
     /// Writes `bytes` to `path` so that a crash leaves either the old file or the new one:
@@ -141,3 +141,9 @@ public enum FileSystem {
         try syncDirectory(directory)
     }
 }
+
+#if canImport(Glibc)
+private func posixRename(_ a: String, _ b: String) -> Int32 { Glibc.rename(a, b) }
+#else
+private func posixRename(_ a: String, _ b: String) -> Int32 { Darwin.rename(a, b) }
+#endif

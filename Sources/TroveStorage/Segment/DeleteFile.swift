@@ -48,7 +48,7 @@ enum DeleteFile {
         words.reserveCapacity(wordCount)
         for _ in 0..<wordCount { words.append(try r.u64()) }
         let set = DeleteSet(words: words)
-        guard set.count == Int(deleted), words.last.map({ docCount % 64 == 0 || $0 >> UInt64(docCount % 64) == 0 }) ?? true else {
+        guard deleted <= UInt64(docCount), set.count == Int(deleted), words.last.map({ docCount % 64 == 0 || $0 >> UInt64(docCount % 64) == 0 }) ?? true else {
             throw StorageError.corruption(file: path, offset: 40, reason: "delete bitmap disagrees with its header")
         }
         return set

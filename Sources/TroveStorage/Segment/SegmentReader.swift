@@ -117,8 +117,8 @@ public final class SegmentReader: @unchecked Sendable {
         }
         for i in 0..<blockCount {
             let e = blockEntry(i)
-            guard e.firstOrdinal == expectedFirst, e.offset >= docs.offset,
-                  e.offset + Int64(e.compressedLength) <= docs.offset + docs.length else {
+            guard e.firstOrdinal == expectedFirst, e.offset >= docs.offset, e.offset <= docs.offset + docs.length,
+                  Int64(e.compressedLength) <= docs.offset + docs.length - e.offset else {
                 throw StorageError.corruption(file: path, offset: (sections.first { $0.tag == .blockIndex }?.offset ?? 0) + Int64(i * SegmentFormat.blockEntrySize), reason: "block index entry \(i) is inconsistent")
             }
             let next = i + 1 < blockCount ? blockEntry(i + 1).firstOrdinal : docCount

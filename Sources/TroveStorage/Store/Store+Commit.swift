@@ -23,14 +23,23 @@ extension Store {
             throw StorageError.invalidArgument("batch of \(request.payload.count) bytes exceeds the \(WALFormat.maxRecordLength)-byte record limit")
         }
         pending.withLock { $0.append(request) }
-        try withWriter {
-            if request.done { return }
-            let group = pending.withLock { queue in
-                defer { queue.removeAll() }
-                return queue
+        writerLock.lock()
+        // Another writer may have committed this batch already: then its outcome stands,
+        // whatever happened to the store since.
+        if !request.done {
+            do {
+                try checkWritable()
+                let group = pending.withLock { queue in
+                    defer { queue.removeAll() }
+                    return queue
+                }
+                try commitGroup(group)
+            } catch {
+                writerLock.unlock()
+                throw error
             }
-            try commitGroup(group)
         }
+        writerLock.unlock()
         if let error = request.error { throw error }
     }
 
@@ -83,7 +92,11 @@ extension Store {
                 accepted.append(r)
             }
         }
-        guard !accepted.isEmpty, let wal else { return }
+        guard !accepted.isEmpty else { return }
+        guard let wal else {
+            for r in accepted { r.error = StorageError.closed; r.done = true }
+            throw StorageError.closed
+        }
         var framed = ByteWriter(capacity: accepted.reduce(0) { $0 + $1.payload.count + WALFormat.recordHeaderSize })
         for r in accepted { WALFormat.frame(type: WALFormat.recordTypeBatch, payload: r.payload, into: &framed) }
         do {

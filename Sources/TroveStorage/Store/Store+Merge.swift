@@ -9,6 +9,7 @@ final class MergeScheduler: @unchecked Sendable {
     private var stopping = false
     private let finished = DispatchSemaphore(value: 0)
     private var started = false
+    private var thread: Thread?
     let cancelled = Atomic<Bool>(false)
 
     init(store: Store) { self.store = store }
@@ -20,6 +21,7 @@ final class MergeScheduler: @unchecked Sendable {
             finished.signal()
         }
         thread.name = "trove-merge"
+        self.thread = thread
         thread.start()
     }
 
@@ -38,7 +40,9 @@ final class MergeScheduler: @unchecked Sendable {
         cancelled.store(true, ordering: .releasing)
         condition.signal()
         condition.unlock()
-        if started && !wasStopping { finished.wait() }
+        // When the store's last reference goes away on the merge thread itself, its
+        // deinit lands here: waiting for this very thread would never end.
+        if started && !wasStopping && Thread.current !== thread { finished.wait() }
     }
 
     private func loop() {
@@ -60,6 +64,10 @@ final class MergeScheduler: @unchecked Sendable {
 
 /// Thrown inside a merge when the store is closing; the partial output is removed.
 struct MergeCancelled: Error {}
+
+/// The manifest write of a merge install failed part-way: which manifest is on disk is
+/// unknown, so the merged segment's file must stay and the store refuses further writes.
+struct ManifestWriteFailure: Error { let underlying: any Error }
 
 extension Store {
     /// Runs policy merges until none is due. Errors are kept out of the write path: a
@@ -103,7 +111,7 @@ extension Store {
         var mappings: [[Int32]] = []
         var merged: SegmentReader?
         do {
-            let samples = try sources.flatMap { try $0.reader.sampleEncodings(blocks: max(4, 64 / sources.count)) }
+            let samples = try sources.flatMap { try $0.reader.sampleEncodings(blocks: max(4, 96 / sources.count)) }
             let writer = try SegmentWriter(path: outPath, blockSize: options.blockSize, level: options.compressionLevel,
                                            builders: sectionBuilders(for: c), samples: samples)
             for s in sources {
@@ -123,6 +131,9 @@ extension Store {
             merged = empty ? nil : try SegmentReader(path: outPath, number: number, cache: cache)
             if empty { FileSystem.remove(outPath) }
             try install(plan, sources: sources, mappings: mappings, merged: merged)
+        } catch let failure as ManifestWriteFailure {
+            // The manifest on disk may already name the new segment: keep its file.
+            throw failure.underlying
         } catch {
             merged = nil
             FileSystem.remove(outPath)
@@ -155,7 +166,10 @@ extension Store {
             state.collections[plan.collection] = c
             let manifest = try manifestForWrite(state)
             try FileSystem.syncDirectory(path)
-            try manifest.write(directory: path)
+            do { try manifest.write(directory: path) } catch {
+                poisoned = (error as? StorageError) ?? .invalidArgument("\(error)")
+                throw ManifestWriteFailure(underlying: error)
+            }
             state.generation = manifest.generation
             publish(state)
             for s in current {

@@ -138,10 +138,15 @@ public final class Store: @unchecked Sendable {
     func withWriter<R>(_ body: () throws -> R) throws -> R {
         writerLock.lock()
         defer { writerLock.unlock() }
+        try checkWritable()
+        return try body()
+    }
+
+    /// Throws unless writes are allowed. Call as the writer.
+    func checkWritable() throws {
         if closed.load(ordering: .acquiring) { throw StorageError.closed }
         if options.readOnly { throw StorageError.invalidArgument("the store was opened read-only") }
         if let poisoned { throw poisoned }
-        return try body()
     }
 
     /// Flushes (unless read-only or told not to), stops merges, releases the folder.

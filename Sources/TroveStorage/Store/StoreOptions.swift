@@ -15,9 +15,12 @@ public struct StoreOptions: Sendable {
     public var memtableBytes = 64 << 20
     /// Uncompressed size a document block fills up to before it is compressed.
     public var blockSize = 16 << 10
-    public var compressionLevel: Int32 = 3
-    /// Decompressed blocks kept in memory for reads by id.
-    public var blockCacheBytes = 256 << 20
+    /// zstd level of document blocks: 6 is where this corpus of chat messages stops
+    /// gaining much size for the ingest time it costs (docs/BENCHMARKS.md).
+    public var compressionLevel: Int32 = 6
+    /// Decompressed blocks kept in memory for reads by id: an upper bound, filled as
+    /// blocks are read. Random reads by id run at memory speed once the working set fits.
+    public var blockCacheBytes = 512 << 20
     /// Merge segments in a background thread (tiered policy).
     public var backgroundMerges = true
     /// Merge when this many segments of a size tier exist.

@@ -22,7 +22,8 @@ public enum Verifier {
         public var isClean: Bool { problems.isEmpty }
     }
 
-    /// Verifies the database at `path`. Fails only if the folder cannot be locked.
+    /// Verifies the database at `path`. Throws only when there is no database there or
+    /// the folder cannot be locked; everything found wrong is in the report.
     public static func verify(path: String) throws -> Report {
         guard FileSystem.exists(path + "/" + Manifest.fileName) else {
             throw StorageError.invalidArgument("no Trove database at \(path)")
@@ -44,7 +45,10 @@ public enum Verifier {
                 if s.deleteFile != 0 {
                     let p = path + "/" + FileNames.deletes(s.deleteFile)
                     do {
-                        _ = try DeleteFile.read(path: p, segment: s.number, docCount: s.docCount)
+                        let deletes = try DeleteFile.read(path: p, segment: s.number, docCount: s.docCount)
+                        if deletes.count != s.deletedCount {
+                            report.problems.append(Problem(file: p, offset: 0, length: nil, reason: "holds \(deletes.count) deletes; the manifest says \(s.deletedCount)"))
+                        }
                         report.filesChecked += 1
                         report.bytesChecked += FileSystem.fileSize(p)
                     } catch { report.problems.append(problem(error, file: p)) }

@@ -31,7 +31,7 @@ struct WALReader {
             if isNewest, bytes.allSatisfy({ $0 == 0 }) || isPrefixOfHeader(bytes) {
                 return Scan(validEnd: 0, tornBytes: Int64(bytes.count), records: 0)
             }
-            throw StorageError.corruption(file: name, offset: 0, reason: "log file shorter than its header")
+            throw StorageError.corruption(file: name, offset: 0, reason: bytes.count < WALFormat.fileHeaderSize ? "log file shorter than its header" : "log file is all zero bytes but is not the newest log")
         }
         try checkHeader(bytes, path: name, expectedNumber: expectedNumber)
         var pos = WALFormat.fileHeaderSize

@@ -10,6 +10,18 @@ import Testing
         #expect(CRC32C.checksum((0..<32).map { UInt8($0) }) == 0x46DD_794E)
     }
 
+    @Test func hardwareAndSoftwareAgree() {
+        var rng = SplitMix64(state: 99)
+        for n in [0, 1, 3, 7, 8, 9, 15, 16, 63, 64, 1000, 65_537] {
+            let bytes = (0..<n).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
+            for seed: UInt32 in [0, 0xDEAD_BEEF] {
+                let hw = bytes.withUnsafeBytes { CRC32C.checksum($0, continuing: seed) }
+                let sw = bytes.withUnsafeBytes { CRC32C.software($0, continuing: seed) }
+                #expect(hw == sw, "n=\(n)")
+            }
+        }
+    }
+
     @Test func continuingEqualsWhole() {
         var rng = SplitMix64(state: 7)
         let bytes = (0..<1000).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
