@@ -24,7 +24,8 @@ let package = Package(
             ]
         ),
         .testTarget(name: "CBLASTests", dependencies: ["CBLAS"]),
-        .testTarget(name: "TroveStorageTests", dependencies: ["TroveStorage"]),
-        .testTarget(name: "troveTests", dependencies: ["trove", "TroveStorage"]),
+        .target(name: "TroveTestSupport", path: "Sources/TroveTestSupport"),
+        .testTarget(name: "TroveStorageTests", dependencies: ["TroveStorage", "TroveTestSupport"]),
+        .testTarget(name: "troveTests", dependencies: ["trove", "TroveStorage", "TroveTestSupport"]),
     ]
 )
