@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .executable(name: "trove", targets: ["trove"]),
         .library(name: "TroveStorage", targets: ["TroveStorage"]),
+        .library(name: "TroveVector", targets: ["TroveVector"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -16,16 +17,19 @@ let package = Package(
         .systemLibrary(name: "CBLAS", providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]),
         .target(name: "CTroveSupport"),
         .target(name: "TroveStorage", dependencies: ["CZstd", "CTroveSupport"]),
+        .target(name: "TroveVector", dependencies: ["TroveStorage", "CBLAS"]),
         .executableTarget(
             name: "trove",
             dependencies: [
                 "TroveStorage",
+                "TroveVector",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "CBLASTests", dependencies: ["CBLAS"]),
         .target(name: "TroveTestSupport", path: "Sources/TroveTestSupport"),
         .testTarget(name: "TroveStorageTests", dependencies: ["TroveStorage", "TroveTestSupport"]),
+        .testTarget(name: "TroveVectorTests", dependencies: ["TroveVector", "TroveStorage", "TroveTestSupport"]),
         .testTarget(name: "troveTests", dependencies: ["trove", "TroveStorage", "TroveTestSupport"]),
     ]
 )

@@ -175,6 +175,11 @@ public final class SegmentReader: @unchecked Sendable {
         }
     }
 
+    /// The id of the document at `ordinal`, without decoding its fields.
+    public func id(at ordinal: Int) throws -> String {
+        try withEncoded(at: ordinal) { try DocumentCodec.decodeID($0) }
+    }
+
     /// The document at `ordinal`.
     public func document(at ordinal: Int) throws -> Document {
         try withEncoded(at: ordinal) { try DocumentCodec.decode($0) }

@@ -47,6 +47,14 @@ public struct Snapshot: Sendable {
         }
     }
 
+    /// Visits the live documents not yet in a segment (the memtable), oldest first.
+    public func forEachUnflushed(in collection: String, _ body: (Document) throws -> Bool) throws {
+        let c = try state.collection(named: collection)
+        try c.memtable.forEachLive(below: c.memtableCount, deletes: c.memtableDeletes) { _, bytes in
+            try body(DocumentCodec.decode(bytes))
+        }
+    }
+
     /// Number, documents, deletes and bytes of each segment, oldest first.
     public func segmentsInfo(of collection: String) throws -> [(number: UInt64, documents: Int, deleted: Int, bytes: Int)] {
         try state.collection(named: collection).segments.map { ($0.reader.number, $0.reader.docCount, $0.deletes.count, $0.reader.map.count) }

@@ -1,4 +1,10 @@
 extension Store {
+    /// Writes the memtables into segments now (normally this happens when a memtable
+    /// reaches `memtableBytes`, and on close).
+    public func flush() throws {
+        try withWriter { try flushLocked(force: true) }
+    }
+
     /// Writes every memtable into a new segment and every changed delete set into a new
     /// delete file, starts a new log, and commits all of it with one manifest. Runs as
     /// the writer; readers keep using the previous state until it is published.

@@ -35,13 +35,13 @@ enum GoldenFixture {
         for i in 0..<100 { first.put(message(i), in: "messages") }
         first.put(DocumentCodecTests.everyType, in: "messages")
         try store.write(first)
-        try store.withWriter { try store.flushLocked(force: true) }
+        try store.flush()
         var second = WriteBatch()
         for i in 100..<150 { second.put(message(i), in: "messages") }
         second.delete(id: "g-3", in: "messages")
         second.put(Document(id: "g-4", fields: [Field("updated", .bool(true))]), in: "messages")
         try store.write(second)
-        try store.withWriter { try store.flushLocked(force: true) }
+        try store.flush()
         var third = WriteBatch()
         for i in 150..<160 { third.put(message(i), in: "messages") }
         third.delete(id: "g-5", in: "messages")

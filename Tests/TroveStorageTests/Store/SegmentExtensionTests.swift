@@ -49,7 +49,7 @@ private struct SumExtension: SegmentExtension {
                 batch.put(Document(id: "\(round)-\(i)", fields: [Field("n", .int(Int64(i)))]), in: "without")
             }
             try store.write(batch)
-            try store.withWriter { try store.flushLocked(force: true) }
+            try store.flush()
         }
         #expect(try sums(store, "with") == [55, 55, 55])
         #expect(try sums(store, "without").isEmpty)

@@ -1,0 +1,81 @@
+/// Exact search over every row. Batches are scored with sgemm in tiles (queries × rows)
+/// with a fused top-k selection per query; a single query goes through sgemv. Rows are
+/// split into one shard per thread and the shards' heaps merged, so both cores work.
+/// Results equal a naive loop's, ties broken by lower id.
+public struct FlatIndex: Sendable {
+    public let metric: VectorMetric
+    public let data: FloatMatrix
+    let norms: [Float]
+    /// Row → id, when rows are not ids themselves (a gathered subset).
+    let rowIDs: [Int]?
+
+    /// Indexes `data` (already prepared for the metric: unit rows for cosine).
+    public init(data: FloatMatrix, metric: VectorMetric) {
+        self.init(data: data, metric: metric, rowIDs: nil)
+    }
+
+    init(data: FloatMatrix, metric: VectorMetric, rowIDs: [Int]?, norms: [Float]? = nil) {
+        self.data = data
+        self.metric = metric
+        self.rowIDs = rowIDs
+        self.norms = metric == .l2 ? (norms ?? data.squaredNorms()) : []
+    }
+
+    /// Builds an index from raw vectors, validating and preparing them.
+    public init(vectors: [Float], dimension: Int, metric: VectorMetric) throws(VectorError) {
+        let prepared = try QueryBatch.prepare(vectors, dimension: dimension, metric: metric)
+        self.init(data: try FloatMatrix(rows: vectors.count / dimension, dimension: dimension, values: prepared), metric: metric)
+    }
+
+    public var count: Int { data.rows }
+
+    /// The best `k` rows for each query. `allowed` (by id) restricts the rows scored.
+    public func search(_ queries: QueryBatch, k: Int, allowed: RowSet? = nil, threads: Int = 2) -> [[VectorHit]] {
+        if let allowed, rowIDs == nil, allowed.count * 20 < data.rows {
+            // A very selective filter: score only the allowed rows.
+            return narrowed(to: allowed).search(queries, k: k, allowed: nil, threads: threads)
+        }
+        let scorer = BlockScorer(metric: metric, dimension: data.dimension)
+        let shards = VectorMath.split(data.rows, threads)
+        var partial = [[TopK]](repeating: [], count: shards.count)
+        partial.withUnsafeMutableBufferPointer { out in
+            nonisolated(unsafe) let out = out
+            VectorMath.parallel(shards.count) { lane in
+                out[lane] = scanShard(shards[lane], queries: queries, k: k, allowed: allowed, scorer: scorer)
+            }
+        }
+        return (0..<queries.count).map { q in
+            var heap = TopK(k: k)
+            for lane in partial { heap.merge(lane[q]) }
+            return scorer.finish(heap, queryNorm: queries.norms[q])
+        }
+    }
+
+    private func scanShard(_ range: Range<Int>, queries: QueryBatch, k: Int, allowed: RowSet?, scorer: BlockScorer) -> [TopK] {
+        var heaps = [TopK](repeating: TopK(k: k), count: queries.count)
+        guard !range.isEmpty else { return heaps }
+        let single = queries.count == 1
+        let scratch = FloatBuffer(count: single ? range.count : BlockScorer.queryTile * BlockScorer.rowTile)
+        let ids = rowIDs
+        let idOf: (Int) -> Int = { local in ids?[range.lowerBound + local] ?? (range.lowerBound + local) }
+        norms.withUnsafeBufferPointer { nb in
+            let shardNorms = nb.baseAddress.map { $0 + range.lowerBound }
+            if single {
+                VectorMath.gemv(rows: range.count, cols: data.dimension, a: data.row(range.lowerBound), x: queries.matrix.row(0), y: scratch.pointer)
+                scorer.select(scratch.pointer, count: range.count, rowBase: 0, norms: shardNorms, ids: idOf, allowed: allowed, heap: &heaps[0])
+            } else {
+                scorer.score(queries: queries.matrix.base, queryCount: queries.count, rows: data.row(range.lowerBound), rowCount: range.count,
+                             norms: shardNorms, ids: idOf, allowed: allowed, heaps: &heaps, heapIndex: { $0 }, scratch: scratch.pointer)
+            }
+        }
+        return heaps
+    }
+
+    /// An index over only the allowed rows (ids kept).
+    func narrowed(to allowed: RowSet) -> FlatIndex {
+        let ids = allowed.members.filter { $0 < data.rows }
+        let rowsByID = rowIDs == nil ? ids : ids
+        let subNorms = metric == .l2 ? rowsByID.map { norms[$0] } : nil
+        return FlatIndex(data: data.gather(rowsByID), metric: metric, rowIDs: ids, norms: subNorms)
+    }
+}

@@ -1,0 +1,110 @@
+import TroveStorage
+import Foundation
+
+/// A trained coarse quantizer: the centroids that split the space into `nlist` cells.
+public struct IVFQuantizer: Sendable {
+    public let centroids: FloatMatrix
+    public let metric: VectorMetric
+    /// How many vectors the collection held when this was trained (merges retrain at 4×).
+    public let trainedOn: Int
+
+    public var nlist: Int { centroids.rows }
+
+    /// About 4·√n lists, FAISS's usual choice.
+    public static func defaultNlist(for n: Int) -> Int { max(1, Int((4 * Double(n).squareRoot()).rounded())) }
+
+    /// Trains on at most 256 × nlist rows drawn from `data` (prepared for the metric).
+    public static func train(_ data: FloatMatrix, nlist: Int, metric: VectorMetric, seed: UInt64 = 1234, threads: Int = 2) -> IVFQuantizer {
+        var rng = SplitMix64(state: seed)
+        let sample = data.rows > 256 * nlist ? data.gather(KMeans.sample(data.rows, 256 * nlist, rng: &rng)) : data
+        let c = KMeans.train(sample, k: nlist, metric: metric, seed: seed, threads: threads)
+        return IVFQuantizer(centroids: c, metric: metric, trainedOn: data.rows)
+    }
+
+    init(centroids: FloatMatrix, metric: VectorMetric, trainedOn: Int) {
+        self.centroids = centroids
+        self.metric = metric
+        self.trainedOn = trainedOn
+    }
+
+    /// The list of every row: nearest centroid by the index's metric.
+    func assign(_ data: FloatMatrix, threads: Int) -> [Int32] {
+        var out = [Int32](repeating: 0, count: data.rows)
+        KMeans.assign(data, to: centroids, metric: metric == .l2 ? .l2 : .innerProduct, into: &out, threads: threads)
+        return out
+    }
+}
+
+/// Inverted-file index: vectors grouped by their nearest centroid, each list stored
+/// contiguously; a query scans the `nprobe` lists whose centroids score best. With SQ8
+/// the lists hold one byte per component and the best candidates are re-scored from
+/// the float32 rows. Filters are applied inside the scan; when the allowed set is small
+/// (or the probed lists hold fewer than k allowed rows) the search is exact over the
+/// allowed rows instead, so a filtered query returns k hits whenever k exist.
+public struct IVFIndex: Sendable {
+    public let quantizer: IVFQuantizer
+    public let dimension: Int
+    /// Start of each list in list order (`nlist + 1` entries).
+    let offsets: [Int]
+    /// Id of each row in list order.
+    let ids: [Int32]
+    /// float32 rows in list order (scanned without SQ8, re-ranked with it).
+    let rows: FloatMatrix
+    let norms: [Float]
+    /// Position in list order of each id (for re-ranking and exact fallback).
+    let positionOfID: [Int32]
+    let sq8: ScalarQuantizer?
+    let codes: [UInt8]
+
+    /// Lists probed when a query does not say: 16 (about 3% of the lists at 100,000
+    /// vectors), where recall@10 on clustered data stays at or above 0.95.
+    public static let defaultNprobe = 16
+
+    public var metric: VectorMetric { quantizer.metric }
+    public var count: Int { ids.count }
+    public var nlist: Int { quantizer.nlist }
+    public var usesSQ8: Bool { sq8 != nil }
+
+    /// Builds the lists for `data` (prepared for the metric; row i has id i).
+    public init(data: FloatMatrix, quantizer: IVFQuantizer, sq8: Bool = false, threads: Int = 2) {
+        let list = quantizer.assign(data, threads: threads)
+        var offsets = [Int](repeating: 0, count: quantizer.nlist + 1)
+        for l in list { offsets[Int(l) + 1] += 1 }
+        for i in 0..<quantizer.nlist { offsets[i + 1] += offsets[i] }
+        var fill = offsets
+        var ids = [Int32](repeating: 0, count: data.rows)
+        for (row, l) in list.enumerated() {
+            ids[fill[Int(l)]] = Int32(row)
+            fill[Int(l)] += 1
+        }
+        let ordered = data.gather(ids.map(Int.init))
+        var quantizerSQ: ScalarQuantizer?
+        var codes: [UInt8] = []
+        if sq8 {
+            let q = ScalarQuantizer(training: ordered)
+            codes = [UInt8](repeating: 0, count: data.rows * data.dimension)
+            codes.withUnsafeMutableBufferPointer { out in
+                for i in 0..<ordered.rows { q.encode(ordered.row(i), into: out.baseAddress! + i * data.dimension) }
+            }
+            quantizerSQ = q
+        }
+        self.init(quantizer: quantizer, offsets: offsets, ids: ids, rows: ordered, sq8: quantizerSQ, codes: codes)
+    }
+
+    init(quantizer: IVFQuantizer, offsets: [Int], ids: [Int32], rows: FloatMatrix, norms: [Float]? = nil, sq8: ScalarQuantizer?, codes: [UInt8]) {
+        self.quantizer = quantizer
+        self.dimension = rows.dimension
+        self.offsets = offsets
+        self.ids = ids
+        self.rows = rows
+        self.norms = quantizer.metric == .l2 ? (norms ?? rows.squaredNorms()) : []
+        var pos = [Int32](repeating: -1, count: Int(ids.max() ?? -1) + 1)
+        for (p, id) in ids.enumerated() { pos[Int(id)] = Int32(p) }
+        self.positionOfID = pos
+        self.sq8 = sq8
+        self.codes = codes
+    }
+
+    /// Candidates kept per query before exact re-ranking (SQ8 only).
+    func candidates(for k: Int) -> Int { sq8 == nil ? k : max(4 * k + 16, 32) }
+}

@@ -1,0 +1,148 @@
+extension IVFIndex {
+    /// The best `k` rows for each query, scanning `nprobe` lists per query.
+    public func search(_ queries: QueryBatch, k: Int, nprobe: Int, allowed: RowSet? = nil, threads: Int = 2) -> [[VectorHit]] {
+        let probe = max(1, min(nprobe, nlist))
+        if let allowed, allowed.count <= max(50 * k, count * probe / max(nlist, 1)) {
+            return exact(queries, k: k, allowed: allowed, threads: threads)
+        }
+        let lists = probedLists(queries, nprobe: probe)
+        var hits = queries.count == 1
+            ? [scanSingle(queries, lists: lists[0], k: k, allowed: allowed, threads: threads)]
+            : scanBatch(queries, lists: lists, k: k, allowed: allowed, threads: threads)
+        if let allowed, allowed.count >= k {
+            let short = hits.indices.filter { hits[$0].count < k }
+            for q in short {
+                let one = try? QueryBatch(vector: queries.matrix.rowArray(q), dimension: dimension, metric: metric == .cosine ? .innerProduct : metric)
+                if let one { hits[q] = exact(one, k: k, allowed: allowed, threads: threads)[0] }
+            }
+        }
+        return hits
+    }
+
+    /// Exact search over the allowed rows only.
+    func exact(_ queries: QueryBatch, k: Int, allowed: RowSet, threads: Int) -> [[VectorHit]] {
+        let members = allowed.members.filter { $0 < positionOfID.count && positionOfID[$0] >= 0 }
+        let positions = members.map { Int(positionOfID[$0]) }
+        let sub = FlatIndex(data: rows.gather(positions), metric: metric, rowIDs: members, norms: metric == .l2 ? positions.map { norms[$0] } : nil)
+        return sub.search(queries, k: k, allowed: nil, threads: threads)
+    }
+
+    /// The `nprobe` best lists of every query.
+    func probedLists(_ queries: QueryBatch, nprobe: Int) -> [[Int]] {
+        let c = quantizer.centroids
+        let cnorms = metric == .l2 ? c.squaredNorms() : []
+        let scratch = FloatBuffer(count: queries.count * nlist)
+        VectorMath.gemmNT(m: queries.count, n: nlist, k: dimension, a: queries.matrix.base, lda: dimension, b: c.base, ldb: dimension, c: scratch.pointer, ldc: nlist)
+        return (0..<queries.count).map { q in
+            var heap = TopK(k: nprobe)
+            let s = scratch.pointer + q * nlist
+            for l in 0..<nlist { heap.push(id: l, score: metric == .l2 ? 2 * s[l] - cnorms[l] : s[l]) }
+            return heap.sorted().map(\.id)
+        }
+    }
+
+    /// Batch: for each list, one sgemm of the queries probing it against its rows.
+    private func scanBatch(_ queries: QueryBatch, lists: [[Int]], k: Int, allowed: RowSet?, threads: Int) -> [[VectorHit]] {
+        var grouping = [[Int]](repeating: [], count: nlist)
+        for (q, ls) in lists.enumerated() { for l in ls { grouping[l].append(q) } }
+        let probers = grouping
+        // Largest work first, dealt round-robin to lanes, keeps the lanes balanced.
+        let work: [Int] = (0..<nlist).map { l in (offsets[l + 1] - offsets[l]) * probers[l].count }
+        let order: [Int] = (0..<nlist).filter { work[$0] > 0 }.sorted { work[$0] > work[$1] }
+        let lanes = max(1, threads)
+        let keep = candidates(for: k)
+        var partial = [[TopK]](repeating: [], count: lanes)
+        partial.withUnsafeMutableBufferPointer { out in
+            nonisolated(unsafe) let out = out
+            VectorMath.parallel(lanes) { lane in
+                out[lane] = scanLists(stride(from: lane, to: order.count, by: lanes).map { order[$0] }, probers: probers, queries: queries, keep: keep, allowed: allowed)
+            }
+        }
+        return (0..<queries.count).map { q in
+            var heap = TopK(k: keep)
+            for lane in partial { heap.merge(lane[q]) }
+            return finish(heap, query: q, queries: queries, k: k)
+        }
+    }
+
+    private func scanLists(_ lists: [Int], probers: [[Int]], queries: QueryBatch, keep: Int, allowed: RowSet?) -> [TopK] {
+        var heaps = [TopK](repeating: TopK(k: keep), count: queries.count)
+        let maxList = lists.map { offsets[$0 + 1] - offsets[$0] }.max() ?? 0
+        let maxProbers = lists.map { probers[$0].count }.max() ?? 0
+        let qbuf = FloatBuffer(count: maxProbers * dimension)
+        let decoded = FloatBuffer(count: sq8 == nil ? 1 : maxList * dimension)
+        let scratch = FloatBuffer(count: BlockScorer.queryTile * BlockScorer.rowTile)
+        let scorer = BlockScorer(metric: metric, dimension: dimension)
+        for l in lists {
+            let start = offsets[l], size = offsets[l + 1] - start
+            guard size > 0 else { continue }
+            let qs = probers[l]
+            for (i, q) in qs.enumerated() { (qbuf.pointer + i * dimension).update(from: queries.matrix.row(q), count: dimension) }
+            var listRows = rows.row(start)
+            if let sq8 {
+                codes.withUnsafeBufferPointer { c in sq8.decode(c.baseAddress! + start * dimension, rows: size, into: decoded.pointer) }
+                listRows = UnsafePointer(decoded.pointer)
+            }
+            norms.withUnsafeBufferPointer { nb in
+                scorer.score(queries: qbuf.pointer, queryCount: qs.count, rows: listRows, rowCount: size,
+                             norms: nb.baseAddress.map { $0 + start }, ids: { Int(ids[start + $0]) }, allowed: allowed,
+                             heaps: &heaps, heapIndex: { qs[$0] }, scratch: scratch.pointer)
+            }
+        }
+        return heaps
+    }
+
+    /// One query: sgemv (or the SQ8 kernel) per probed list, lists split across threads.
+    private func scanSingle(_ queries: QueryBatch, lists: [Int], k: Int, allowed: RowSet?, threads: Int) -> [VectorHit] {
+        let keep = candidates(for: k)
+        let lanes = max(1, min(threads, lists.count))
+        var partial = [TopK](repeating: TopK(k: keep), count: lanes)
+        let scorer = BlockScorer(metric: metric, dimension: dimension)
+        let weights = sq8.map { $0.queryWeights(queries.matrix.row(0)) }
+        partial.withUnsafeMutableBufferPointer { out in
+            nonisolated(unsafe) let out = out
+            VectorMath.parallel(lanes) { lane in
+                var heap = TopK(k: keep)
+                let mine = stride(from: lane, to: lists.count, by: lanes).map { lists[$0] }
+                let maxList = mine.map { offsets[$0 + 1] - offsets[$0] }.max() ?? 0
+                let scratch = FloatBuffer(count: max(1, maxList))
+                for l in mine {
+                    let start = offsets[l], size = offsets[l + 1] - start
+                    guard size > 0 else { continue }
+                    if let weights {
+                        codes.withUnsafeBufferPointer { c in
+                            weights.weights.withUnsafeBufferPointer { w in
+                                for i in 0..<size {
+                                    scratch.pointer[i] = weights.offset + ScalarQuantizer.weightedSum(w.baseAddress!, c.baseAddress! + (start + i) * dimension, dimension)
+                                }
+                            }
+                        }
+                    } else {
+                        VectorMath.gemv(rows: size, cols: dimension, a: rows.row(start), x: queries.matrix.row(0), y: scratch.pointer)
+                    }
+                    norms.withUnsafeBufferPointer { nb in
+                        scorer.select(scratch.pointer, count: size, rowBase: 0, norms: nb.baseAddress.map { $0 + start },
+                                      ids: { Int(ids[start + $0]) }, allowed: allowed, heap: &heap)
+                    }
+                }
+                out[lane] = heap
+            }
+        }
+        var heap = TopK(k: keep)
+        for p in partial { heap.merge(p) }
+        return finish(heap, query: 0, queries: queries, k: k)
+    }
+
+    /// Final hits: re-scored exactly from float32 rows when SQ8 produced the candidates.
+    private func finish(_ heap: TopK, query q: Int, queries: QueryBatch, k: Int) -> [VectorHit] {
+        let scorer = BlockScorer(metric: metric, dimension: dimension)
+        guard sq8 != nil else { return scorer.finish(heap, queryNorm: queries.norms[q]) }
+        var exact = TopK(k: k)
+        for hit in heap.heap {
+            let p = Int(positionOfID[hit.id])
+            let dot = VectorMath.dot(queries.matrix.row(q), rows.row(p), dimension)
+            exact.push(id: hit.id, score: metric == .l2 ? 2 * dot - norms[p] : dot)
+        }
+        return scorer.finish(exact, queryNorm: queries.norms[q])
+    }
+}

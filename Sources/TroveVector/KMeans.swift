@@ -1,0 +1,149 @@
+import TroveStorage
+
+/// k-means for the IVF coarse quantizer. Seeding is k-means++ (each new centre drawn
+/// with probability proportional to its squared distance from the nearest chosen one),
+/// run on a subsample and in rounds of several centres so each round is one sgemm.
+/// Lloyd iterations then assign with sgemm through ‖x‖² − 2x·c + ‖c‖². Cosine trains
+/// spherical k-means (unit centroids); inner product and L2 train Euclidean k-means.
+enum KMeans {
+    static let defaultIterations = 10
+
+    static func train(_ data: FloatMatrix, k: Int, metric: VectorMetric, iterations: Int = defaultIterations, seed: UInt64 = 1234, threads: Int = 2) -> FloatMatrix {
+        let n = data.rows, d = data.dimension
+        precondition(k >= 1 && n >= 1)
+        var rng = SplitMix64(state: seed)
+        if n <= k { return padded(data, to: k, rng: &rng) }
+        var centroids = seedPlusPlus(data, k: k, rng: &rng, threads: threads)
+        var assignment = [Int32](repeating: 0, count: n)
+        for _ in 0..<iterations {
+            assign(data, to: centroids, metric: .l2, into: &assignment, threads: threads)
+            centroids = update(data, assignment: assignment, k: k, previous: centroids, rng: &rng)
+            if metric == .cosine { normalizeRows(centroids) }
+        }
+        _ = d
+        return centroids
+    }
+
+    /// Nearest centroid of every row (for `.l2`: smallest distance; otherwise largest dot).
+    static func assign(_ data: FloatMatrix, to centroids: FloatMatrix, metric: VectorMetric, into out: inout [Int32], threads: Int) {
+        let cnorms = centroids.squaredNorms()
+        let shards = VectorMath.split(data.rows, threads)
+        out.withUnsafeMutableBufferPointer { buf in
+            nonisolated(unsafe) let buf = buf
+            VectorMath.parallel(shards.count) { lane in
+                let range = shards[lane]
+                let tile = 1024
+                let scratch = FloatBuffer(count: tile * centroids.rows)
+                var r = range.lowerBound
+                while r < range.upperBound {
+                    let m = min(tile, range.upperBound - r)
+                    VectorMath.gemmNT(m: m, n: centroids.rows, k: data.dimension, a: data.row(r), lda: data.dimension,
+                                      b: centroids.base, ldb: data.dimension, c: scratch.pointer, ldc: centroids.rows)
+                    for i in 0..<m {
+                        let s = scratch.pointer + i * centroids.rows
+                        var best = 0
+                        var bestScore = -Float.infinity
+                        for c in 0..<centroids.rows {
+                            let v = metric == .l2 ? 2 * s[c] - cnorms[c] : s[c]
+                            if v > bestScore { bestScore = v; best = c }
+                        }
+                        buf[r + i] = Int32(best)
+                    }
+                    r += m
+                }
+            }
+        }
+    }
+
+    private static func seedPlusPlus(_ data: FloatMatrix, k: Int, rng: inout SplitMix64, threads: Int) -> FloatMatrix {
+        let subsample = min(data.rows, max(k * 8, 4096))
+        let rows = sample(data.rows, subsample, rng: &rng)
+        let pool = data.gather(rows)
+        let norms = pool.squaredNorms()
+        var chosen = [Int(rng.next() % UInt64(pool.rows))]
+        var nearest = [Float](repeating: .infinity, count: pool.rows)
+        var fresh = chosen
+        let perRound = max(1, k / 32)
+        while chosen.count < k {
+            updateNearest(pool, norms: norms, newCentres: fresh, nearest: &nearest)
+            let total = nearest.reduce(0, +)
+            fresh = []
+            for _ in 0..<min(perRound, k - chosen.count) {
+                var target = Float(Double(rng.next() >> 11) / Double(1 << 53)) * total
+                var pick = pool.rows - 1
+                for (i, w) in nearest.enumerated() {
+                    target -= w
+                    if target <= 0 { pick = i; break }
+                }
+                fresh.append(pick)
+                nearest[pick] = 0
+            }
+            chosen += fresh
+        }
+        return pool.gather(chosen)
+    }
+
+    private static func updateNearest(_ pool: FloatMatrix, norms: [Float], newCentres: [Int], nearest: inout [Float]) {
+        let centres = pool.gather(newCentres)
+        let scratch = FloatBuffer(count: pool.rows * centres.rows)
+        VectorMath.gemmNT(m: pool.rows, n: centres.rows, k: pool.dimension, a: pool.base, lda: pool.dimension,
+                          b: centres.base, ldb: pool.dimension, c: scratch.pointer, ldc: centres.rows)
+        for i in 0..<pool.rows {
+            for (j, c) in newCentres.enumerated() {
+                let dist = max(0, norms[i] - 2 * scratch.pointer[i * centres.rows + j] + norms[c])
+                if dist < nearest[i] { nearest[i] = dist }
+            }
+        }
+    }
+
+    /// Means of the assigned rows; an empty cluster takes a perturbed copy of a point
+    /// from the largest cluster (as FAISS does), so no centroid is wasted.
+    private static func update(_ data: FloatMatrix, assignment: [Int32], k: Int, previous: FloatMatrix, rng: inout SplitMix64) -> FloatMatrix {
+        let d = data.dimension
+        var sums = [Double](repeating: 0, count: k * d)
+        var counts = [Int](repeating: 0, count: k)
+        for i in 0..<data.rows {
+            let c = Int(assignment[i])
+            counts[c] += 1
+            let row = data.row(i)
+            for j in 0..<d { sums[c * d + j] += Double(row[j]) }
+        }
+        let (out, p) = FloatMatrix.zeros(rows: k, dimension: d)
+        for c in 0..<k where counts[c] > 0 {
+            for j in 0..<d { p[c * d + j] = Float(sums[c * d + j] / Double(counts[c])) }
+        }
+        for c in 0..<k where counts[c] == 0 {
+            let big = counts.indices.max { counts[$0] < counts[$1] } ?? 0
+            let donors = assignment.indices.filter { Int(assignment[$0]) == big }
+            let donor = data.row(donors[Int(rng.next() % UInt64(donors.count))])
+            for j in 0..<d { p[c * d + j] = donor[j] * (1 + (j % 2 == 0 ? 1e-4 : -1e-4)) }
+            counts[big] -= counts[big] / 2
+            counts[c] = 1
+        }
+        return out
+    }
+
+    static func normalizeRows(_ m: FloatMatrix) {
+        let p = UnsafeMutablePointer(mutating: m.base)
+        for i in 0..<m.rows {
+            let n = VectorMath.dot(m.row(i), m.row(i), m.dimension).squareRoot()
+            if n > 0 { for j in 0..<m.dimension { p[i * m.dimension + j] /= n } }
+        }
+    }
+
+    /// `count` distinct row numbers of `0..<n`, uniformly.
+    static func sample(_ n: Int, _ count: Int, rng: inout SplitMix64) -> [Int] {
+        if count >= n { return Array(0..<n) }
+        var pool = Array(0..<n)
+        for i in 0..<count {
+            let j = i + Int(rng.next() % UInt64(n - i))
+            pool.swapAt(i, j)
+        }
+        return Array(pool[0..<count]).sorted()
+    }
+
+    private static func padded(_ data: FloatMatrix, to k: Int, rng: inout SplitMix64) -> FloatMatrix {
+        let ids = (0..<k).map { $0 < data.rows ? $0 : Int(rng.next() % UInt64(data.rows)) }
+        return data.gather(ids)
+    }
+}

@@ -1,0 +1,31 @@
+/// A vector field of a collection, as the schema declares it.
+public struct VectorFieldSpec: Sendable, Equatable {
+    public enum IndexKind: String, Sendable, CaseIterable { case flat, ivf, ivfSQ8 = "ivf-sq8" }
+
+    public var field: String
+    public var dimension: Int
+    public var metric: VectorMetric
+    public var index: IndexKind
+    /// IVF lists; nil picks about 4·√n when the quantizer is trained.
+    public var nlist: Int?
+
+    public init(field: String, dimension: Int, metric: VectorMetric, index: IndexKind = .flat, nlist: Int? = nil) {
+        self.field = field
+        self.dimension = dimension
+        self.metric = metric
+        self.index = index
+        self.nlist = nlist
+    }
+
+    /// Fewest vectors worth training an IVF quantizer on; below it a segment stays flat.
+    public static let minimumTrainingVectors = 1000
+
+    /// Checks a vector for this field: dimension, finite components, nonzero for cosine.
+    public func validate(_ vector: [Float]) throws(VectorError) {
+        guard vector.count == dimension else { throw .wrongDimension(expected: dimension, found: vector.count, row: 0) }
+        let check = vector.withUnsafeBufferPointer { buf in
+            Result { () throws(VectorError) in try FloatMatrix.validate(buf, dimension: dimension, metric: metric) }
+        }
+        try check.get()
+    }
+}

@@ -1,0 +1,69 @@
+import CBLAS
+import Dispatch
+
+/// The BLAS calls Trove uses, and small SIMD kernels.
+enum VectorMath {
+    /// OpenBLAS runs single-threaded: Trove splits work across cores itself (shards of
+    /// rows, merged heaps), which keeps selection parallel too. Set once per process.
+    private static let singleThreaded: Void = { openblas_set_num_threads(1) }()
+
+    /// C (m×n) = A (m×k, row-major, lda) · Bᵀ where B is n×k row-major (ldb).
+    @inline(__always)
+    static func gemmNT(m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int, c: UnsafeMutablePointer<Float>, ldc: Int) {
+        _ = singleThreaded
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(m), Int32(n), Int32(k), 1, a, Int32(lda), b, Int32(ldb), 0, c, Int32(ldc))
+    }
+
+    /// y (rows) = A (rows×cols, row-major) · x.
+    @inline(__always)
+    static func gemv(rows: Int, cols: Int, a: UnsafePointer<Float>, x: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>) {
+        _ = singleThreaded
+        cblas_sgemv(CblasRowMajor, CblasNoTrans, Int32(rows), Int32(cols), 1, a, Int32(cols), x, 1, 0, y, 1)
+    }
+
+    /// Dot product with 16-wide SIMD lanes.
+    @inline(__always)
+    static func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ n: Int) -> Float {
+        var acc = SIMD16<Float>()
+        var i = 0
+        let ra = UnsafeRawPointer(a), rb = UnsafeRawPointer(b)
+        while i + 16 <= n {
+            acc.addProduct(ra.loadUnaligned(fromByteOffset: i * 4, as: SIMD16<Float>.self),
+                           rb.loadUnaligned(fromByteOffset: i * 4, as: SIMD16<Float>.self))
+            i += 16
+        }
+        var s = acc.sum()
+        while i < n {
+            s += a[i] * b[i]
+            i += 1
+        }
+        return s
+    }
+
+    /// Runs `body(lane)` for `lanes` lanes on as many threads.
+    static func parallel(_ lanes: Int, _ body: @Sendable (Int) -> Void) {
+        if lanes <= 1 { body(0); return }
+        DispatchQueue.concurrentPerform(iterations: lanes, execute: body)
+    }
+
+    /// Splits `0..<n` into `parts` contiguous ranges.
+    static func split(_ n: Int, _ parts: Int) -> [Range<Int>] {
+        let p = max(1, min(parts, max(1, n)))
+        return (0..<p).map { i in (n * i / p)..<(n * (i + 1) / p) }
+    }
+
+    /// Measured single-thread sgemm throughput in GFLOP/s (1000×d by d×20000).
+    static func measureGemmPeak(dimension d: Int) -> Double {
+        let m = 1000, n = 20000
+        let (a, _) = FloatMatrix.zeros(rows: m, dimension: d)
+        let (b, _) = FloatMatrix.zeros(rows: n, dimension: d)
+        let c = FloatBuffer(count: m * n)
+        var best = Double.infinity
+        for _ in 0..<6 {
+            let start = DispatchTime.now().uptimeNanoseconds
+            gemmNT(m: m, n: n, k: d, a: a.base, lda: d, b: b.base, ldb: d, c: c.pointer, ldc: n)
+            best = min(best, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+        }
+        return 2 * Double(m) * Double(n) * Double(d) / best / 1e9
+    }
+}

@@ -1,0 +1,103 @@
+import Synchronization
+import TroveStorage
+
+/// A document hit of a vector search.
+public struct DocumentHit: Sendable, Equatable {
+    public let id: String
+    public let score: Float
+}
+
+/// Searches one vector field over a snapshot: every segment's index (deleted documents
+/// and the caller's filter applied inside the scan) plus an exact pass over the documents
+/// not yet flushed, merged into one top-k. Opened segment indexes are cached by segment.
+public final class VectorSearcher: Sendable {
+    public let spec: VectorFieldSpec
+    let slot: Int
+    let threads: Int
+    private let cache = Mutex<[UInt64: VectorSegmentIndex]>([:])
+
+    /// `slot` is the field's position among the collection's vector fields.
+    public init(spec: VectorFieldSpec, slot: Int, threads: Int = 2) {
+        self.spec = spec
+        self.slot = slot
+        self.threads = threads
+    }
+
+    /// Per segment, the ordinals a filter allows (nil: all); per unflushed document, whether it passes.
+    public struct Filter: Sendable {
+        public var segment: @Sendable (SegmentReader) throws -> RowSet?
+        public var document: @Sendable (Document) -> Bool
+
+        public init(segment: @escaping @Sendable (SegmentReader) throws -> RowSet?, document: @escaping @Sendable (Document) -> Bool) {
+            self.segment = segment
+            self.document = document
+        }
+    }
+
+    public func search(_ snapshot: Snapshot, collection: String, queries: QueryBatch, k: Int,
+                       nprobe: Int = IVFIndex.defaultNprobe, filter: Filter? = nil) throws -> [[DocumentHit]] {
+        guard queries.matrix.dimension == spec.dimension else {
+            throw VectorError.wrongDimension(expected: spec.dimension, found: queries.matrix.dimension, row: 0)
+        }
+        var merged = [TopK](repeating: TopK(k: k), count: queries.count)
+        var located: [[Int: (segment: Int, ordinal: Int)]] = Array(repeating: [:], count: queries.count)
+        var next = 0
+        let segments = try snapshot.segments(of: collection)
+        for (s, segment) in segments.enumerated() {
+            guard let index = try index(for: segment.reader) else { continue }
+            var allowed = try filter?.segment(segment.reader) ?? RowSet.all(segment.reader.docCount)
+            allowed.subtract(bitmap: segment.deletes.words)
+            for (q, hits) in index.search(queries, k: k, nprobe: nprobe, allowed: allowed, threads: threads).enumerated() {
+                for h in hits {
+                    located[q][next] = (s, h.id)
+                    merged[q].push(id: next, score: h.score)
+                    next += 1
+                }
+            }
+        }
+        var unflushed: [Document] = []
+        try snapshot.forEachUnflushed(in: collection) { doc in
+            if case let .vector(v)? = doc[spec.field], (try? spec.validate(v)) != nil, filter?.document(doc) ?? true { unflushed.append(doc) }
+            return true
+        }
+        let memoryHits = try searchUnflushed(unflushed, queries: queries, k: k)
+        var ids: [Int: String] = [:]
+        for (q, hits) in memoryHits.enumerated() {
+            for h in hits {
+                ids[next] = unflushed[h.id].id
+                merged[q].push(id: next, score: h.score)
+                next += 1
+            }
+        }
+        retainOnly(segments.map(\.reader.number))
+        return try merged.enumerated().map { q, heap in
+            try heap.sorted().map { hit in
+                if let id = ids[hit.id] { return DocumentHit(id: id, score: hit.score) }
+                guard let (s, o) = located[q][hit.id] else { return DocumentHit(id: "", score: hit.score) }
+                return DocumentHit(id: try segments[s].reader.id(at: o), score: hit.score)
+            }
+        }
+    }
+
+    private func searchUnflushed(_ docs: [Document], queries: QueryBatch, k: Int) throws -> [[VectorHit]] {
+        guard !docs.isEmpty else { return Array(repeating: [], count: queries.count) }
+        var values: [Float] = []
+        values.reserveCapacity(docs.count * spec.dimension)
+        for d in docs { if case let .vector(v)? = d[spec.field] { values += v } }
+        let flat = try FlatIndex(vectors: values, dimension: spec.dimension, metric: spec.metric)
+        return flat.search(queries, k: k, threads: 1)
+    }
+
+    private func index(for reader: SegmentReader) throws -> VectorSegmentIndex? {
+        if let hit = cache.withLock({ $0[reader.number] }) { return hit }
+        guard let opened = try VectorSegmentIndex.open(reader, slot: slot, spec: spec) else { return nil }
+        cache.withLock { $0[reader.number] = opened }
+        return opened
+    }
+
+    /// Drops cached indexes of segments no longer live (they pin their mapped files).
+    private func retainOnly(_ numbers: [UInt64]) {
+        let live = Set(numbers)
+        cache.withLock { c in for key in c.keys where !live.contains(key) { c[key] = nil } }
+    }
+}

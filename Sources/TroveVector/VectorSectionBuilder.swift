@@ -1,0 +1,123 @@
+import TroveStorage
+
+/// Adds vector sections to every new segment of collections with vector fields.
+public struct VectorSegmentExtension: SegmentExtension {
+    /// The vector fields of a collection, from its metadata (the engine's schema).
+    public let specs: @Sendable (String, [UInt8]) -> [VectorFieldSpec]
+    public let registry: QuantizerRegistry
+    let threads: Int
+
+    public init(registry: QuantizerRegistry, threads: Int = 2, specs: @escaping @Sendable (String, [UInt8]) -> [VectorFieldSpec]) {
+        self.registry = registry
+        self.specs = specs
+        self.threads = threads
+    }
+
+    public func makeBuilder(collection: String, metadata: [UInt8]) -> (any SegmentSectionBuilder)? {
+        let fields = specs(collection, metadata)
+        guard !fields.isEmpty else { return nil }
+        return VectorSectionBuilder(collection: collection, fields: fields, registry: registry, threads: threads)
+    }
+}
+
+/// Collects each vector field's values in ordinal order and writes its sections: flat
+/// while there are too few vectors to train on, IVF (optionally SQ8) after.
+final class VectorSectionBuilder: SegmentSectionBuilder {
+    private let collection: String
+    private let fields: [VectorFieldSpec]
+    private let registry: QuantizerRegistry
+    private let threads: Int
+    private var values: [[Float]]
+    private var ordinals: [[UInt32]]
+    private var docCount = 0
+
+    init(collection: String, fields: [VectorFieldSpec], registry: QuantizerRegistry, threads: Int) {
+        self.collection = collection
+        self.fields = fields
+        self.registry = registry
+        self.threads = threads
+        values = Array(repeating: [], count: fields.count)
+        ordinals = Array(repeating: [], count: fields.count)
+    }
+
+    func add(ordinal: Int, document: Document) throws {
+        docCount = ordinal + 1
+        for (slot, spec) in fields.enumerated() {
+            // The engine validates vectors before they are written; one that is not valid
+            // here (a schema changed since) is left out rather than failing the flush.
+            guard case let .vector(v)? = document[spec.field], (try? spec.validate(v)) != nil else { continue }
+            values[slot].append(contentsOf: v)
+            ordinals[slot].append(UInt32(ordinal))
+        }
+    }
+
+    func finish() throws -> [(tag: SectionTag, bytes: [UInt8])] {
+        var out: [(tag: SectionTag, bytes: [UInt8])] = []
+        for (slot, spec) in fields.enumerated() { out += try sections(slot: slot, spec: spec) }
+        return out
+    }
+
+    private func sections(slot: Int, spec: VectorFieldSpec) throws -> [(tag: SectionTag, bytes: [UInt8])] {
+        let d = spec.dimension
+        let prepared = try QueryBatch.prepare(values[slot], dimension: d, metric: spec.metric)
+        let data = try FloatMatrix(rows: ordinals[slot].count, dimension: d, values: prepared)
+        var header = VectorSections.Header(metric: spec.metric, dimension: d, docCount: docCount, rows: data.rows, ivf: false, nlist: 0, sq8: false, trainedOn: 0)
+        guard spec.index != .flat, data.rows >= VectorFieldSpec.minimumTrainingVectors else {
+            return [(VectorSections.tag("VH", slot), header.encode()), (VectorSections.tag("VD", slot), floats(data)),
+                    (VectorSections.tag("VI", slot), u32s(ordinals[slot])), (VectorSections.tag("VN", slot), norms(spec, data))]
+                .filter { !$0.1.isEmpty || $0.0 == VectorSections.tag("VD", slot) }
+        }
+        let quantizer = currentQuantizer(spec: spec, data: data)
+        let ivf = IVFIndex(data: data, quantizer: quantizer, sq8: spec.index == .ivfSQ8, threads: threads)
+        header.ivf = true
+        header.nlist = quantizer.nlist
+        header.sq8 = ivf.usesSQ8
+        header.trainedOn = quantizer.trainedOn
+        var result: [(tag: SectionTag, bytes: [UInt8])] = [
+            (VectorSections.tag("VH", slot), header.encode()),
+            (VectorSections.tag("VD", slot), floats(ivf.rows)),
+            (VectorSections.tag("VI", slot), u32s(ivf.ids.map { ordinals[slot][Int($0)] })),
+            (VectorSections.tag("VC", slot), floats(quantizer.centroids)),
+            (VectorSections.tag("VL", slot), u32s(ivf.offsets.map { UInt32($0) })),
+        ]
+        if spec.metric == .l2 { result.append((VectorSections.tag("VN", slot), floatArray(ivf.norms))) }
+        if let sq = ivf.sq8 {
+            var w = ByteWriter(capacity: 8 * d + ivf.codes.count)
+            for x in sq.minimum { w.f32(x) }
+            for x in sq.step { w.f32(x) }
+            w.raw(ivf.codes)
+            result.append((VectorSections.tag("VQ", slot), w.bytes))
+        }
+        return result
+    }
+
+    /// The collection's quantizer, trained now when there is none yet or when this
+    /// segment holds at least 4× the vectors it was trained on.
+    private func currentQuantizer(spec: VectorFieldSpec, data: FloatMatrix) -> IVFQuantizer {
+        if let q = registry.quantizer(collection: collection, field: spec.field), q.centroids.dimension == spec.dimension,
+           data.rows < 4 * max(q.trainedOn, 1) {
+            return q
+        }
+        let q = IVFQuantizer.train(data, nlist: spec.nlist ?? IVFQuantizer.defaultNlist(for: data.rows), metric: spec.metric, threads: threads)
+        registry.set(q, collection: collection, field: spec.field)
+        return q
+    }
+
+    private func norms(_ spec: VectorFieldSpec, _ data: FloatMatrix) -> [UInt8] {
+        spec.metric == .l2 ? floatArray(data.squaredNorms()) : []
+    }
+
+    private func floats(_ m: FloatMatrix) -> [UInt8] {
+        Array(UnsafeRawBufferPointer(start: m.base, count: m.rows * m.dimension * 4))
+    }
+
+    private func floatArray(_ a: [Float]) -> [UInt8] {
+        a.withUnsafeBytes { Array($0) }
+    }
+
+    private func u32s(_ a: [UInt32]) -> [UInt8] {
+        var w = ByteWriter(capacity: a.count * 4)
+        for x in a { w.u32(x) }
+        return w.bytes
+    }
+}

@@ -1,0 +1,82 @@
+import TroveStorage
+
+/// The sections a vector field adds to a segment (docs/FORMAT.md, "Vector sections").
+/// Tags are two letters and the field's two-digit slot in the collection's vector fields:
+///
+/// - `VHnn` header: magic "TVEC", version, metric, dimension, segment docs, stored rows,
+///   layout (0 flat, 1 IVF), nlist, SQ8 flag, trained-on count; 64 bytes.
+/// - `VDnn` float32 rows (IVF: grouped by list, each list contiguous), 64-byte aligned
+///   so BLAS reads them in place from the mapped file.
+/// - `VInn` u32 segment ordinal of each stored row.
+/// - `VNnn` float32 squared norms (L2 only).
+/// - `VCnn` float32 centroids, `VLnn` u32 list offsets (nlist + 1), IVF only.
+/// - `VQnn` SQ8: float32 minimum[d], step[d], then u8 codes in row order.
+enum VectorSections {
+    static let magic: [UInt8] = Array("TVEC".utf8)
+    static let version: UInt32 = 1
+
+    static func tag(_ prefix: StaticString, _ slot: Int) -> SectionTag {
+        let p = prefix.utf8Start
+        let digits = Array(String(format2(slot)).utf8)
+        return SectionTag(rawValue: UInt32(p[0]) | UInt32(p[1]) << 8 | UInt32(digits[0]) << 16 | UInt32(digits[1]) << 24)
+    }
+
+    private static func format2(_ n: Int) -> String { n < 10 ? "0\(n)" : String(n % 100) }
+
+    struct Header {
+        var metric: VectorMetric
+        var dimension: Int
+        var docCount: Int
+        var rows: Int
+        var ivf: Bool
+        var nlist: Int
+        var sq8: Bool
+        var trainedOn: Int
+
+        func encode() -> [UInt8] {
+            var w = ByteWriter(capacity: 64)
+            w.raw(VectorSections.magic)
+            w.u32(VectorSections.version)
+            w.u32(metric.code)
+            w.u32(UInt32(dimension))
+            w.u32(UInt32(docCount))
+            w.u32(UInt32(rows))
+            w.u32(ivf ? 1 : 0)
+            w.u32(UInt32(nlist))
+            w.u32(sq8 ? 1 : 0)
+            w.u32(0)
+            w.u64(UInt64(trainedOn))
+            w.pad(to: 64)
+            return w.bytes
+        }
+
+        static func decode(_ bytes: UnsafeRawBufferPointer, path: String, at offset: Int64) throws -> Header {
+            func bad(_ why: String) -> StorageError { .corruption(file: path, offset: offset, reason: "vector header: \(why)") }
+            guard bytes.count == 64, Array(bytes[0..<4]) == VectorSections.magic else { throw bad("bad magic or size") }
+            var r = ByteReader(bytes, offset: 4)
+            let v = try r.u32()
+            guard v == VectorSections.version else { throw StorageError.unsupportedVersion(file: path, found: v, supported: VectorSections.version) }
+            guard let metric = VectorMetric(code: try r.u32()) else { throw bad("unknown metric") }
+            let dimension = Int(try r.u32()), docCount = Int(try r.u32()), rows = Int(try r.u32())
+            let ivf = try r.u32() == 1, nlist = Int(try r.u32()), sq8 = try r.u32() == 1
+            _ = try r.u32()
+            let trainedOn = try r.u64()
+            guard trainedOn <= UInt64(UInt32.max) else { throw bad("impossible trained-on count") }
+            let h = Header(metric: metric, dimension: dimension, docCount: docCount, rows: rows, ivf: ivf, nlist: nlist, sq8: sq8, trainedOn: Int(trainedOn))
+            guard h.dimension > 0, h.rows <= h.docCount, !h.ivf || h.nlist > 0 else { throw bad("impossible sizes") }
+            return h
+        }
+    }
+
+    /// The quantizer stored in a segment, if it has one for this slot.
+    static func readQuantizer(_ reader: SegmentReader, slot: Int, spec: VectorFieldSpec) throws -> IVFQuantizer? {
+        guard let hb = try reader.section(tag("VH", slot)) else { return nil }
+        let h = try Header.decode(hb, path: reader.path, at: 0)
+        guard h.ivf, let cb = try reader.section(tag("VC", slot)) else { return nil }
+        guard cb.count == h.nlist * h.dimension * 4 else {
+            throw StorageError.corruption(file: reader.path, offset: 0, reason: "centroid section holds \(cb.count) bytes for \(h.nlist) × \(h.dimension)")
+        }
+        let centroids = FloatMatrix(rows: h.nlist, dimension: h.dimension, base: cb.baseAddress!.assumingMemoryBound(to: Float.self), owner: reader)
+        return IVFQuantizer(centroids: centroids, metric: h.metric, trainedOn: h.trainedOn)
+    }
+}

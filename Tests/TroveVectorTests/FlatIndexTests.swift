@@ -1,0 +1,63 @@
+import Testing
+import TroveStorage
+@testable import TroveVector
+
+@Suite struct FlatIndexTests {
+    @Test(arguments: VectorMetric.allCases)
+    func batchAndSingleEqualTheNaiveLoop(metric: VectorMetric) throws {
+        let d = 37, n = 3000, k = 10
+        let base = VectorTestData.random(n, d, seed: 1)
+        let queries = VectorTestData.random(40, d, seed: 2)
+        let index = try FlatIndex(vectors: base, dimension: d, metric: metric)
+        let batch = index.search(try QueryBatch(values: queries, dimension: d, metric: metric), k: k)
+        for q in 0..<40 {
+            let query = Array(queries[(q * d)..<((q + 1) * d)])
+            let want = VectorTestData.naive(base, query, d: d, k: k, metric: metric)
+            #expect(VectorTestData.sameRanking(batch[q], want), "query \(q)")
+            let single = index.search(try QueryBatch(vector: query, dimension: d, metric: metric), k: k)[0]
+            #expect(single.map(\.id) == batch[q].map(\.id))
+            #expect(abs(Double(single[0].score) - want[0].score) < 1e-3 * max(1, abs(want[0].score)))
+        }
+    }
+
+    @Test func tiesAreBrokenByLowerID() throws {
+        let d = 4
+        let base: [Float] = Array(repeating: [1, 0, 0, 0], count: 50).flatMap { $0 }
+        let index = try FlatIndex(vectors: base, dimension: d, metric: .innerProduct)
+        let hits = index.search(try QueryBatch(vector: [1, 0, 0, 0], dimension: d, metric: .innerProduct), k: 5, threads: 2)[0]
+        #expect(hits.map(\.id) == [0, 1, 2, 3, 4])
+    }
+
+    @Test func kLargerThanNAndEmptyIndex() throws {
+        let index = try FlatIndex(vectors: VectorTestData.random(7, 8, seed: 3), dimension: 8, metric: .l2)
+        let q = try QueryBatch(values: VectorTestData.random(3, 8, seed: 4), dimension: 8, metric: .l2)
+        for hits in index.search(q, k: 100) { #expect(hits.count == 7) }
+        let empty = try FlatIndex(vectors: [], dimension: 8, metric: .l2)
+        #expect(empty.search(q, k: 10).allSatisfy { $0.isEmpty })
+    }
+
+    @Test func filtersAllowingNoneOneAndAll() throws {
+        let d = 16, n = 5000
+        let base = VectorTestData.random(n, d, seed: 5)
+        let index = try FlatIndex(vectors: base, dimension: d, metric: .innerProduct)
+        let query = VectorTestData.random(1, d, seed: 6)
+        let q = try QueryBatch(vector: query, dimension: d, metric: .innerProduct)
+        #expect(index.search(q, k: 10, allowed: RowSet(capacity: n))[0].isEmpty)
+        #expect(index.search(q, k: 10, allowed: RowSet(capacity: n, rows: [4321]))[0].map(\.id) == [4321])
+        #expect(index.search(q, k: 10, allowed: .all(n))[0].map(\.id) == index.search(q, k: 10)[0].map(\.id))
+        let half = Set(stride(from: 0, to: n, by: 2))
+        let got = index.search(q, k: 10, allowed: RowSet(capacity: n, rows: half))[0]
+        #expect(VectorTestData.sameRanking(got, VectorTestData.naive(base, query, d: d, k: 10, metric: .innerProduct, allowed: half)))
+        let few = Set([3, 77, 901, 4999])  // selective: scored over the allowed rows only
+        let some = index.search(try QueryBatch(values: query + query, dimension: d, metric: .innerProduct), k: 10, allowed: RowSet(capacity: n, rows: few))
+        #expect(some.allSatisfy { Set($0.map(\.id)) == few })
+    }
+
+    @Test func badVectorsAreTypedErrors() {
+        #expect(throws: VectorError.wrongDimension(expected: 4, found: 3, row: 0)) { try QueryBatch(vector: [1, 2, 3], dimension: 4, metric: .l2) }
+        #expect(throws: VectorError.notFinite(row: 1, component: 2)) { try FlatIndex(vectors: [1, 1, 1, 1, 1, .nan], dimension: 3, metric: .l2) }
+        #expect(throws: VectorError.notFinite(row: 0, component: 0)) { try FlatIndex(vectors: [.infinity, 1], dimension: 2, metric: .l2) }
+        #expect(throws: VectorError.zeroVector(row: 0)) { try QueryBatch(vector: [0, 0], dimension: 2, metric: .cosine) }
+        #expect(throws: VectorError.self) { try FlatIndex(vectors: [1, 2, 3], dimension: 2, metric: .l2) }
+    }
+}

@@ -1,0 +1,65 @@
+import Testing
+import TroveStorage
+@testable import TroveVector
+
+@Suite struct IVFIndexTests {
+    static let d = 32, n = 20_000
+
+    static func build(metric: VectorMetric, sq8: Bool = false) throws -> (IVFIndex, FlatIndex, [Float]) {
+        let base = VectorTestData.clustered(n, d, clusters: 100, seed: 11)
+        let flat = try FlatIndex(vectors: base, dimension: d, metric: metric)
+        let q = IVFQuantizer.train(flat.data, nlist: IVFQuantizer.defaultNlist(for: n), metric: metric)
+        return (IVFIndex(data: flat.data, quantizer: q, sq8: sq8), flat, base)
+    }
+
+    @Test(arguments: VectorMetric.allCases)
+    func recallAtTheDefaultNprobeIsAtLeast95Percent(metric: VectorMetric) throws {
+        let (ivf, flat, _) = try Self.build(metric: metric)
+        #expect(ivf.nlist == 566)
+        let queries = try QueryBatch(values: VectorTestData.clustered(200, Self.d, clusters: 100, seed: 11 + 1000), dimension: Self.d, metric: metric)
+        let truth = flat.search(queries, k: 10)
+        let got = ivf.search(queries, k: 10, nprobe: IVFIndex.defaultNprobe)
+        #expect(VectorTestData.recall(got, truth) >= 0.95)
+        // A single query takes the other code path and must agree with the batch.
+        let one = try QueryBatch(vector: queries.matrix.rowArray(3), dimension: Self.d, metric: metric == .cosine ? .innerProduct : metric)
+        #expect(ivf.search(one, k: 10, nprobe: IVFIndex.defaultNprobe)[0].map(\.id) == got[3].map(\.id))
+        // Probing every list is exact.
+        #expect(VectorTestData.recall(ivf.search(queries, k: 10, nprobe: ivf.nlist), truth) == 1)
+    }
+
+    @Test func sq8KeepsRecallWithExactReranking() throws {
+        let (ivf, flat, _) = try Self.build(metric: .l2, sq8: true)
+        let queries = try QueryBatch(values: VectorTestData.clustered(200, Self.d, clusters: 100, seed: 12), dimension: Self.d, metric: .l2)
+        let truth = flat.search(queries, k: 10)
+        let got = ivf.search(queries, k: 10, nprobe: IVFIndex.defaultNprobe)
+        #expect(VectorTestData.recall(got, truth) >= 0.95)
+        // Scores are exact (re-ranked from float32), not quantized.
+        for (g, t) in zip(got, truth) where g.first?.id == t.first?.id {
+            #expect(abs((g.first?.score ?? 0) - (t.first?.score ?? 1)) < 1e-3)
+        }
+    }
+
+    @Test func filtersNeverReturnFewerThanKThatExist() throws {
+        let (ivf, _, base) = try Self.build(metric: .innerProduct)
+        let query = Array(base[0..<Self.d])
+        let q = try QueryBatch(vector: query, dimension: Self.d, metric: .innerProduct)
+        #expect(ivf.search(q, k: 10, nprobe: 4, allowed: RowSet(capacity: Self.n))[0].isEmpty)
+        #expect(ivf.search(q, k: 10, nprobe: 4, allowed: RowSet(capacity: Self.n, rows: [12345]))[0].map(\.id) == [12345])
+        // Every 7th row: selective enough that the probed lists may hold fewer than k.
+        let sparse = Set(stride(from: 3, to: Self.n, by: 97))
+        let hits = ivf.search(q, k: 10, nprobe: 1, allowed: RowSet(capacity: Self.n, rows: sparse))[0]
+        #expect(hits.count == 10)
+        #expect(hits.allSatisfy { sparse.contains($0.id) })
+        #expect(VectorTestData.sameRanking(hits, VectorTestData.naive(base, query, d: Self.d, k: 10, metric: .innerProduct, allowed: sparse)))
+        #expect(ivf.search(q, k: 10, nprobe: 8, allowed: .all(Self.n))[0].map(\.id) == ivf.search(q, k: 10, nprobe: 8)[0].map(\.id))
+    }
+
+    @Test func smallDataTrainsWithoutCrashing() throws {
+        let base = VectorTestData.random(5, 8, seed: 13)
+        let flat = try FlatIndex(vectors: base, dimension: 8, metric: .l2)
+        let ivf = IVFIndex(data: flat.data, quantizer: IVFQuantizer.train(flat.data, nlist: 16, metric: .l2))
+        let q = try QueryBatch(values: base, dimension: 8, metric: .l2)
+        let hits = ivf.search(q, k: 3, nprobe: 16)
+        for (i, h) in hits.enumerated() { #expect(h.first?.id == i) }
+    }
+}
