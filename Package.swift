@@ -30,6 +30,6 @@ let package = Package(
         .target(name: "TroveTestSupport", path: "Sources/TroveTestSupport"),
         .testTarget(name: "TroveStorageTests", dependencies: ["TroveStorage", "TroveTestSupport"]),
         .testTarget(name: "TroveVectorTests", dependencies: ["TroveVector", "TroveStorage", "TroveTestSupport"]),
-        .testTarget(name: "troveTests", dependencies: ["trove", "TroveStorage", "TroveTestSupport"]),
+        .testTarget(name: "troveTests", dependencies: ["trove", "TroveStorage", "TroveVector", "TroveTestSupport"]),
     ]
 )

@@ -73,9 +73,9 @@ public struct FlatIndex: Sendable {
 
     /// An index over only the allowed rows (ids kept).
     func narrowed(to allowed: RowSet) -> FlatIndex {
+        // Only called when rows are their own ids.
         let ids = allowed.members.filter { $0 < data.rows }
-        let rowsByID = rowIDs == nil ? ids : ids
-        let subNorms = metric == .l2 ? rowsByID.map { norms[$0] } : nil
-        return FlatIndex(data: data.gather(rowsByID), metric: metric, rowIDs: ids, norms: subNorms)
+        let subNorms = metric == .l2 ? ids.map { norms[$0] } : nil
+        return FlatIndex(data: data.gather(ids), metric: metric, rowIDs: ids, norms: subNorms)
     }
 }

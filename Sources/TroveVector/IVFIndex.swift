@@ -5,7 +5,8 @@ import Foundation
 public struct IVFQuantizer: Sendable {
     public let centroids: FloatMatrix
     public let metric: VectorMetric
-    /// How many vectors the collection held when this was trained (merges retrain at 4×).
+    /// How many vectors the segment it was trained on held; a segment written with 4×
+    /// as many (a merge, typically a compaction of the whole collection) retrains.
     public let trainedOn: Int
 
     public var nlist: Int { centroids.rows }

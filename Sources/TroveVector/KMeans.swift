@@ -113,12 +113,23 @@ enum KMeans {
             for j in 0..<d { p[c * d + j] = Float(sums[c * d + j] / Double(counts[c])) }
         }
         for c in 0..<k where counts[c] == 0 {
+            // Split the largest cluster: two copies of its centroid nudged apart, each
+            // taking half its count (FAISS's rule). With no cluster to split, a random row.
             let big = counts.indices.max { counts[$0] < counts[$1] } ?? 0
-            let donors = assignment.indices.filter { Int(assignment[$0]) == big }
-            let donor = data.row(donors[Int(rng.next() % UInt64(donors.count))])
-            for j in 0..<d { p[c * d + j] = donor[j] * (1 + (j % 2 == 0 ? 1e-4 : -1e-4)) }
-            counts[big] -= counts[big] / 2
-            counts[c] = 1
+            if counts[big] > 1 {
+                for j in 0..<d {
+                    let nudge: Float = j % 2 == 0 ? 1e-4 : -1e-4
+                    let v = p[big * d + j]
+                    p[c * d + j] = v * (1 + nudge)
+                    p[big * d + j] = v * (1 - nudge)
+                }
+                counts[c] = counts[big] / 2
+                counts[big] -= counts[c]
+            } else {
+                let donor = data.row(Int(rng.next() % UInt64(data.rows)))
+                for j in 0..<d { p[c * d + j] = donor[j] }
+                counts[c] = 1
+            }
         }
         return out
     }

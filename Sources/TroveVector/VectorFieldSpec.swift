@@ -17,6 +17,9 @@ public struct VectorFieldSpec: Sendable, Equatable {
         self.nlist = nlist
     }
 
+    /// Vector fields per collection (section tags carry a two-digit slot).
+    public static let maximumFields = 100
+
     /// Fewest vectors worth training an IVF quantizer on; below it a segment stays flat.
     public static let minimumTrainingVectors = 1000
 

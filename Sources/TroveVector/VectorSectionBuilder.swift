@@ -14,9 +14,27 @@ public struct VectorSegmentExtension: SegmentExtension {
     }
 
     public func makeBuilder(collection: String, metadata: [UInt8]) -> (any SegmentSectionBuilder)? {
-        let fields = specs(collection, metadata)
+        let fields = Array(specs(collection, metadata).prefix(VectorFieldSpec.maximumFields))
         guard !fields.isEmpty else { return nil }
         return VectorSectionBuilder(collection: collection, fields: fields, registry: registry, threads: threads)
+    }
+
+    /// A vector field holding anything but a valid vector of its dimension is refused.
+    public func validate(_ document: Document, collection: String, metadata: [UInt8]) throws {
+        for spec in specs(collection, metadata) {
+            guard let value = document[spec.field] else { continue }
+            guard case let .vector(v) = value else {
+                throw VectorError.invalidParameter("field '\(spec.field)' of document '\(document.id)' must be a vector of \(spec.dimension) floats")
+            }
+            do { try spec.validate(v) } catch {
+                throw VectorError.invalidParameter("field '\(spec.field)' of document '\(document.id)': \(error)")
+            }
+        }
+    }
+
+    /// Loads the trained quantizers from the segments, so reopening never retrains.
+    public func storeDidOpen(_ snapshot: Snapshot) throws {
+        try registry.load(from: snapshot, specs: specs)
     }
 }
 
@@ -95,7 +113,7 @@ final class VectorSectionBuilder: SegmentSectionBuilder {
     /// segment holds at least 4× the vectors it was trained on.
     private func currentQuantizer(spec: VectorFieldSpec, data: FloatMatrix) -> IVFQuantizer {
         if let q = registry.quantizer(collection: collection, field: spec.field), q.centroids.dimension == spec.dimension,
-           data.rows < 4 * max(q.trainedOn, 1) {
+           q.metric == spec.metric, data.rows < 4 * max(q.trainedOn, 1) {
             return q
         }
         let q = IVFQuantizer.train(data, nlist: spec.nlist ?? IVFQuantizer.defaultNlist(for: data.rows), metric: spec.metric, threads: threads)

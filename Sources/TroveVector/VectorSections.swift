@@ -21,7 +21,10 @@ enum VectorSections {
         return SectionTag(rawValue: UInt32(p[0]) | UInt32(p[1]) << 8 | UInt32(digits[0]) << 16 | UInt32(digits[1]) << 24)
     }
 
-    private static func format2(_ n: Int) -> String { n < 10 ? "0\(n)" : String(n % 100) }
+    private static func format2(_ n: Int) -> String {
+        precondition((0..<VectorFieldSpec.maximumFields).contains(n), "vector field slot \(n) out of range")
+        return n < 10 ? "0\(n)" : String(n)
+    }
 
     struct Header {
         var metric: VectorMetric
@@ -71,12 +74,14 @@ enum VectorSections {
     /// The quantizer stored in a segment, if it has one for this slot.
     static func readQuantizer(_ reader: SegmentReader, slot: Int, spec: VectorFieldSpec) throws -> IVFQuantizer? {
         guard let hb = try reader.section(tag("VH", slot)) else { return nil }
-        let h = try Header.decode(hb, path: reader.path, at: 0)
+        let h = try Header.decode(hb, path: reader.path, at: reader.offset(of: tag("VH", slot)))
         guard h.ivf, let cb = try reader.section(tag("VC", slot)) else { return nil }
         guard cb.count == h.nlist * h.dimension * 4 else {
-            throw StorageError.corruption(file: reader.path, offset: 0, reason: "centroid section holds \(cb.count) bytes for \(h.nlist) × \(h.dimension)")
+            throw StorageError.corruption(file: reader.path, offset: reader.offset(of: tag("VC", slot)), reason: "centroid section holds \(cb.count) bytes for \(h.nlist) × \(h.dimension)")
         }
-        let centroids = FloatMatrix(rows: h.nlist, dimension: h.dimension, base: cb.baseAddress!.assumingMemoryBound(to: Float.self), owner: reader)
+        // Copied, not borrowed: the registry outlives segments, and a borrowed pointer
+        // would keep a retired segment's file mapped (and on disk) indefinitely.
+        let centroids = try FloatMatrix(rows: h.nlist, dimension: h.dimension, values: Array(cb.bindMemory(to: Float.self)))
         return IVFQuantizer(centroids: centroids, metric: h.metric, trainedOn: h.trainedOn)
     }
 }

@@ -45,13 +45,54 @@ import TroveStorage
         let q = try QueryBatch(vector: query, dimension: Self.d, metric: .innerProduct)
         #expect(ivf.search(q, k: 10, nprobe: 4, allowed: RowSet(capacity: Self.n))[0].isEmpty)
         #expect(ivf.search(q, k: 10, nprobe: 4, allowed: RowSet(capacity: Self.n, rows: [12345]))[0].map(\.id) == [12345])
-        // Every 7th row: selective enough that the probed lists may hold fewer than k.
+        // Every 97th row: few enough that the search is exact over the allowed rows.
         let sparse = Set(stride(from: 3, to: Self.n, by: 97))
         let hits = ivf.search(q, k: 10, nprobe: 1, allowed: RowSet(capacity: Self.n, rows: sparse))[0]
         #expect(hits.count == 10)
         #expect(hits.allSatisfy { sparse.contains($0.id) })
         #expect(VectorTestData.sameRanking(hits, VectorTestData.naive(base, query, d: Self.d, k: 10, metric: .innerProduct, allowed: sparse)))
         #expect(ivf.search(q, k: 10, nprobe: 8, allowed: .all(Self.n))[0].map(\.id) == ivf.search(q, k: 10, nprobe: 8)[0].map(\.id))
+    }
+
+    @Test func aQueryWhoseProbedListsHoldTooFewAllowedRowsIsRedoneExactly() throws {
+        let (ivf, _, base) = try Self.build(metric: .l2)
+        let query = Array(base[0..<Self.d])
+        let q = try QueryBatch(vector: query, dimension: Self.d, metric: .l2)
+        // Allow every row outside the query's own list: far more than the exact-search
+        // threshold, yet none of it in the one list probed.
+        let nearest = ivf.probedLists(q, nprobe: 1)[0][0]
+        let inList = Set((ivf.offsets[nearest]..<ivf.offsets[nearest + 1]).map { Int(ivf.ids[$0]) })
+        let allowed = Set(0..<Self.n).subtracting(inList)
+        #expect(allowed.count > 500)
+        let hits = ivf.search(q, k: 10, nprobe: 1, allowed: RowSet(capacity: Self.n, rows: allowed))[0]
+        #expect(hits.count == 10)
+        #expect(VectorTestData.sameRanking(hits, VectorTestData.naive(base, query, d: Self.d, k: 10, metric: .l2, allowed: allowed)))
+    }
+
+    @Test func kLargerThanTheIndexAndManyQueries() throws {
+        let base = VectorTestData.clustered(2000, 8, clusters: 10, seed: 14)
+        let flat = try FlatIndex(vectors: base, dimension: 8, metric: .l2)
+        let ivf = IVFIndex(data: flat.data, quantizer: IVFQuantizer.train(flat.data, nlist: 20, metric: .l2))
+        // 600 queries cross the 256-query tile boundary.
+        let queries = try QueryBatch(values: VectorTestData.clustered(600, 8, clusters: 10, seed: 15), dimension: 8, metric: .l2)
+        let truth = flat.search(queries, k: 5)
+        #expect(VectorTestData.recall(ivf.search(queries, k: 5, nprobe: 20), truth) == 1)
+        for q in [0, 255, 256, 599] {
+            let one = try QueryBatch(vector: queries.matrix.rowArray(q), dimension: 8, metric: .l2)
+            #expect(flat.search(one, k: 5)[0].map(\.id) == truth[q].map(\.id))
+        }
+        let all = ivf.search(try QueryBatch(vector: queries.matrix.rowArray(0), dimension: 8, metric: .l2), k: 5000, nprobe: 20)[0]
+        #expect(all.count == 2000)
+    }
+
+    @Test func duplicateVectorsTrainWithoutCrashing() throws {
+        // Every row identical: k-means must split clusters rather than trap.
+        let base = [Float](repeating: 0.5, count: 600 * 4)
+        let flat = try FlatIndex(vectors: base, dimension: 4, metric: .l2)
+        let q = IVFQuantizer.train(flat.data, nlist: 10, metric: .l2)
+        #expect(q.nlist == 10)
+        let ivf = IVFIndex(data: flat.data, quantizer: q)
+        #expect(ivf.search(try QueryBatch(vector: [0.5, 0.5, 0.5, 0.5], dimension: 4, metric: .l2), k: 3, nprobe: 10)[0].count == 3)
     }
 
     @Test func smallDataTrainsWithoutCrashing() throws {

@@ -21,8 +21,7 @@ import TroveTestSupport
         var o = StoreOptions()
         o.backgroundMerges = false
         o.extensions = [VectorSegmentExtension(registry: registry, specs: { name, _ in name == "docs" ? [spec] : [] })]
-        let store = try Store.open(at: path, options: o)
-        try registry.load(from: store.snapshot(), specs: { name, _ in name == "docs" ? [spec] : [] })
+        let store = try Store.open(at: path, options: o)  // loads the registry (storeDidOpen)
         return Fixture(store: store, registry: registry, searcher: VectorSearcher(spec: spec, slot: 0))
     }
 
@@ -139,6 +138,79 @@ import TroveTestSupport
         let want = VectorTestData.naive(vectors, Array(vectors[(7 * Self.d)..<(8 * Self.d)]), d: Self.d, k: 10, metric: .l2, allowed: allowed)
         #expect(hits.map(\.id) == want.map { "v\($0.id)" })
         try f.store.close()
+    }
+
+    @Test func badVectorsAreRefusedBeforeAnythingIsWritten() throws {
+        let dir = TempDirectory()
+        let f = try Self.open(dir.sub("db"))
+        try f.store.createCollection("docs")
+        let good = Document(id: "ok", fields: [Field("embedding", .vector([Float](repeating: 1, count: Self.d)))])
+        let bad: [Document] = [
+            Document(id: "short", fields: [Field("embedding", .vector([1, 2, 3]))]),
+            Document(id: "nan", fields: [Field("embedding", .vector([Float](repeating: .nan, count: Self.d)))]),
+            Document(id: "inf", fields: [Field("embedding", .vector([.infinity] + [Float](repeating: 0, count: Self.d - 1)))]),
+            Document(id: "text", fields: [Field("embedding", .string("not a vector"))]),
+        ]
+        for doc in bad {
+            var batch = WriteBatch()
+            batch.put(good, in: "docs")
+            batch.put(doc, in: "docs")
+            #expect(throws: VectorError.self, "\(doc.id)") { try f.store.write(batch) }
+        }
+        #expect(try f.store.snapshot().count(in: "docs") == 0)
+        try f.store.put(Document(id: "no-vector", fields: [Field("n", .int(1))]), in: "docs")
+        #expect(try f.store.snapshot().count(in: "docs") == 1)
+        try f.store.close()
+    }
+
+    @Test(arguments: [VectorMetric.cosine, .innerProduct])
+    func sq8SegmentsPersistAndRerankExactly(metric: VectorMetric) throws {
+        let dir = TempDirectory()
+        let spec = VectorFieldSpec(field: "embedding", dimension: Self.d, metric: metric, index: .ivfSQ8, nlist: 24)
+        let vectors = VectorTestData.clustered(3000, Self.d, clusters: 30, seed: 25)
+        let f = try Self.open(dir.sub("db"), spec: spec)
+        try f.store.createCollection("docs")
+        try Self.put(f.store, range: 0..<3000, vectors: vectors)
+        try f.store.close()
+        let g = try Self.open(dir.sub("db"), spec: spec)
+        let reader = try g.store.snapshot().segments(of: "docs")[0].reader
+        #expect(try reader.section(VectorSections.tag("VQ", 0))?.count == 8 * Self.d + 3000 * Self.d)
+        let queries = try QueryBatch(values: Array(vectors[0..<(30 * Self.d)]), dimension: Self.d, metric: metric)
+        let truth = try FlatIndex(vectors: vectors, dimension: Self.d, metric: metric).search(queries, k: 10)
+        let hits = try g.searcher.search(g.store.snapshot(), collection: "docs", queries: queries, k: 10, nprobe: 24)
+        for (h, t) in zip(hits, truth) {
+            #expect(h.map(\.id) == t.map { "v\($0.id)" } || abs(h[9].score - t[9].score) < 1e-4)
+            #expect(abs(h[0].score - t[0].score) < 1e-4)
+        }
+        try g.store.close()
+    }
+
+    @Test func aDamagedVectorSectionIsATypedErrorNamingTheFile() throws {
+        let dir = TempDirectory()
+        let vectors = VectorTestData.clustered(1500, Self.d, clusters: 30, seed: 26)
+        let f = try Self.open(dir.sub("db"))
+        try f.store.createCollection("docs")
+        try Self.put(f.store, range: 0..<1500, vectors: vectors)
+        try f.store.close()
+        let seg = try #require(try FileManager.default.contentsOfDirectory(atPath: dir.sub("db")).first { $0.hasSuffix(".seg") })
+        let path = dir.sub("db") + "/" + seg
+        let g0 = try Self.open(dir.sub("db"))
+        let offset = Int(try g0.store.snapshot().segments(of: "docs")[0].reader.offset(of: VectorSections.tag("VD", 0))) + 100
+        try g0.store.close()
+        var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+        bytes[offset] ^= 0x40
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        // Opening reads the centroids (intact); the damaged rows are found when searched.
+        let g = try Self.open(dir.sub("db"))
+        let q = try QueryBatch(vector: Array(vectors[0..<Self.d]), dimension: Self.d, metric: .l2)
+        do {
+            _ = try g.searcher.search(g.store.snapshot(), collection: "docs", queries: q, k: 3)
+            Issue.record("search over a damaged section succeeded")
+        } catch let StorageError.corruption(file, _, reason) {
+            #expect(file == path)
+            #expect(reason.contains("VD00"))
+        }
+        try g.store.close()
     }
 
     @Test func aQueryOfTheWrongDimensionIsATypedError() throws {

@@ -83,6 +83,11 @@ public final class SegmentReader: @unchecked Sendable {
     /// Marks the file for removal once no snapshot holds this reader.
     func retire() { obsolete.store(true, ordering: .releasing) }
 
+    /// Where a section starts in the file (for errors that name an offset), or 0.
+    public func offset(of tag: SectionTag) -> Int64 {
+        sections.first { $0.tag == tag }?.offset ?? 0
+    }
+
     /// The bytes of a section added by a higher layer, checksum-verified, or nil.
     public func section(_ tag: SectionTag) throws -> UnsafeRawBufferPointer? {
         guard let entry = sections.first(where: { $0.tag == tag }) else { return nil }

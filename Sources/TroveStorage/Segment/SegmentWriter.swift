@@ -11,6 +11,19 @@ public protocol SegmentSectionBuilder: AnyObject {
 public protocol SegmentExtension: Sendable {
     /// A builder for a new segment of `collection`, or nil when this extension adds nothing.
     func makeBuilder(collection: String, metadata: [UInt8]) -> (any SegmentSectionBuilder)?
+
+    /// Checks a document before it is written; a thrown error refuses the whole batch and
+    /// nothing reaches the log (for example a vector of the wrong dimension).
+    func validate(_ document: Document, collection: String, metadata: [UInt8]) throws
+
+    /// Called once the store has recovered, before background merges start: the place to
+    /// load state kept in segments (trained quantizers), so nothing is rebuilt.
+    func storeDidOpen(_ snapshot: Snapshot) throws
+}
+
+extension SegmentExtension {
+    public func validate(_ document: Document, collection: String, metadata: [UInt8]) throws {}
+    public func storeDidOpen(_ snapshot: Snapshot) throws {}
 }
 
 /// Writes one immutable segment file from documents handed over in ordinal order.

@@ -68,6 +68,7 @@ extension Store {
             switch op {
             case let .put(collection, document):
                 let c = try state.collection(named: collection)
+                for e in options.extensions { try e.validate(document, collection: c.name, metadata: c.metadata) }
                 let encoded = try DocumentCodec.encode(document)
                 ops.append(EncodedOperation(kind: EncodedOperation.put, collection: c.id, id: document.id, hash: IDHash.hash(document.id), encoded: encoded))
             case let .delete(collection, id):

@@ -46,6 +46,7 @@ public final class Store: @unchecked Sendable {
     /// Opens (creating when needed) the database at `path` and replays its log.
     public static func open(at path: String, options: StoreOptions = StoreOptions()) throws -> Store {
         let store = try Recovery(path: path, options: options).run()
+        for e in options.extensions { try e.storeDidOpen(store.snapshot()) }
         if !options.readOnly && options.backgroundMerges {
             store.merger = MergeScheduler(store: store)
             store.merger?.start()

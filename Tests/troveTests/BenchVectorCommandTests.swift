@@ -1,0 +1,89 @@
+import Foundation
+import Testing
+import TroveStorage
+
+@Suite struct BenchVectorCommandTests {
+    private func writeFvecs(_ path: String, rows: Int, d: Int, seed: UInt64) throws {
+        var rng = SplitMix64(state: seed)
+        var data = Data()
+        for _ in 0..<rows {
+            withUnsafeBytes(of: Int32(d).littleEndian) { data.append(contentsOf: $0) }
+            for _ in 0..<d {
+                let x = Float(Int64(rng.next() % 2001) - 1000) / 1000
+                withUnsafeBytes(of: x.bitPattern.littleEndian) { data.append(contentsOf: $0) }
+            }
+        }
+        try data.write(to: URL(fileURLWithPath: path))
+    }
+
+    @Test func flatAndIVFReportJSONAndPerQueryResults() throws {
+        let dir = TempDirectory()
+        try writeFvecs(dir.sub("base.fvecs"), rows: 3000, d: 24, seed: 1)
+        try writeFvecs(dir.sub("q.fvecs"), rows: 20, d: 24, seed: 2)
+        let flat = try CLI.run(["bench", "vector", "--base", dir.sub("base.fvecs"), "--queries", dir.sub("q.fvecs"), "--metric", "l2",
+                                "--index", "flat", "--k", "5", "--single-queries", "5", "--out", dir.sub("flat.jsonl"), "--json"])
+        #expect(flat.status == 0, "\(flat.stderr)")
+        let summary = try JSONParser.parse(flat.stdout.trimmingCharacters(in: .whitespacesAndNewlines))
+        #expect(summary["n"] == .int(3000) && summary["d"] == .int(24) && summary["queries"] == .int(20))
+        guard case let .array(results)? = summary["results"], case let .double(qps)? = results.first?["batch_qps"] else {
+            Issue.record("no results"); return
+        }
+        #expect(qps > 0)
+        #expect(results.first?["recall"] == .double(1))
+        let lines = try String(contentsOfFile: dir.sub("flat.jsonl"), encoding: .utf8).split(separator: "\n")
+        #expect(lines.count == 20)
+        let first = try JSONParser.parse(String(lines[0]))
+        guard case let .array(ids)? = first["ids"], case let .array(scores)? = first["scores"] else { Issue.record("bad line"); return }
+        #expect(ids.count == 5 && scores.count == 5)
+        // The ids are the exact neighbours of query 0 (checked here in Double precision).
+        let base = try VectorFilesReader.rows(dir.sub("base.fvecs")), q0 = try VectorFilesReader.rows(dir.sub("q.fvecs"))[0]
+        let want = base.indices.sorted { a, b in
+            let da = zip(base[a], q0).reduce(0.0) { $0 + Double($1.0 - $1.1) * Double($1.0 - $1.1) }
+            let db = zip(base[b], q0).reduce(0.0) { $0 + Double($1.0 - $1.1) * Double($1.0 - $1.1) }
+            return da < db || (da == db && a < b)
+        }.prefix(5)
+        #expect(ids == want.map { .int(Int64($0)) })
+
+        let ivf = try CLI.run(["bench", "vector", "--base", dir.sub("base.fvecs"), "--queries", dir.sub("q.fvecs"), "--metric", "l2",
+                               "--index", "ivf-sq8", "--nlist", "16", "--nprobe", "1,16", "--k", "5", "--single-queries", "5", "--json"])
+        #expect(ivf.status == 0, "\(ivf.stderr)")
+        let s2 = try JSONParser.parse(ivf.stdout.trimmingCharacters(in: .whitespacesAndNewlines))
+        guard case let .array(r2)? = s2["results"] else { Issue.record("no results"); return }
+        #expect(r2.count == 2)
+        #expect(r2.last?["recall"] == .double(1))  // every list probed: exact after re-ranking
+    }
+
+    @Test func badInputIsAClearError() throws {
+        let dir = TempDirectory()
+        try writeFvecs(dir.sub("base.fvecs"), rows: 10, d: 8, seed: 1)
+        try writeFvecs(dir.sub("q.fvecs"), rows: 2, d: 6, seed: 2)
+        let mismatch = try CLI.run(["bench", "vector", "--base", dir.sub("base.fvecs"), "--queries", dir.sub("q.fvecs")])
+        #expect(mismatch.status != 0)
+        #expect(mismatch.stderr.contains("dimension"))
+        try Data("garbage".utf8).write(to: URL(fileURLWithPath: dir.sub("bad.fvecs")))
+        let garbage = try CLI.run(["bench", "vector", "--base", dir.sub("bad.fvecs"), "--queries", dir.sub("q.fvecs")])
+        #expect(garbage.status != 0)
+        #expect(garbage.stderr.contains("bad.fvecs"))
+        let metric = try CLI.run(["bench", "vector", "--base", dir.sub("base.fvecs"), "--queries", dir.sub("base.fvecs"), "--metric", "hamming"])
+        #expect(metric.status != 0)
+    }
+}
+
+/// Reads .fvecs rows back for reference computations in tests.
+enum VectorFilesReader {
+    static func rows(_ path: String) throws -> [[Float]] {
+        let data = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+        var rows: [[Float]] = []
+        var p = 0
+        while p + 4 <= data.count {
+            let d = Int(UInt32(data[p]) | UInt32(data[p + 1]) << 8 | UInt32(data[p + 2]) << 16 | UInt32(data[p + 3]) << 24)
+            p += 4
+            rows.append((0..<d).map { j in
+                let b = p + 4 * j
+                return Float(bitPattern: UInt32(data[b]) | UInt32(data[b + 1]) << 8 | UInt32(data[b + 2]) << 16 | UInt32(data[b + 3]) << 24)
+            })
+            p += 4 * d
+        }
+        return rows
+    }
+}
