@@ -234,7 +234,7 @@ def main():
     s.add_argument("--threads", type=int, default=1)
     s.add_argument("--m", type=int, default=1000)
     s.add_argument("--n", type=int, default=100_000)
-    s.add_argument("--repeats", type=int, default=3)
+    s.add_argument("--repeats", type=int, default=5)
     args = ap.parse_args()
     if args.cmd == "run":
         if args.threads < 1:

@@ -279,6 +279,34 @@ def analyse(ds, results_dir, threads, k, faiss_only, warnings):
         validate_trove(obj, index, ds, threads, k, warnings)
         trove[index] = obj
 
+    busy = {}
+    busy_path = os.path.join(d, "busy.txt")
+    if os.path.exists(busy_path):
+        with open(busy_path) as f:
+            for line in f:
+                parts = line.split()
+                if len(parts) == 2 and parts[1].isdigit():
+                    busy[parts[0]] = int(parts[1])
+                    if int(parts[1]) >= 20:
+                        warnings.append(f"{ds['name']}: other processes used {parts[1]}% of the CPU just before "
+                                        f"{parts[0]} ran: its figures may be low; run again on a quiet machine")
+
+    contention = {}
+    cpath = os.path.join(d, "contention.jsonl")
+    if os.path.exists(cpath):
+        with open(cpath) as f:
+            for line in f:
+                try:
+                    e = json.loads(line)
+                except json.JSONDecodeError:
+                    continue
+                contention[e.get("label")] = e
+                o = e.get("others_cpu_percent")
+                if num(o) and o >= 10:
+                    warnings.append(f"{ds['name']}: other processes used {o}% of the machine's CPU while "
+                                    f"{e.get('label')} ran ({e.get('wall_seconds')} s): its figures may be low; "
+                                    f"run again on a quiet machine")
+
     ff = (faiss or {}).get("flat") or {}
     fi = (faiss or {}).get("ivf") or {}
     f_rows = fi.get("results") or []
@@ -329,7 +357,7 @@ def analyse(ds, results_dir, threads, k, faiss_only, warnings):
             last = max(rows, key=lambda r: r.get("nprobe") or 0) if rows else {}
             res["nprobe"] = last.get("nprobe")
             res["reported_recall"] = last.get("recall")
-            if num(last.get("recall")) and abs(last["recall"] - res["recall"]) > 0.002:
+            if num(last.get("recall")) and abs(last["recall"] - res["recall"]) > 0.0005:
                 warnings.append(f"{ds['name']} trove {index}: reported recall {last['recall']} at nprobe "
                                 f"{last.get('nprobe')} but its --out ids give {res['recall']}")
             checks[index] = res
@@ -350,7 +378,11 @@ def analyse(ds, results_dir, threads, k, faiss_only, warnings):
         "trove_fraction_of_trove_peak": ratio(t_flat.get("batch_gflops"), trove_peak),
         "faiss_fraction_of_numpy_peak": ratio(ff.get("batch_gflops"), numpy_peak),
     }
-    return {"dataset": ds, "faiss": faiss, "trove": trove, "goals": goals, "correctness": correctness,
+    if num(numpy_peak) and num(sg.get("gflops_1_thread")) and threads > 1 and numpy_peak < 1.2 * sg["gflops_1_thread"]:
+        warnings.append(f"{ds['name']}: the {threads}-thread sgemm peak ({numpy_peak}) is hardly above the "
+                        f"1-thread one ({sg['gflops_1_thread']}): was the machine busy?")
+    return {"dataset": ds, "cpu_busy_percent_before": busy, "contention": contention, "faiss": faiss, "trove": trove, "goals": goals,
+            "correctness": correctness,
             "out_checks": checks, "sq8": sq8, "gflops": gflops}
 
 
@@ -362,6 +394,9 @@ def markdown(a, threads, k):
     ds = a["dataset"]
     lines = [f"### {ds['name']}: {ds['n']:,} x {ds['d']}, metric {ds['metric']}, "
              f"{ds['nq']:,} queries, top-{k}, {threads} thread(s), nlist {ds['nlist']:,}", ""]
+    if a.get("contention"):
+        seen = ", ".join(f"{label} {e.get('others_cpu_percent', 'n/a')}%" for label, e in a["contention"].items())
+        lines += [f"CPU used by other processes during each run: {seen}.", ""]
     lines.append("| measure | Trove | FAISS | Trove / FAISS | goal | result |")
     lines.append("|---|---:|---:|---:|---|---|")
     g = {x["goal"]: x for x in a["goals"]}
@@ -390,8 +425,9 @@ def markdown(a, threads, k):
     ti = a["trove"]["ivf"] or {}
     lines.append(f"| IVF train time (s) | {fmt(gt['trove'], 2)} | {fmt(gt['faiss'], 2)} "
                  f"| {fmt_ratio(gt['ratio'])} | <= 1.5x | {verdict(gt['met'])} |")
-    lines.append(f"| IVF build/add time (s) | {fmt(ti.get('build_seconds'), 2)} | {fmt(fi.get('add_seconds'), 2)} "
-                 f"| {fmt_ratio(ratio(ti.get('build_seconds'), fi.get('add_seconds')))} | | |")
+    f_build = (fi.get("train_seconds") + fi.get("add_seconds")) if num(fi.get("train_seconds")) and num(fi.get("add_seconds")) else None
+    lines.append(f"| IVF build time, training included (s) | {fmt(ti.get('build_seconds'), 2)} | {fmt(f_build, 2)} "
+                 f"| {fmt_ratio(ratio(ti.get('build_seconds'), f_build))} | | |")
     s = a["sq8"]["at_target"]
     sq8_cell = "n/a"
     if s:
@@ -412,8 +448,12 @@ def markdown(a, threads, k):
     lines.append(f"| flat batch as a fraction of the numpy sgemm peak | {frac(gf['trove_fraction_of_numpy_peak'])} "
                  f"| {frac(gf['faiss_fraction_of_numpy_peak'])} | | printed | |")
     c = a["correctness"]
+    oc = a["out_checks"].get("flat") or {}
+    conv = ""
+    if oc.get("score_convention"):
+        conv = f" (scores: {oc['score_convention']}, max error {oc['score_max_abs_error']:.2g})"
     lines.append(f"| flat recall@{k} of --out ids (tie-aware; plain) "
-                 f"| {fmt(c['value'], 4)}; {fmt(c['plain_recall'], 4)} | {fmt(ff.get('recall'), 4)} | | = 1.0 "
+                 f"| {fmt(c['value'], 4)}; {fmt(c['plain_recall'], 4)}{conv} | {fmt(ff.get('recall'), 4)} | | = 1.0 "
                  f"| {verdict(c['met'])} |")
     lines.append("")
     lines.append(f"nprobe sweep (batch QPS of {ds['nq']:,} queries, recall@{k}):")

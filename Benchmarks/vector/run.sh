@@ -13,6 +13,10 @@
 #   --trove BIN   the trove binary (default .build/release/trove)
 #   --faiss-only  run only the FAISS side (Trove columns show n/a)
 #   --plot FILE   where to save the recall-QPS plot (default docs/vector-recall-qps.png)
+#   --idle-wait S before each engine runs, wait up to S seconds (default 120) for the
+#                 other processes on the machine to use < 20% of the CPU; 0 = don't wait.
+#                 The CPU other processes used before and during each run is recorded
+#                 (busy.txt, contention.jsonl), and the report warns when it was high.
 #
 # Datasets (Benchmarks/vector/make_data.py, seeded; made once, then reused):
 #   emb384-100k   100,000 x 384 clustered Gaussian, rows L2-normalised, metric ip (.fvecs/.ivecs)
@@ -22,7 +26,8 @@
 # Everything goes under .bench/ at the repo root (git-ignored):
 #   venv-vector/                   python venv: faiss-cpu numpy matplotlib (from PyPI)
 #   vector-data/<dataset>/         base, queries, truth, meta.json
-#   vector/<full|quick>/<dataset>/ faiss.json, trove-<index>.json, trove-<index>.jsonl, logs
+#   vector/<full|quick>/<dataset>/ faiss.json, trove-<index>.json, trove-<index>.jsonl, logs,
+#                                  busy.txt and contention.jsonl (others' CPU use)
 #   vector-results.json            everything, with ratios and goal checks
 # The Markdown table is printed at the end; the plot goes to docs/vector-recall-qps.png.
 set -euo pipefail
@@ -36,10 +41,11 @@ TROVE_ARG=""
 PLOT=""
 NPROBES="1,2,4,8,16,32,64,128"
 K=10
+IDLE_WAIT=120
 ORIG_ARGS=("$@")
 
 usage() {
-    sed -n '2,28p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+    sed -n '2,32p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
 }
 
 while [[ $# -gt 0 ]]; do
@@ -55,12 +61,18 @@ while [[ $# -gt 0 ]]; do
         --faiss-only) FAISS_ONLY=1; shift ;;
         --plot) PLOT="${2:?--plot needs a path}"; shift 2 ;;
         --plot=*) PLOT="${1#*=}"; shift ;;
+        --idle-wait) IDLE_WAIT="${2:?--idle-wait needs a value}"; shift 2 ;;
+        --idle-wait=*) IDLE_WAIT="${1#*=}"; shift ;;
         -h|--help) usage; exit 0 ;;
         *) echo "run.sh: unknown argument: $1" >&2; usage >&2; exit 2 ;;
     esac
 done
 if ! [[ "$THREADS" =~ ^[0-9]+$ ]] || (( THREADS < 1 )); then
     echo "run.sh: --threads must be a positive integer, got '$THREADS'" >&2
+    exit 2
+fi
+if ! [[ "$IDLE_WAIT" =~ ^[0-9]+$ ]]; then
+    echo "run.sh: --idle-wait must be a non-negative integer, got '$IDLE_WAIT'" >&2
     exit 2
 fi
 if ! [[ "$SEED" =~ ^[0-9]+$ ]]; then
@@ -75,6 +87,36 @@ cd "$ROOT"
 step() { printf '\n==> %s\n' "$*" >&2; }
 warn() { printf 'run.sh: warning: %s\n' "$*" >&2; }
 die() { printf 'run.sh: error: %s\n' "$*" >&2; exit 1; }
+
+# Percent of the machine's CPU used over one second (by others: nothing of ours runs then).
+cpu_busy() {
+    local a b
+    read -r -a a < /proc/stat
+    sleep 1
+    read -r -a b < /proc/stat
+    local t1=$(( a[1] + a[2] + a[3] + a[4] + a[5] + a[6] + a[7] + a[8] ))
+    local t2=$(( b[1] + b[2] + b[3] + b[4] + b[5] + b[6] + b[7] + b[8] ))
+    local i1=$(( a[4] + a[5] )) i2=$(( b[4] + b[5] ))
+    local dt=$(( t2 - t1 ))
+    (( dt > 0 )) || { echo 0; return; }
+    echo $(( 100 * ((t2 - t1) - (i2 - i1)) / dt ))
+}
+
+# Wait (up to IDLE_WAIT s) for a quiet machine, then record the CPU use seen in $1/busy.txt.
+wait_idle() {
+    local dir="$1" label="$2" busy waited=0
+    [[ -r /proc/stat ]] || return 0
+    busy="$(cpu_busy)"
+    while (( busy >= 20 && waited < IDLE_WAIT )); do
+        (( waited == 0 )) && printf 'run.sh: other processes use %s%% of the CPU; waiting up to %s s before %s\n' \
+            "$busy" "$IDLE_WAIT" "$label" >&2
+        sleep 4
+        waited=$(( waited + 5 ))
+        busy="$(cpu_busy)"
+    done
+    (( busy >= 20 )) && warn "other processes use ${busy}% of the CPU while $label runs; its figures may be low"
+    printf '%s\t%s\n' "$label" "$busy" >> "$dir/busy.txt"
+}
 
 BENCH="$ROOT/.bench"
 VENV="$BENCH/venv-vector"
@@ -146,10 +188,12 @@ while IFS=$'\t' read -r -u 3 NAME METRIC NLIST BASE QUERIES TRUTH N D; do
     DIR="$OUTDIR/$NAME"
     mkdir -p "$DIR"
     # Never report figures of an earlier run.
-    rm -f "$DIR"/faiss.json "$DIR"/faiss.log "$DIR"/trove-*.json "$DIR"/trove-*.jsonl "$DIR"/trove-*.log
+    rm -f "$DIR"/faiss.json "$DIR"/faiss.log "$DIR"/trove-* "$DIR"/busy.txt "$DIR"/contention.jsonl
 
     step "$NAME ($N x $D, $METRIC): FAISS, $THREADS thread(s), nlist $NLIST"
-    if ! "$VPY" "$HERE/faiss_peer.py" run --base "$BASE" --queries "$QUERIES" --truth "$TRUTH" \
+    wait_idle "$DIR" faiss
+    if ! "$VPY" "$HERE/contention.py" --record "$DIR/contention.jsonl" --label faiss -- \
+            "$VPY" "$HERE/faiss_peer.py" run --base "$BASE" --queries "$QUERIES" --truth "$TRUTH" \
             --metric "$METRIC" --k "$K" --nlist "$NLIST" --nprobe "$NPROBES" --threads "$THREADS" \
             > "$DIR/faiss.json" 2> >(tee "$DIR/faiss.log" >&2); then
         rm -f "$DIR/faiss.json"
@@ -165,7 +209,9 @@ while IFS=$'\t' read -r -u 3 NAME METRIC NLIST BASE QUERIES TRUTH N D; do
         [[ "$INDEX" == flat ]] || ARGS+=(--nlist "$NLIST" --nprobe "$NPROBES")
         step "$NAME: trove ${ARGS[*]}"
         printf '%q ' "$TROVE" "${ARGS[@]}" > "$DIR/trove-$INDEX.cmd"
-        if "$TROVE" "${ARGS[@]}" > "$DIR/trove-$INDEX.json" 2> >(tee "$DIR/trove-$INDEX.log" >&2); then
+        wait_idle "$DIR" "trove-$INDEX"
+        if "$VPY" "$HERE/contention.py" --record "$DIR/contention.jsonl" --label "trove-$INDEX" -- \
+                "$TROVE" "${ARGS[@]}" > "$DIR/trove-$INDEX.json" 2> >(tee "$DIR/trove-$INDEX.log" >&2); then
             if ! "$VPY" -c 'import json,sys; sys.path.insert(0, sys.argv[2]); import report; report.parse_json_output(open(sys.argv[1]).read())' \
                     "$DIR/trove-$INDEX.json" "$HERE" 2>/dev/null; then
                 FAILED+=("trove $INDEX on $NAME printed no JSON object (stdout: $DIR/trove-$INDEX.json)")
