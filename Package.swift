@@ -17,7 +17,7 @@ let package = Package(
         .systemLibrary(name: "CBLAS", providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]),
         .target(name: "CTroveSupport"),
         .target(name: "TroveStorage", dependencies: ["CZstd", "CTroveSupport"]),
-        .target(name: "TroveVector", dependencies: ["TroveStorage", "CBLAS"]),
+        .target(name: "TroveVector", dependencies: ["TroveStorage", "CBLAS", "CTroveSupport"]),
         .executableTarget(
             name: "trove",
             dependencies: [
@@ -29,7 +29,7 @@ let package = Package(
         .testTarget(name: "CBLASTests", dependencies: ["CBLAS"]),
         .target(name: "TroveTestSupport", path: "Sources/TroveTestSupport"),
         .testTarget(name: "TroveStorageTests", dependencies: ["TroveStorage", "TroveTestSupport"]),
-        .testTarget(name: "TroveVectorTests", dependencies: ["TroveVector", "TroveStorage", "TroveTestSupport"]),
+        .testTarget(name: "TroveVectorTests", dependencies: ["TroveVector", "TroveStorage", "TroveTestSupport", "CTroveSupport", "trove"]),
         .testTarget(name: "troveTests", dependencies: ["trove", "TroveStorage", "TroveVector", "TroveTestSupport"]),
     ]
 )

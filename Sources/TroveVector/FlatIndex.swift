@@ -55,7 +55,7 @@ public struct FlatIndex: Sendable {
         var heaps = [TopK](repeating: TopK(k: k), count: queries.count)
         guard !range.isEmpty else { return heaps }
         let single = queries.count == 1
-        let scratch = FloatBuffer(count: single ? range.count : BlockScorer.queryTile * BlockScorer.rowTile)
+        let scratch = FloatBuffer(count: single ? range.count : BlockScorer.queryTile * BlockScorer.rowTile, zeroed: false)
         let ids = rowIDs
         let idOf: (Int) -> Int = { local in ids?[range.lowerBound + local] ?? (range.lowerBound + local) }
         norms.withUnsafeBufferPointer { nb in

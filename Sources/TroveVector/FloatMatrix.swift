@@ -3,11 +3,12 @@ final class FloatBuffer: @unchecked Sendable {
     let pointer: UnsafeMutablePointer<Float>
     let count: Int
 
-    init(count: Int) {
+    /// `zeroed: false` leaves the memory as allocated (scratch space written before read).
+    init(count: Int, zeroed: Bool = true) {
         self.count = count
         let raw = UnsafeMutableRawPointer.allocate(byteCount: max(1, count) * 4, alignment: 64)
         pointer = raw.bindMemory(to: Float.self, capacity: max(1, count))
-        pointer.initialize(repeating: 0, count: max(1, count))
+        if zeroed { pointer.initialize(repeating: 0, count: max(1, count)) }
     }
 
     deinit { UnsafeMutableRawPointer(pointer).deallocate() }

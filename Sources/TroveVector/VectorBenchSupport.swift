@@ -1,5 +1,8 @@
 /// Figures the benchmark prints next to its own: the machine's sgemm throughput.
 public enum VectorBenchSupport {
+    /// The OpenBLAS kernel family in use ("SkylakeX", "Haswell", ...).
+    public static var blasCore: String { VectorMath.blasCore }
+
     /// GFLOP/s of `threads` concurrent single-threaded sgemm calls (1000×d by d×20000),
     /// the ceiling for batch flat search on this machine.
     public static func sgemmPeak(dimension: Int, threads: Int) -> Double {

@@ -1,11 +1,23 @@
 import CBLAS
+import CTroveSupport
 import Dispatch
 
 /// The BLAS calls Trove uses, and small SIMD kernels.
 enum VectorMath {
-    /// OpenBLAS runs single-threaded: Trove splits work across cores itself (shards of
-    /// rows, merged heaps), which keeps selection parallel too. Set once per process.
-    private static let singleThreaded: Void = { openblas_set_num_threads(1) }()
+    /// Set once per process, before the first BLAS call: the AVX-512 kernels when
+    /// OpenBLAS misdetected the CPU (see CTroveSupport/blas_core.c), and one BLAS thread,
+    /// since Trove splits work across cores itself (shards of rows, merged heaps), which
+    /// keeps selection parallel too.
+    private static let singleThreaded: Void = {
+        _ = trove_blas_prefer_avx512()
+        openblas_set_num_threads(1)
+    }()
+
+    /// The kernel family OpenBLAS uses, for benchmark reports.
+    static var blasCore: String {
+        _ = singleThreaded
+        return String(cString: trove_blas_core_name())
+    }
 
     /// C (m×n) = A (m×k, row-major, lda) · Bᵀ where B is n×k row-major (ldb).
     @inline(__always)

@@ -82,7 +82,7 @@ struct BenchVectorCommand: ParsableCommand {
             ("index", .string(index)), ("metric", .string(metric.rawValue)), ("n", .int(Int64(baseTable.rows))),
             ("d", .int(Int64(d))), ("queries", .int(Int64(batch.count))), ("k", .int(Int64(k))), ("threads", .int(Int64(threads))),
             ("nlist", index == "flat" ? .null : .int(Int64(lists))), ("train_seconds", .double(round(trainSeconds, 3))),
-            ("build_seconds", .double(round(buildSeconds, 3))), ("sgemm_gflops_peak", .double(round(peak, 1))), ("results", .array(results)),
+            ("build_seconds", .double(round(buildSeconds, 3))), ("sgemm_gflops_peak", .double(round(peak, 1))), ("blas_core", .string(VectorBenchSupport.blasCore)), ("results", .array(results)),
         ]
         if json { print(jsonLine(summary)) } else { printTable(results, peak: peak, train: trainSeconds, build: buildSeconds) }
     }

@@ -1,0 +1,35 @@
+// OpenBLAS builds with DYNAMIC_ARCH choose their kernels when the library loads, from
+// the CPU id, and honour OPENBLAS_CORETYPE only at that moment. Version 0.3.21 maps
+// AMD Zen 4 to its Haswell (AVX2) kernels although the CPU runs AVX-512: sgemm then
+// reaches about half of what the SkylakeX kernels reach on the same machine
+// (docs/BENCHMARKS.md). The entry points below are OpenBLAS's own; they are weak so
+// that programs without OpenBLAS link and simply keep what they have.
+#include "trove_blas.h"
+#include <stdlib.h>
+#include <strings.h>
+
+extern void gotoblas_dynamic_init(void) __attribute__((weak));
+extern void gotoblas_dynamic_quit(void) __attribute__((weak));
+extern char *openblas_get_corename(void) __attribute__((weak));
+
+const char *trove_blas_core_name(void) {
+    return openblas_get_corename ? openblas_get_corename() : "";
+}
+
+int trove_blas_prefer_avx512(void) {
+#if defined(__x86_64__)
+    if (!gotoblas_dynamic_init || !gotoblas_dynamic_quit || !openblas_get_corename) return 0;
+    if (getenv("OPENBLAS_CORETYPE") != NULL) return 0;
+    __builtin_cpu_init();
+    if (!(__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+          __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl"))) return 0;
+    const char *name = openblas_get_corename();
+    if (name == NULL || (strcasecmp(name, "haswell") != 0 && strcasecmp(name, "zen") != 0)) return 0;
+    setenv("OPENBLAS_CORETYPE", "SKYLAKEX", 0);
+    gotoblas_dynamic_quit();
+    gotoblas_dynamic_init();
+    return 1;
+#else
+    return 0;
+#endif
+}

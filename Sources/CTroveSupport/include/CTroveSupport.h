@@ -1,0 +1,3 @@
+#include "trove_crc32c.h"
+#include "trove_blas.h"
+#include "trove_scan.h"

@@ -1,0 +1,68 @@
+import CTroveSupport
+import Foundation
+import Testing
+import TroveStorage
+import TroveTestSupport
+@testable import TroveVector
+
+@Suite struct KernelTests {
+    @Test func scanFindsTheFirstScoreAtOrAboveTheThresholdAtEveryLength() {
+        var rng = SplitMix64(state: 31)
+        for n in [0, 1, 7, 8, 15, 16, 17, 33, 100, 1000] {
+            let scores = (0..<n).map { _ in Float(Int(rng.next() % 1000)) / 10 }
+            let norms = (0..<n).map { _ in Float(Int(rng.next() % 1000)) / 10 }
+            for t: Float in [-1, 50, 99.9, 100, 250] {
+                let plain = scores.firstIndex { $0 >= t } ?? n
+                let l2 = scores.indices.first { 2 * scores[$0] - norms[$0] >= t } ?? n
+                let got = scores.withUnsafeBufferPointer { s in trove_scan_at_least(s.baseAddress, nil, n, t) }
+                let gotL2 = scores.withUnsafeBufferPointer { s in norms.withUnsafeBufferPointer { nb in trove_scan_at_least(s.baseAddress, nb.baseAddress, n, t) } }
+                #expect(got == plain, "n \(n) t \(t)")
+                #expect(gotL2 == l2, "l2 n \(n) t \(t)")
+            }
+        }
+    }
+
+    /// Without OPENBLAS_CORETYPE, an AVX-512 CPU must get OpenBLAS's AVX-512 kernels even
+    /// where OpenBLAS 0.3.21 would pick Haswell (AMD Zen 4). Runs `trove` as a child
+    /// without the variable, since OpenBLAS reads it when it loads.
+    @Test func avx512CPUsGetAVX512Kernels() throws {
+        let flags = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
+        let avx512 = ["avx512f", "avx512bw", "avx512dq", "avx512vl"].allSatisfy { flags.contains(" \($0)") }
+        let dir = TempDirectory()
+        var data = Data()
+        for i in 0..<64 {
+            withUnsafeBytes(of: Int32(4).littleEndian) { data.append(contentsOf: $0) }
+            for j in 0..<4 { withUnsafeBytes(of: Float(i * 4 + j).bitPattern.littleEndian) { data.append(contentsOf: $0) } }
+        }
+        try data.write(to: URL(fileURLWithPath: dir.sub("v.fvecs")))
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: troveExecutable())
+        process.arguments = ["bench", "vector", "--base", dir.sub("v.fvecs"), "--queries", dir.sub("v.fvecs"), "--single-queries", "1", "--json"]
+        process.environment = ProcessInfo.processInfo.environment.filter { $0.key != "OPENBLAS_CORETYPE" }
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        let core = try JSONParser.parse(text.trimmingCharacters(in: .whitespacesAndNewlines))["blas_core"]
+        guard case let .string(name)? = core else { Issue.record("no blas_core in \(text)"); return }
+        if avx512 {
+            #expect(!["Haswell", "Zen"].contains(name), "AVX-512 CPU left on \(name) kernels")
+        } else {
+            #expect(!name.isEmpty)
+        }
+    }
+
+    private func troveExecutable() -> String {
+        let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        var dir = URL(fileURLWithPath: exe).deletingLastPathComponent()
+        for _ in 0..<3 {
+            let candidate = dir.appendingPathComponent("trove").path
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+            dir = dir.deletingLastPathComponent()
+        }
+        return "trove"
+    }
+}
