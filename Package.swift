@@ -8,6 +8,7 @@ let package = Package(
         .executable(name: "trove", targets: ["trove"]),
         .library(name: "TroveStorage", targets: ["TroveStorage"]),
         .library(name: "TroveVector", targets: ["TroveVector"]),
+        .library(name: "TroveText", targets: ["TroveText"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -17,6 +18,7 @@ let package = Package(
         .systemLibrary(name: "CBLAS", providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]),
         .target(name: "CTroveSupport"),
         .target(name: "TroveStorage", dependencies: ["CZstd", "CTroveSupport"]),
+        .target(name: "TroveText", dependencies: ["TroveStorage"]),
         .target(name: "TroveVector", dependencies: ["TroveStorage", "CBLAS", "CTroveSupport"]),
         .executableTarget(
             name: "trove",
@@ -30,6 +32,7 @@ let package = Package(
         .target(name: "TroveTestSupport", path: "Sources/TroveTestSupport"),
         .testTarget(name: "TroveStorageTests", dependencies: ["TroveStorage", "TroveTestSupport"]),
         .testTarget(name: "TroveVectorTests", dependencies: ["TroveVector", "TroveStorage", "TroveTestSupport", "CTroveSupport", "trove"]),
+        .testTarget(name: "TroveTextTests", dependencies: ["TroveText", "TroveStorage", "TroveTestSupport"]),
         .testTarget(name: "troveTests", dependencies: ["trove", "TroveStorage", "TroveVector", "TroveTestSupport"]),
     ]
 )

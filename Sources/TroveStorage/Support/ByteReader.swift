@@ -3,6 +3,11 @@
 public struct DecodeError: Error, Sendable, Equatable {
     public let offset: Int
     public let reason: String
+
+    public init(offset: Int, reason: String) {
+        self.offset = offset
+        self.reason = reason
+    }
 }
 
 /// A bounds-checked little-endian reader over borrowed bytes. It never reads past its

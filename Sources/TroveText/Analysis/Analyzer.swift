@@ -1,0 +1,105 @@
+import Foundation
+
+/// A token of analysed text: the term as indexed and its position (0-based, counting
+/// every word, so phrase distances survive stopword removal).
+public struct Token: Sendable, Equatable {
+    public var term: String
+    public var position: Int
+
+    public init(term: String, position: Int) {
+        self.term = term
+        self.position = position
+    }
+}
+
+/// The analyser chains fields are indexed and queried with.
+public enum Analyzer: String, Sendable, CaseIterable, Codable {
+    /// Word split (Unicode, fast path for ASCII), lowercase, accent folding.
+    case standard
+    /// `standard`, then English stopwords removed and Porter2 stemming.
+    case english
+    /// The whole value as one term, unchanged (ids, tags).
+    case keyword
+
+    /// The tokens of `text`.
+    public func tokens(_ text: String) -> [Token] {
+        if self == .keyword { return text.isEmpty ? [] : [Token(term: text, position: 0)] }
+        var out: [Token] = []
+        Tokenizer.words(text) { word, position in
+            if self == .english {
+                if EnglishStopwords.contains(word) { return }
+                out.append(Token(term: EnglishStemmer.stem(word), position: position))
+            } else {
+                out.append(Token(term: word, position: position))
+            }
+        }
+        return out
+    }
+
+    /// Just the terms (queries, statistics).
+    public func terms(_ text: String) -> [String] { tokens(text).map(\.term) }
+}
+
+/// Splits text into lowercase, accent-folded words: maximal runs of letters and digits
+/// (an apostrophe between letters stays inside the word: "don't", "o'neill").
+enum Tokenizer {
+    static func words(_ text: String, _ body: (String, Int) -> Void) {
+        var position = 0
+        var word: [UInt8] = []
+        var nonASCII = false
+        var pendingApostrophe = false
+        func flush() {
+            guard !word.isEmpty else { return }
+            let w = nonASCII ? fold(String(decoding: word, as: UTF8.self)) : String(decoding: word, as: UTF8.self)
+            if !w.isEmpty {
+                body(w, position)
+                position += 1
+            }
+            word.removeAll(keepingCapacity: true)
+            nonASCII = false
+        }
+        // ASCII bytes are classified directly; other scalars through Unicode properties.
+        var scalars = text.unicodeScalars.makeIterator()
+        while let s = scalars.next() {
+            let v = s.value
+            if v < 0x80 {
+                let b = UInt8(v)
+                if (b >= 0x61 && b <= 0x7A) || (b >= 0x30 && b <= 0x39) {
+                    if pendingApostrophe { word.append(0x27); pendingApostrophe = false }
+                    word.append(b)
+                } else if b >= 0x41 && b <= 0x5A {
+                    if pendingApostrophe { word.append(0x27); pendingApostrophe = false }
+                    word.append(b + 32)
+                } else if b == 0x27, !word.isEmpty, !pendingApostrophe {
+                    pendingApostrophe = true
+                } else {
+                    pendingApostrophe = false
+                    flush()
+                }
+            } else if s.properties.isAlphabetic || s.properties.numericType != nil || s.properties.isDiacritic {
+                if pendingApostrophe { word.append(0x27); pendingApostrophe = false }
+                for scalar in s.properties.lowercaseMapping.unicodeScalars { word.append(contentsOf: Array(String(scalar).utf8)) }
+                nonASCII = true
+                // Han, Hiragana, Katakana and Hangul have no spaces: each character is a word.
+                if isCJK(v) { flush() }
+            } else if v == 0x2019, !word.isEmpty {
+                pendingApostrophe = true
+            } else {
+                pendingApostrophe = false
+                flush()
+            }
+        }
+        flush()
+    }
+
+    static func isCJK(_ v: UInt32) -> Bool {
+        (0x4E00...0x9FFF).contains(v) || (0x3400...0x4DBF).contains(v) || (0x3040...0x30FF).contains(v)
+            || (0xAC00...0xD7AF).contains(v) || (0xF900...0xFAFF).contains(v) || (0x20000...0x2A6DF).contains(v)
+    }
+
+    /// Removes diacritics ("café" → "cafe", "naïve" → "naive"); letters without an ASCII
+    /// base (ß, ø, Cyrillic, CJK) are kept as they are.
+    static func fold(_ word: String) -> String {
+        word.folding(options: [.diacriticInsensitive, .widthInsensitive], locale: nil)
+    }
+}

@@ -1,0 +1,59 @@
+import TroveStorage
+
+/// A full-text field of a collection: its analyser and whether positions are kept
+/// (needed for phrase queries).
+public struct TextFieldSpec: Sendable, Equatable {
+    public var field: String
+    public var analyzer: Analyzer
+    public var positions: Bool
+
+    public init(field: String, analyzer: Analyzer = .english, positions: Bool = true) {
+        self.field = field
+        self.analyzer = analyzer
+        self.positions = positions
+    }
+}
+
+/// A numeric, double or timestamp field kept as a column for ranges and sorting.
+public struct NumericFieldSpec: Sendable, Equatable {
+    public var field: String
+
+    public init(field: String) { self.field = field }
+
+    /// The column value of a field: ints and timestamps as they are, doubles mapped so
+    /// that integer order is numeric order.
+    static func columnValue(_ v: FieldValue?) -> (Int64, NumericColumn.Kind)? {
+        switch v {
+        case let .int(i)?: return (i, .int64)
+        case let .timestamp(t)?: return (t, .int64)
+        case let .double(d)?: return (NumericColumn.sortable(d), .double)
+        default: return nil
+        }
+    }
+}
+
+/// The text and numeric fields of one collection.
+public struct TextSchema: Sendable, Equatable {
+    public var text: [TextFieldSpec]
+    public var numeric: [NumericFieldSpec]
+
+    public init(text: [TextFieldSpec] = [], numeric: [NumericFieldSpec] = []) {
+        self.text = text
+        self.numeric = numeric
+    }
+
+    public var isEmpty: Bool { text.isEmpty && numeric.isEmpty }
+}
+
+/// Section tags of the text layer: two letters and the field's two-digit slot.
+enum TextSections {
+    static let magic: [UInt8] = Array("TTXT".utf8)
+    static let version: UInt32 = 1
+
+    static func tag(_ prefix: StaticString, _ slot: Int) -> SectionTag {
+        precondition((0..<100).contains(slot), "text field slot \(slot) out of range")
+        let p = prefix.utf8Start
+        let d = Array((slot < 10 ? "0\(slot)" : String(slot)).utf8)
+        return SectionTag(rawValue: UInt32(p[0]) | UInt32(p[1]) << 8 | UInt32(d[0]) << 16 | UInt32(d[1]) << 24)
+    }
+}

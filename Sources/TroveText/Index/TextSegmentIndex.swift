@@ -1,0 +1,68 @@
+import TroveStorage
+
+/// A segment's inverted index for one text field, read in place from its sections.
+/// Borrows its bytes from the mapped segment, which `reader` keeps alive.
+struct TextSegmentIndex: @unchecked Sendable {
+    let docCount: Int
+    let docsWithField: Int
+    let totalTokens: Int
+    let hasPositions: Bool
+    let dictionary: TermDictionary.Reader
+    let postings: UnsafeRawBufferPointer
+    let positions: UnsafeRawBufferPointer?
+    let norms: UnsafeRawBufferPointer
+    let reader: SegmentReader
+
+    static func open(_ reader: SegmentReader, slot: Int) throws -> TextSegmentIndex? {
+        guard let hb = try reader.section(TextSections.tag("XH", slot)) else { return nil }
+        func bad(_ why: String, _ prefix: StaticString = "XH") -> StorageError {
+            .corruption(file: reader.path, offset: reader.offset(of: TextSections.tag(prefix, slot)), reason: "text field slot \(slot): \(why)")
+        }
+        guard hb.count == 64, Array(hb[0..<4]) == TextSections.magic else { throw bad("bad header") }
+        var r = ByteReader(hb, offset: 4)
+        let version = try r.u32()
+        guard version == TextSections.version else { throw StorageError.unsupportedVersion(file: reader.path, found: version, supported: TextSections.version) }
+        _ = try r.u32()
+        let hasPositions = try r.u32() == 1
+        let docs = Int(try r.u32()), withField = Int(try r.u32())
+        let total = try r.u64()
+        guard docs == reader.docCount, withField <= docs, total <= UInt64(Int32.max) * 64 else { throw bad("counts disagree with the segment") }
+        func section(_ prefix: StaticString) throws -> UnsafeRawBufferPointer {
+            guard let s = try reader.section(TextSections.tag(prefix, slot)) else { throw bad("missing section", prefix) }
+            return s
+        }
+        let norms = try section("XN")
+        guard norms.count == docs else { throw bad("norms hold \(norms.count) of \(docs)", "XN") }
+        let dict: TermDictionary.Reader
+        do { dict = try TermDictionary.Reader(try section("XT")) } catch let e as DecodeError { throw bad(e.reason, "XT") }
+        return TextSegmentIndex(docCount: docs, docsWithField: withField, totalTokens: Int(total), hasPositions: hasPositions,
+                                dictionary: dict, postings: try section("XP"), positions: hasPositions ? try section("XS") : nil,
+                                norms: norms, reader: reader)
+    }
+
+    func cursor(_ info: TermInfo) throws -> PostingsCursor {
+        do { return try PostingsCursor(bytes: postings, at: info.postingsOffset) } catch let e as DecodeError {
+            throw StorageError.corruption(file: reader.path, offset: 0, reason: "postings: \(e.reason)")
+        }
+    }
+
+    /// Positions of a term in each of its documents (for phrase checks), doc → positions.
+    func positions(_ info: TermInfo) throws -> [Int: [Int]] {
+        guard let positions, let start = info.positionsOffset else { return [:] }
+        var c = try cursor(info)
+        var r = ByteReader(positions, offset: start)
+        var out: [Int: [Int]] = [:]
+        try c.next()
+        while c.doc != Int.max {
+            var p = 0
+            var list: [Int] = []
+            for _ in 0..<c.frequency {
+                p += Int(try r.varint())
+                list.append(p)
+            }
+            out[c.doc] = list
+            try c.next()
+        }
+        return out
+    }
+}

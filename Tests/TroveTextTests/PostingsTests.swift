@@ -1,0 +1,60 @@
+import Testing
+import TroveStorage
+@testable import TroveText
+
+@Suite struct PostingsTests {
+    @Test func blocksRoundTripAndSkip() throws {
+        var rng = SplitMix64(state: 3)
+        var docs: [UInt32] = []
+        var d: UInt32 = 0
+        for _ in 0..<1000 {
+            d += UInt32(1 + rng.next() % 50)
+            docs.append(d)
+        }
+        let tfs = docs.map { _ in UInt32(1 + rng.next() % 9) }
+        let norms = [UInt8](repeating: 7, count: Int(d) + 1)
+        var bytes: [UInt8] = [0, 0, 0]  // a nonzero start offset
+        PostingsFormat.encode(docs: docs, tfs: tfs, norms: norms, into: &bytes)
+        try bytes.withUnsafeBytes { raw in
+            var c = try PostingsCursor(bytes: raw, at: 3)
+            #expect(c.df == 1000 && c.blocks == 8)
+            var seen: [Int] = []
+            try c.next()
+            while c.doc != Int.max {
+                #expect(c.frequency == Int(tfs[seen.count]))
+                seen.append(c.doc)
+                try c.next()
+            }
+            #expect(seen == docs.map(Int.init))
+            var s = try PostingsCursor(bytes: raw, at: 3)
+            for target in [0, Int(docs[500]), Int(docs[500]) + 1, Int(docs[999])] {
+                try s.advance(to: target)
+                #expect(s.doc == Int(docs.first { Int($0) >= target }!))
+            }
+            try s.advance(to: Int(d) + 1)
+            #expect(s.doc == Int.max)
+        }
+    }
+
+    @Test func truncatedPostingsAreErrorsNotCrashes() {
+        var bytes: [UInt8] = []
+        PostingsFormat.encode(docs: Array(0..<300), tfs: Array(repeating: 2, count: 300), norms: Array(repeating: 1, count: 300), into: &bytes)
+        for cut in stride(from: 0, to: bytes.count, by: 7) {
+            let part = Array(bytes[..<cut])
+            part.withUnsafeBytes { raw in
+                do {
+                    var c = try PostingsCursor(bytes: raw, at: 0)
+                    while c.doc != Int.max { try c.next() }
+                } catch {}
+            }
+        }
+    }
+
+    @Test func normsAreExactBelowFortyAndCloseAbove() {
+        for n in 0..<40 { #expect(FieldNorms.decode(FieldNorms.encode(n)) == n) }
+        for n in [40, 57, 100, 1000, 123_456] {
+            let back = FieldNorms.decode(FieldNorms.encode(n))
+            #expect(back <= n && Double(n - back) / Double(n) < 0.045, "\(n) → \(back)")
+        }
+    }
+}

@@ -1,0 +1,179 @@
+import Foundation
+import Testing
+import TroveStorage
+import TroveTestSupport
+@testable import TroveText
+
+/// Searches through a real store: text sections written at flush, read from segments.
+@Suite struct TextSearchTests {
+    static let schema = TextSchema(text: [TextFieldSpec(field: "text", analyzer: .english), TextFieldSpec(field: "title", analyzer: .standard, positions: false)],
+                                   numeric: [NumericFieldSpec(field: "ts")])
+    static let words = ["river", "stone", "quiet", "garden", "window", "engine", "signal", "harbor", "forest", "copper",
+                        "lantern", "meadow", "silver", "thunder", "valley", "orchard", "canyon", "glacier", "ember", "willow"]
+
+    static func open(_ path: String) throws -> (Store, TextSearcher) {
+        var o = StoreOptions()
+        o.backgroundMerges = false
+        o.extensions = [TextSegmentExtension(schema: { name, _ in name == "docs" ? schema : TextSchema() })]
+        let store = try Store.open(at: path, options: o)
+        if try !store.snapshot().collectionNames.contains("docs") { try store.createCollection("docs") }
+        return (store, TextSearcher(schema: schema, defaultField: "text"))
+    }
+
+    static func corpus(_ n: Int, seed: UInt64) -> [Document] {
+        var rng = SplitMix64(state: seed)
+        return (0..<n).map { i in
+            let len = 3 + Int(rng.next() % 40)
+            // Zipf-like: low word indexes are much more frequent.
+            let text = (0..<len).map { _ in words[Int(Double(words.count) * pow(Double(rng.next() % 1000) / 1000, 2.5))] }.joined(separator: " ")
+            return Document(id: "d\(i)", fields: [Field("text", .string(text)), Field("title", .string("Title \(words[i % words.count])")), Field("ts", .int(Int64(1000 + i)))])
+        }
+    }
+
+    static func put(_ store: Store, _ docs: ArraySlice<Document>) throws {
+        var b = WriteBatch()
+        for d in docs { b.put(d, in: "docs") }
+        try store.write(b)
+    }
+
+    /// The reference: BM25 computed term by term from the documents themselves.
+    static func naive(_ docs: [Document], terms: [String], k: Int) -> [(id: String, score: Float)] {
+        let analyzed = docs.map { Analyzer.english.terms(TextValue.text(of: $0["text"]) ?? "") }
+        let bm = BM25(documents: docs.count, totalTokens: analyzed.reduce(0) { $0 + $1.count })
+        let weights = terms.map { t in bm.idf(df: analyzed.filter { $0.contains(t) }.count) }
+        var scored: [(Int, Float)] = []
+        for (i, a) in analyzed.enumerated() {
+            let length = Float(FieldNorms.decode(FieldNorms.encode(a.count)))
+            var total: Float = 0, any = false
+            for (j, t) in terms.enumerated() {
+                let tf = a.filter { $0 == t }.count
+                if tf > 0 { any = true; total += bm.score(weight: weights[j], tf: tf, length: length) }
+            }
+            if any { scored.append((i, total)) }
+        }
+        scored.sort { $0.1 > $1.1 || ($0.1 == $1.1 && $0.0 < $1.0) }
+        return scored.prefix(k).map { (docs[$0.0].id, $0.1) }
+    }
+
+    @Test func bm25EqualsTheNaiveReferenceAcrossSegmentsAndMemtable() throws {
+        let dir = TempDirectory()
+        let (store, searcher) = try Self.open(dir.sub("db"))
+        let docs = Self.corpus(900, seed: 1)
+        try Self.put(store, docs[0..<400])
+        try store.flush()
+        try Self.put(store, docs[400..<800])
+        try store.flush()
+        try Self.put(store, docs[800...])  // unflushed
+        for terms in [["river"], ["glacier", "ember"], ["copper", "stone", "willow"]] {
+            let hits = try searcher.search(store.snapshot(), collection: "docs", query: .boolean(must: [], should: terms.map { .term($0) }, mustNot: []), options: .init(limit: 15))
+            let want = Self.naive(docs, terms: terms, k: 15)
+            #expect(hits.map(\.id) == want.map(\.id), "\(terms)")
+            for (h, w) in zip(hits, want) { #expect(abs(h.score - w.score) <= 1e-5 * max(1, abs(w.score))) }
+        }
+        try store.close()
+    }
+
+    @Test func pruningReturnsExactlyTheExhaustiveTopK() throws {
+        let dir = TempDirectory()
+        let (store, searcher) = try Self.open(dir.sub("db"))
+        let docs = Self.corpus(5000, seed: 2)
+        try Self.put(store, docs[0..<2500])
+        try store.flush()
+        try Self.put(store, docs[2500...])
+        try store.flush()
+        var rng = SplitMix64(state: 9)
+        for _ in 0..<60 {
+            let n = 1 + Int(rng.next() % 4)
+            let terms = (0..<n).map { _ in Self.words[Int(rng.next() % UInt64(Self.words.count))] }
+            let q = TextQuery.boolean(must: [], should: terms.map { .term($0) }, mustNot: [])
+            let k = [1, 5, 10, 50][Int(rng.next() % 4)]
+            let fast = try searcher.search(store.snapshot(), collection: "docs", query: q, options: .init(limit: k))
+            let slow = try searcher.search(store.snapshot(), collection: "docs", query: q, options: .init(limit: k), exhaustive: true)
+            #expect(fast == slow, "\(terms) k=\(k)")
+        }
+        try store.close()
+    }
+
+    @Test func phrasesMustAndMustNotPrefixAndFields() throws {
+        let dir = TempDirectory()
+        let (store, searcher) = try Self.open(dir.sub("db"))
+        let docs = [
+            Document(id: "a", fields: [Field("text", .string("The quick brown fox jumps over the lazy dog")), Field("title", .string("Foxes"))]),
+            Document(id: "b", fields: [Field("text", .string("A brown quick fox, not the same")), Field("title", .string("Dogs"))]),
+            Document(id: "c", fields: [Field("text", .string("Quick thinking saves the day")), Field("title", .string("Thinking"))]),
+            Document(id: "d", fields: [Field("text", .string("foxes and foxhounds in the brown fields")), Field("title", .string("Hounds"))]),
+        ]
+        try Self.put(store, docs[0..<3])
+        try store.flush()
+        try Self.put(store, docs[3...])
+        let snap = try store.snapshot()
+        func ids(_ q: String) throws -> Set<String> { Set(try searcher.search(snap, collection: "docs", queryString: q).map(\.id)) }
+        #expect(try ids(#""quick brown fox""#) == ["a"])
+        #expect(try ids(#""brown quick""#) == ["b"])
+        #expect(try ids(#""jumps over the lazy dog""#) == ["a"])  // stopwords keep their positions
+        #expect(try ids("+quick +fox") == ["a", "b"])
+        #expect(try ids("quick -fox") == ["c"])
+        #expect(try ids("fox*") == ["a", "b", "d"])
+        #expect(try ids("title:dogs") == ["b"])
+        #expect(try ids("zebra") == [])
+        #expect(throws: TextSearchError.unknownField("nope")) { try searcher.search(snap, collection: "docs", queryString: "nope:fox") }
+        #expect(throws: TextSearchError.self) { try searcher.search(snap, collection: "docs", queryString: #"title:"two words""#) }
+        #expect(throws: QueryParser.ParseError.self) { try searcher.search(snap, collection: "docs", queryString: "\"open") }
+        try store.close()
+    }
+
+    @Test func deletesTimeRangesAndSortingByTime() throws {
+        let dir = TempDirectory()
+        let (store, searcher) = try Self.open(dir.sub("db"))
+        let docs = Self.corpus(600, seed: 3)
+        try Self.put(store, docs[0..<500])
+        try store.flush()
+        try Self.put(store, docs[500...])
+        let q = TextQuery.term("river")
+        let all = try searcher.search(store.snapshot(), collection: "docs", query: q, options: .init(limit: 1000))
+        let victim = try #require(all.first)
+        try store.delete(id: victim.id, in: "docs")
+        let afterDelete = try searcher.search(store.snapshot(), collection: "docs", query: q, options: .init(limit: 1000))
+        #expect(afterDelete.count == all.count - 1 && !afterDelete.contains { $0.id == victim.id })
+
+        var ranged = TextSearchOptions(limit: 1000)
+        ranged.range = ("ts", 1200, 1400)
+        let inRange = try searcher.search(store.snapshot(), collection: "docs", query: q, options: ranged)
+        let expected = afterDelete.filter { Int($0.id.dropFirst())! + 1000 >= 1200 && Int($0.id.dropFirst())! + 1000 < 1400 }
+        #expect(inRange.map(\.id) == expected.map(\.id))
+
+        var newest = TextSearchOptions(limit: 5)
+        newest.sortBy = ("ts", true)
+        let sorted = try searcher.search(store.snapshot(), collection: "docs", query: q, options: newest)
+        let wantNewest = afterDelete.map { Int64(Int($0.id.dropFirst())! + 1000) }.sorted(by: >).prefix(5)
+        #expect(sorted.compactMap(\.sortValue) == Array(wantNewest))
+        newest.range = ("ts", nil, 1100)
+        newest.sortBy = ("ts", false)
+        let oldest = try searcher.search(store.snapshot(), collection: "docs", query: q, options: newest)
+        #expect(oldest.compactMap(\.sortValue) == Array(afterDelete.map { Int64(Int($0.id.dropFirst())! + 1000) }.filter { $0 < 1100 }.sorted().prefix(5)))
+        #expect(throws: TextSearchError.unknownField("when")) {
+            var o = TextSearchOptions()
+            o.range = ("when", 0, 1)
+            _ = try searcher.search(store.snapshot(), collection: "docs", query: q, options: o)
+        }
+        try store.close()
+    }
+
+    @Test func emptyCollectionAndSurvivingCompactionAndReopen() throws {
+        let dir = TempDirectory()
+        var (store, searcher) = try Self.open(dir.sub("db"))
+        #expect(try searcher.search(store.snapshot(), collection: "docs", queryString: "river").isEmpty)
+        let docs = Self.corpus(300, seed: 4)
+        try Self.put(store, docs[0..<150])
+        try store.flush()
+        try Self.put(store, docs[150...])
+        let before = try searcher.search(store.snapshot(), collection: "docs", queryString: "engine signal", options: .init(limit: 20))
+        try store.compact()
+        try store.close()
+        (store, searcher) = try Self.open(dir.sub("db"))
+        let after = try searcher.search(store.snapshot(), collection: "docs", queryString: "engine signal", options: .init(limit: 20))
+        #expect(after == before)
+        #expect(!after.isEmpty)
+        try store.close()
+    }
+}
