@@ -136,7 +136,7 @@ private struct Porter2Word {
     /// Whether `b[..<end]` ends with `s`.
     @inline(__always)
     func has(_ s: StaticString, endingAt end: Int) -> Bool {
-        s.withUTF8Buffer { sb in
+        s.withUTF8Buffer { (sb: UnsafeBufferPointer<UInt8>) -> Bool in
             let n = sb.count
             if n > end { return false }
             let base = end - n
