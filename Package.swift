@@ -25,6 +25,7 @@ let package = Package(
             dependencies: [
                 "TroveStorage",
                 "TroveVector",
+                "TroveText",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -33,6 +34,6 @@ let package = Package(
         .testTarget(name: "TroveStorageTests", dependencies: ["TroveStorage", "TroveTestSupport"]),
         .testTarget(name: "TroveVectorTests", dependencies: ["TroveVector", "TroveStorage", "TroveTestSupport", "CTroveSupport", "trove"]),
         .testTarget(name: "TroveTextTests", dependencies: ["TroveText", "TroveStorage", "TroveTestSupport"]),
-        .testTarget(name: "troveTests", dependencies: ["trove", "TroveStorage", "TroveVector", "TroveTestSupport"]),
+        .testTarget(name: "troveTests", dependencies: ["trove", "TroveStorage", "TroveVector", "TroveText", "TroveTestSupport"]),
     ]
 )

@@ -1,0 +1,92 @@
+import ArgumentParser
+import Foundation
+import TroveStorage
+import TroveText
+
+/// Indexes a JSONL corpus and runs known-item queries one at a time: indexing rate,
+/// index size, latency, QPS, and MRR@k / recall@k / nDCG@k when queries name relevant ids.
+struct BenchTextCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "text", abstract: "Benchmark full-text indexing and BM25 search on a JSONL corpus.")
+
+    @Option(help: "Corpus lines: {\"id\", \"text\", \"title\", \"ts\"}.") var corpus: String
+    @Option(help: "Query lines: {\"qid\", \"text\", \"relevant\": [ids], \"from\", \"to\"}.") var queries: String
+    @Option(help: "Hits per query.") var k = 10
+    @Option(help: "The text field searched.") var field = "text"
+    @Option(help: "standard, english or keyword.") var analyzer = "english"
+    @Option(help: "Threads (indexing compresses blocks on both cores regardless).") var threads = 1
+    @Option(help: "Where the index is built (default: a temporary folder, removed after).") var indexDir: String?
+    @Option(help: "Per-query results (JSON lines).") var out: String?
+    @Flag(help: "Print one JSON object.") var json = false
+
+    func run() throws {
+        guard let analyzer = Analyzer(rawValue: analyzer) else { throw ValidationError("--analyzer must be standard, english or keyword") }
+        let dir = indexDir ?? NSTemporaryDirectory() + "trove-bench-text-\(getpid())"
+        if indexDir == nil { try? FileManager.default.removeItem(atPath: dir) }
+        defer { if indexDir == nil { try? FileManager.default.removeItem(atPath: dir) } }
+        let schema = TextSchema(text: [TextFieldSpec(field: field, analyzer: analyzer, positions: true)], numeric: [NumericFieldSpec(field: "ts")])
+        var options = StoreOptions()
+        options.extensions = [TextSchema.fromMetadata]
+        options.memtableBytes = 1 << 30
+        options.backgroundMerges = false
+        let corpusBytes = FileSystem.fileSize(corpus)
+        let started = monotonicSeconds()
+        let store = try Store.open(at: dir, options: options)
+        if try !store.snapshot().collectionNames.contains("corpus") { try store.createCollection("corpus", metadata: schema.metadata) }
+        let docs = try JSONLImporter(store: store, collection: "corpus").run(path: corpus) { _, _ in }
+        try store.flush()
+        let indexSeconds = monotonicSeconds() - started
+        let snapshot = try store.snapshot()
+        let textBytes = try snapshot.segments(of: "corpus").reduce(Int64(0)) { total, s in
+            total + s.reader.sections.filter { ["XH", "XT", "XP", "XS", "XN", "NC"].contains(String(String(describing: $0.tag).prefix(2))) }.reduce(Int64(0)) { $0 + $1.length }
+        }
+        let searcher = TextSearcher(schema: schema, defaultField: field)
+        let lines = try String(contentsOfFile: queries, encoding: .utf8).split(separator: "\n")
+        var latencies: [Double] = []
+        var mrr = 0.0, recall = 0.0, ndcg = 0.0, judged = 0
+        var outText = ""
+        for line in lines where !line.trimmingCharacters(in: .whitespaces).isEmpty {
+            let q = try JSONParser.parse(String(line))
+            guard case let .string(text)? = q["text"] else { throw CLIError("query line without text: \(line.prefix(80))") }
+            var opts = TextSearchOptions(limit: k)
+            if q["from"] != nil || q["to"] != nil {
+                func int(_ v: JSONValue?) -> Int64? { if case let .int(i)? = v { return i }; return nil }
+                opts.range = ("ts", int(q["from"]), int(q["to"]))
+            }
+            let words = text.split(whereSeparator: { $0.isWhitespace }).map { TextQuery.term(String($0), field: field, boost: 1) }
+            let query = TextQuery.boolean(must: [], should: words, mustNot: [])
+            let t0 = monotonicSeconds()
+            let hits = try searcher.search(snapshot, collection: "corpus", query: query, options: opts)
+            latencies.append(monotonicSeconds() - t0)
+            if case let .array(rel)? = q["relevant"] {
+                let relevant = Set(rel.compactMap { v -> String? in if case let .string(s) = v { return s }; return nil })
+                judged += 1
+                if let rank = hits.firstIndex(where: { relevant.contains($0.id) }) { mrr += 1 / Double(rank + 1) }
+                recall += Double(hits.filter { relevant.contains($0.id) }.count) / Double(max(relevant.count, 1))
+                let dcg = hits.enumerated().reduce(0.0) { $0 + (relevant.contains($1.element.id) ? 1 / log2(Double($1.offset + 2)) : 0) }
+                let ideal = (0..<min(k, relevant.count)).reduce(0.0) { $0 + 1 / log2(Double($1 + 2)) }
+                ndcg += ideal > 0 ? dcg / ideal : 0
+            }
+            if out != nil {
+                let qid: JSONValue = q["qid"] ?? .null
+                outText += jsonLine([("qid", qid), ("ids", .array(hits.map { .string($0.id) })), ("scores", .array(hits.map { .double(Double($0.score)) }))]) + "\n"
+            }
+        }
+        if let out { try outText.write(toFile: out, atomically: true, encoding: .utf8) }
+        let total = latencies.reduce(0, +)
+        let sorted = latencies.sorted()
+        func pct(_ p: Double) -> Double { sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))] * 1000 }
+        let j = Double(max(judged, 1))
+        let summary: [(String, JSONValue)] = [
+            ("docs", .int(Int64(docs))), ("index_seconds", .double(r3(indexSeconds))), ("docs_per_sec", .double(Double(docs) / indexSeconds)),
+            ("mb_per_sec", .double(r3(Double(corpusBytes) / 1e6 / indexSeconds))), ("index_bytes", .int(textBytes)),
+            ("total_bytes", .int(try store.bytesOnDisk())), ("queries", .int(Int64(latencies.count))),
+            ("qps", .double(r3(Double(latencies.count) / max(total, 1e-9)))), ("p50_ms", .double(r3(pct(0.5)))), ("p99_ms", .double(r3(pct(0.99)))),
+            ("mrr10", .double(r3(mrr / j))), ("recall10", .double(r3(recall / j))), ("ndcg10", .double(r3(ndcg / j))),
+            ("analyzer", .string(analyzer.rawValue)), ("threads", .int(Int64(threads))),
+        ]
+        try store.close()
+        if json { print(jsonLine(summary)) } else { for (k, v) in summary { print("\(k): \(JSONWriter.string(v))") } }
+    }
+
+    private func r3(_ x: Double) -> Double { (x * 1000).rounded() / 1000 }
+}
