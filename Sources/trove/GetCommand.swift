@@ -26,7 +26,7 @@ struct DeleteCommand: ParsableCommand {
     @Argument(help: "The document id.") var id: String
 
     func run() throws {
-        let store = try Store.open(at: database.db)
+        let store = try Store.open(at: database.db, options: .cli())
         defer { try? store.close() }
         guard try store.delete(id: id, in: collection) else {
             throw CLIError("no document '\(id)' in collection '\(collection)'")

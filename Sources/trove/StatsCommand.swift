@@ -56,7 +56,7 @@ struct CompactCommand: ParsableCommand {
     @OptionGroup var database: DatabaseOptions
 
     func run() throws {
-        var options = StoreOptions()
+        var options = StoreOptions.cli()
         options.backgroundMerges = false
         let store = try Store.open(at: database.db, options: options)
         let before = try store.bytesOnDisk()

@@ -1,5 +1,6 @@
 import ArgumentParser
 import TroveStorage
+import TroveText
 
 /// The `trove` command: every subcommand works on a database folder.
 @main
@@ -9,7 +10,7 @@ struct Trove: ParsableCommand {
         abstract: "Trove: an embedded search-and-retrieval engine with its own storage format.",
         subcommands: [
             ImportCommand.self, GetCommand.self, DeleteCommand.self, StatsCommand.self,
-            VerifyCommand.self, CompactCommand.self, ExportCommand.self, BenchCommand.self,
+            VerifyCommand.self, CompactCommand.self, ExportCommand.self, SearchCommand.self, BenchCommand.self,
         ]
     )
 }
@@ -27,8 +28,16 @@ struct CLIError: Error, CustomStringConvertible {
 }
 
 extension StoreOptions {
-    static func readOnly() -> StoreOptions {
+    /// Options every CLI command starts from: collections with a text schema in their
+    /// metadata keep their inverted index through every flush and merge.
+    static func cli() -> StoreOptions {
         var o = StoreOptions()
+        o.extensions = [TextSchema.fromMetadata]
+        return o
+    }
+
+    static func readOnly() -> StoreOptions {
+        var o = cli()
         o.readOnly = true
         o.backgroundMerges = false
         return o
