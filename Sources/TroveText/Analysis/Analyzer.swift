@@ -44,6 +44,9 @@ public enum Analyzer: String, Sendable, CaseIterable, Codable {
 /// (an apostrophe between letters stays inside the word: "don't", "o'neill").
 enum Tokenizer {
     static func words(_ text: String, _ body: (String, Int) -> Void) {
+        var text = text
+        let ascii: Bool = text.withUTF8 { u in !u.contains { $0 >= 0x80 } }
+        if ascii { return asciiWords(text, body) }
         var position = 0
         var word: [UInt8] = []
         var nonASCII = false
@@ -90,6 +93,35 @@ enum Tokenizer {
             }
         }
         flush()
+    }
+
+    /// The same rules on pure ASCII text, byte by byte.
+    private static func asciiWords(_ text: String, _ body: (String, Int) -> Void) {
+        var text = text
+        text.withUTF8 { bytes in
+            var position = 0
+            var word = [UInt8]()
+            word.reserveCapacity(32)
+            var pendingApostrophe = false
+            func flush() {
+                guard !word.isEmpty else { return }
+                body(String(decoding: word, as: UTF8.self), position)
+                position += 1
+                word.removeAll(keepingCapacity: true)
+            }
+            for b in bytes {
+                if (b >= 0x61 && b <= 0x7A) || (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) {
+                    if pendingApostrophe { word.append(0x27); pendingApostrophe = false }
+                    word.append(b >= 0x41 && b <= 0x5A ? b + 32 : b)
+                } else if b == 0x27, !word.isEmpty, !pendingApostrophe {
+                    pendingApostrophe = true
+                } else {
+                    pendingApostrophe = false
+                    flush()
+                }
+            }
+            flush()
+        }
     }
 
     static func isCJK(_ v: UInt32) -> Bool {

@@ -63,7 +63,7 @@ final class TextSectionBuilder: SegmentSectionBuilder {
     }
 
     private func invert(_ tokens: [Token], ordinal: Int, into f: inout FieldState, positions: Bool) {
-        var seen: [Int: Int] = [:]  // term index → slot in this doc's order
+        let doc = UInt32(ordinal)
         for t in tokens {
             let index: Int
             if let i = f.terms[t.term] { index = i } else {
@@ -71,9 +71,9 @@ final class TextSectionBuilder: SegmentSectionBuilder {
                 f.terms[t.term] = index
                 f.postings.append(TermPostings())
             }
-            if seen[index] == nil {
-                seen[index] = 1
-                f.postings[index].docs.append(UInt32(ordinal))
+            // Documents arrive in ordinal order: the term's last doc tells if it is new here.
+            if f.postings[index].docs.last != doc {
+                f.postings[index].docs.append(doc)
                 f.postings[index].tfs.append(0)
             }
             f.postings[index].tfs[f.postings[index].tfs.count - 1] += 1
