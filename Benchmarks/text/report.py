@@ -428,6 +428,14 @@ def markdown(a, meta, threads, k):
         ratio(a["mb_per_sec"]["trove"], a["mb_per_sec"]["tantivy"]), digits=1)
     row("indexing, seconds", tp.get("index_seconds"), tan.get("index_seconds"),
         ratio(tp.get("index_seconds"), tan.get("index_seconds")), digits=2)
+    tc, sc = tp.get("index_cpu_seconds"), tan.get("cpu_seconds")
+
+    def cpu_cell(cpu, wall):
+        if not num(cpu):
+            return "n/a"
+        return f"{cpu:,.2f}" + (f" ({cpu / wall:.2f} cores)" if num(wall) and wall > 0 else "")
+    lines.append(f"| indexing, CPU seconds of the process | {cpu_cell(tc, tp.get('index_seconds'))} "
+                 f"| {cpu_cell(sc, tan.get('index_seconds'))} | {fmt_ratio(ratio(tc, sc))} | | |")
     x = g["index size on disk"]
     row("index size on disk, MB (files in the index folder)", x["trove"] / 1e6 if num(x["trove"]) else None,
         x["tantivy"] / 1e6 if num(x["tantivy"]) else None, x["ratio"], "<= 1.2x", x["met"], digits=1,
