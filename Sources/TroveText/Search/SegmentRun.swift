@@ -55,8 +55,10 @@ struct SegmentRun {
         var upper = [Float](repeating: 0, count: cursors.count)
         var sum: Float = 0
         for i in cursors.indices { sum += cursors[i].bound; upper[i] = sum }
-        var contributions = [Float](repeating: 0, count: stats.clauses.count * 64)
         let width = 64
+        var contributions = [Float](repeating: 0, count: stats.clauses.count * width)
+        var touched: [Int] = []
+        touched.reserveCapacity(cursors.count)
         var essential = 0
         while true {
             // Bounds are summed in another order than scores: a small slack keeps pruning safe.
@@ -67,11 +69,14 @@ struct SegmentRun {
             for i in essential..<cursors.count { doc = min(doc, cursors[i].cursor.doc) }
             guard doc != Int.max else { return }
             if accept(doc) {
-                for i in 0..<(stats.clauses.count * width) where contributions[i] != 0 { contributions[i] = 0 }
+                for i in touched { contributions[i] = 0 }
+                touched.removeAll(keepingCapacity: true)
                 var partial: Float = 0
                 for i in essential..<cursors.count where cursors[i].cursor.doc == doc {
                     let s = termScore(cursors[i])
-                    contributions[cursors[i].clause * width + min(cursors[i].term, width - 1)] += s
+                    let slot = cursors[i].clause * width + min(cursors[i].term, width - 1)
+                    contributions[slot] += s
+                    touched.append(slot)
                     partial += s
                 }
                 var viable = true
@@ -80,7 +85,9 @@ struct SegmentRun {
                     try cursors[i].cursor.advance(to: doc)
                     if cursors[i].cursor.doc == doc {
                         let s = termScore(cursors[i])
-                        contributions[cursors[i].clause * width + min(cursors[i].term, width - 1)] += s
+                        let slot = cursors[i].clause * width + min(cursors[i].term, width - 1)
+                        contributions[slot] += s
+                        touched.append(slot)
                         partial += s
                     }
                 }
