@@ -15,16 +15,7 @@ enum VectorSections {
     static let magic: [UInt8] = Array("TVEC".utf8)
     static let version: UInt32 = 1
 
-    static func tag(_ prefix: StaticString, _ slot: Int) -> SectionTag {
-        let p = prefix.utf8Start
-        let digits = Array(String(format2(slot)).utf8)
-        return SectionTag(rawValue: UInt32(p[0]) | UInt32(p[1]) << 8 | UInt32(digits[0]) << 16 | UInt32(digits[1]) << 24)
-    }
-
-    private static func format2(_ n: Int) -> String {
-        precondition((0..<VectorFieldSpec.maximumFields).contains(n), "vector field slot \(n) out of range")
-        return n < 10 ? "0\(n)" : String(n)
-    }
+    static func tag(_ prefix: StaticString, _ slot: Int) -> SectionTag { SectionTag(prefix: prefix, slot: slot) }
 
     struct Header {
         var metric: VectorMetric

@@ -28,6 +28,15 @@ public struct SectionTag: Hashable, Sendable, CustomStringConvertible {
         rawValue = UInt32(p[0]) | UInt32(p[1]) << 8 | UInt32(p[2]) << 16 | UInt32(p[3]) << 24
     }
 
+    /// Two ASCII letters and a two-digit slot (`VD00`, `XP03`): how higher layers tag the
+    /// sections of their nth field.
+    public init(prefix: StaticString, slot: Int) {
+        precondition(prefix.utf8CodeUnitCount == 2 && (0..<100).contains(slot), "a slotted tag has two letters and a slot below 100")
+        let p = prefix.utf8Start
+        let d = Array((slot < 10 ? "0\(slot)" : String(slot)).utf8)
+        rawValue = UInt32(p[0]) | UInt32(p[1]) << 8 | UInt32(d[0]) << 16 | UInt32(d[1]) << 24
+    }
+
     public var description: String {
         let chars = (0..<4).map { UInt8(truncatingIfNeeded: rawValue >> ($0 * 8)) }
         return String(decoding: chars, as: UTF8.self)

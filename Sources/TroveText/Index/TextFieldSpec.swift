@@ -50,10 +50,5 @@ enum TextSections {
     static let magic: [UInt8] = Array("TTXT".utf8)
     static let version: UInt32 = 1
 
-    static func tag(_ prefix: StaticString, _ slot: Int) -> SectionTag {
-        precondition((0..<100).contains(slot), "text field slot \(slot) out of range")
-        let p = prefix.utf8Start
-        let d = Array((slot < 10 ? "0\(slot)" : String(slot)).utf8)
-        return SectionTag(rawValue: UInt32(p[0]) | UInt32(p[1]) << 8 | UInt32(d[0]) << 16 | UInt32(d[1]) << 24)
-    }
+    static func tag(_ prefix: StaticString, _ slot: Int) -> SectionTag { SectionTag(prefix: prefix, slot: slot) }
 }
