@@ -177,3 +177,31 @@ import TroveTestSupport
         try store.close()
     }
 }
+
+@Suite struct TextCorruptionTests {
+    @Test func aDamagedPostingsSectionIsATypedErrorNamingTheFile() throws {
+        let dir = TempDirectory()
+        let (store, _) = try TextSearchTests.open(dir.sub("db"))
+        try TextSearchTests.put(store, TextSearchTests.corpus(300, seed: 5)[...])
+        try store.close()
+        let seg = try #require(try FileManager.default.contentsOfDirectory(atPath: dir.sub("db")).first { $0.hasSuffix(".seg") })
+        let path = dir.sub("db") + "/" + seg
+        let (probe, _) = try TextSearchTests.open(dir.sub("db"))
+        let offset = Int(try probe.snapshot().segments(of: "docs")[0].reader.offset(of: SectionTag(prefix: "XP", slot: 0))) + 5
+        try probe.close()
+        var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+        bytes[offset] ^= 0x20
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        let (store2, searcher) = try TextSearchTests.open(dir.sub("db"))
+        do {
+            _ = try searcher.search(store2.snapshot(), collection: "docs", queryString: "river")
+            Issue.record("search over a damaged postings section succeeded")
+        } catch let StorageError.corruption(file, _, reason) {
+            #expect(file == path)
+            #expect(reason.contains("XP00"))
+        }
+        // Reads by id do not touch the section and still work.
+        #expect(try store2.get("d1", in: "docs") != nil)
+        try store2.close()
+    }
+}
