@@ -15,8 +15,10 @@ import TroveStorage
         let norms = [UInt8](repeating: 7, count: Int(d) + 1)
         var bytes: [UInt8] = [0, 0, 0]  // a nonzero start offset
         PostingsFormat.encode(docs: docs, tfs: tfs, norms: norms, into: &bytes)
+        let arena = QueryArena()
+        defer { withExtendedLifetime(arena) {} }
         try bytes.withUnsafeBytes { raw in
-            var c = try PostingsCursor(bytes: raw, at: 3)
+            var c = try PostingsCursor(bytes: raw, at: 3, arena: arena)
             #expect(c.df == 1000 && c.blocks == 8)
             var seen: [Int] = []
             try c.next()
@@ -26,7 +28,7 @@ import TroveStorage
                 try c.next()
             }
             #expect(seen == docs.map(Int.init))
-            var s = try PostingsCursor(bytes: raw, at: 3)
+            var s = try PostingsCursor(bytes: raw, at: 3, arena: arena)
             for target in [0, Int(docs[500]), Int(docs[500]) + 1, Int(docs[999])] {
                 try s.advance(to: target)
                 #expect(s.doc == Int(docs.first { Int($0) >= target }!))
@@ -39,11 +41,13 @@ import TroveStorage
     @Test func truncatedPostingsAreErrorsNotCrashes() {
         var bytes: [UInt8] = []
         PostingsFormat.encode(docs: Array(0..<300), tfs: Array(repeating: 2, count: 300), norms: Array(repeating: 1, count: 300), into: &bytes)
+        let arena = QueryArena()
+        defer { withExtendedLifetime(arena) {} }
         for cut in stride(from: 0, to: bytes.count, by: 7) {
             let part = Array(bytes[..<cut])
             part.withUnsafeBytes { raw in
                 do {
-                    var c = try PostingsCursor(bytes: raw, at: 0)
+                    var c = try PostingsCursor(bytes: raw, at: 0, arena: arena)
                     while c.doc != Int.max { try c.next() }
                 } catch {}
             }

@@ -25,27 +25,32 @@ enum BitPacking {
         if bits > 0 { out.append(UInt8(truncatingIfNeeded: acc)) }
     }
 
-    /// Unpacks `count` values of `width` bits from `bytes` starting at `offset`.
+    /// Unpacks `count` values of `width` bits from `bytes` starting at `offset`. Reads a
+    /// little-endian word per value where eight bytes are in bounds, bytes near the end.
+    /// The caller has checked that the packed values lie inside `bytes`.
     @inline(__always)
-    static func unpack(_ bytes: UnsafeRawBufferPointer, offset: Int, count: Int, width: Int, into out: inout [UInt32]) {
-        out.removeAll(keepingCapacity: true)
-        guard width > 0 else {
-            out.append(contentsOf: repeatElement(0, count: count))
+    static func unpack(_ bytes: UnsafeRawBufferPointer, offset: Int, count: Int, width: Int, into out: UnsafeMutablePointer<UInt32>) {
+        guard width > 0, let base = bytes.baseAddress else {
+            out.update(repeating: 0, count: count)
             return
         }
         let mask: UInt64 = (1 << UInt64(width)) - 1
-        var acc: UInt64 = 0
-        var bits = 0
-        var p = offset
-        for _ in 0..<count {
-            while bits < width {
-                acc |= UInt64(bytes[p]) << UInt64(bits)
-                p += 1
-                bits += 8
-            }
-            out.append(UInt32(acc & mask))
-            acc >>= UInt64(width)
-            bits -= width
+        let lastWordStart = bytes.count - 8
+        var bit = offset * 8
+        var i = 0
+        while i < count, bit >> 3 <= lastWordStart {
+            let word = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: bit >> 3, as: UInt64.self))
+            out[i] = UInt32(truncatingIfNeeded: (word >> UInt64(bit & 7)) & mask)
+            bit += width
+            i += 1
+        }
+        while i < count {
+            var acc: UInt64 = 0
+            let first = bit >> 3
+            for k in 0..<min(5, bytes.count - first) { acc |= UInt64(bytes[first + k]) << UInt64(8 * k) }
+            out[i] = UInt32(truncatingIfNeeded: (acc >> UInt64(bit & 7)) & mask)
+            bit += width
+            i += 1
         }
     }
 }

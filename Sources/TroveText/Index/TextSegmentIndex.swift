@@ -40,8 +40,8 @@ struct TextSegmentIndex: @unchecked Sendable {
                                 norms: norms, reader: reader)
     }
 
-    func cursor(_ info: TermInfo) throws -> PostingsCursor {
-        do { return try PostingsCursor(bytes: postings, at: info.postingsOffset) } catch let e as DecodeError {
+    func cursor(_ info: TermInfo, arena: QueryArena) throws -> PostingsCursor {
+        do { return try PostingsCursor(bytes: postings, at: info.postingsOffset, arena: arena) } catch let e as DecodeError {
             throw StorageError.corruption(file: reader.path, offset: 0, reason: "postings: \(e.reason)")
         }
     }
@@ -49,7 +49,9 @@ struct TextSegmentIndex: @unchecked Sendable {
     /// Positions of a term in each of its documents (for phrase checks), doc → positions.
     func positions(_ info: TermInfo) throws -> [Int: [Int]] {
         guard let positions, let start = info.positionsOffset else { return [:] }
-        var c = try cursor(info)
+        let arena = QueryArena()
+        defer { withExtendedLifetime(arena) {} }
+        var c = try cursor(info, arena: arena)
         var r = ByteReader(positions, offset: start)
         var out: [Int: [Int]] = [:]
         try c.next()
