@@ -94,6 +94,41 @@ import TroveTestSupport
         try store.close()
     }
 
+    /// Segments spanning several pruning windows, a vocabulary from very common to rare
+    /// words, deletes, two fields with boosts and time ranges: the pruned top k must
+    /// still be exactly the exhaustive one, scores bit for bit.
+    @Test func pruningAcrossWindowsEqualsExhaustive() throws {
+        let dir = TempDirectory()
+        let (store, searcher) = try Self.open(dir.sub("db"))
+        var rng = SplitMix64(state: 21)
+        let vocabulary = (0..<400).map { "q\($0)z" }
+        func word() -> String { vocabulary[Int(Double(vocabulary.count) * pow(Double(rng.next() % 10_000) / 10_000, 3))] }
+        let docs = (0..<20_000).map { i in
+            let text = (0..<(2 + Int(rng.next() % 30))).map { _ in word() }.joined(separator: " ")
+            return Document(id: "d\(i)", fields: [Field("text", .string(text)), Field("title", .string(word())), Field("ts", .int(Int64(i)))])
+        }
+        try Self.put(store, docs[0..<11_000])
+        try store.flush()
+        try Self.put(store, docs[11_000...])
+        try store.flush()
+        var deletes = WriteBatch()
+        for i in stride(from: 5, to: 20_000, by: 17) { deletes.delete(id: "d\(i)", in: "docs") }
+        try store.write(deletes)
+        let snap = try store.snapshot()
+        for q in 0..<80 {
+            var should: [TextQuery] = (0..<(1 + Int(rng.next() % 7))).map { _ in .term(word()) }
+            if q % 3 == 0 { should.append(.term(word(), field: "title", boost: 1.5)) }
+            var options = TextSearchOptions(limit: [1, 10, 50][q % 3])
+            if q % 4 == 0 { options.range = ("ts", Int64(rng.next() % 10_000), Int64(10_000 + rng.next() % 10_000)) }
+            let query = TextQuery.boolean(must: [], should: should, mustNot: [])
+            let fast = try searcher.search(snap, collection: "docs", query: query, options: options)
+            let slow = try searcher.search(snap, collection: "docs", query: query, options: options, exhaustive: true)
+            #expect(!slow.isEmpty)
+            #expect(fast == slow, "query \(q): \(should)")
+        }
+        try store.close()
+    }
+
     @Test func phrasesMustAndMustNotPrefixAndFields() throws {
         let dir = TempDirectory()
         let (store, searcher) = try Self.open(dir.sub("db"))

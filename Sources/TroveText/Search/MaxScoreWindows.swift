@@ -1,13 +1,14 @@
-/// Block-max MaxScore for a disjunction of terms in one segment, over windows of doc ids
-/// (the scheme of Lucene's MaxScoreBulkScorer, doc-at-a-time inside a window).
+/// Block-max MaxScore for a disjunction of terms in one segment, over fixed windows of
+/// doc ids (the scheme of Lucene's MaxScoreBulkScorer).
 ///
 /// For each window the terms are ordered by their best score inside it (from the skip
 /// entries' block bounds). The low terms whose window bounds together cannot lift a
-/// document past the current k-th score are "non-essential": only documents the other
-/// terms hold are candidates, and a candidate probes the non-essential terms from the
-/// highest bound down, stopping as soon as its best possible total (using the bound of
-/// the very block the probe would decode) cannot enter the top k. A window where no term
-/// is essential is skipped without decoding anything.
+/// document past the current k-th score are "non-essential"; a window where every term
+/// is non-essential is skipped without decoding anything. The essential terms' postings
+/// in the window are scored term-at-a-time into per-window buffers; each document they
+/// hold whose partial score plus the non-essential bounds can still enter the top k
+/// probes the non-essential terms from the highest bound down, stopping as soon as its
+/// best possible total (using the bound of the very block a probe would decode) cannot.
 ///
 /// Bounds are sums in another order than the scores, so comparisons keep a 1e-5 relative
 /// slack; scores themselves are summed in clause-then-term order, exactly as the
@@ -17,8 +18,9 @@
 /// and no copy-on-write checks.
 final class MaxScoreWindows {
     typealias TermCursor = SegmentRun.TermCursor
-    /// A window spans at least this many doc ids, so bounds are not recomputed for tiny ranges.
-    static let minimumWindow = 4096
+    /// Doc ids per window.
+    static let window = 4096
+    static let words = window / 64
     static let slack = 1 + 1e-5
 
     private let n: Int
@@ -32,15 +34,21 @@ final class MaxScoreWindows {
     private let windowMax: UnsafeMutablePointer<Float>
     /// prefix[k] = Σ windowMax over order[0...k].
     private let prefix: UnsafeMutablePointer<Float>
-    private let contributions: UnsafeMutablePointer<Float>
-    private let wasEssential: UnsafeMutablePointer<Bool>
-    private let touched: UnsafeMutablePointer<Int>
-    private var touchedCount = 0
     private var firstEssential = 0
+    /// Per window doc: the sum of the essential terms' scores (in no particular order).
+    private let partials: UnsafeMutablePointer<Float>
+    /// Per window doc: whether any essential term holds it.
+    private let hits: UnsafeMutablePointer<UInt64>
+    /// Per cursor, per window doc: its score there, valid where `termHits` says so.
+    private let termScores: UnsafeMutablePointer<Float>
+    private let termHits: UnsafeMutablePointer<UInt64>
+    /// Per canonical index: a candidate's contribution of each term.
+    private let contributions: UnsafeMutablePointer<Float>
 
     init(cursors list: [TermCursor], accept: @escaping (Int) -> Bool, basePosition: Int) {
         n = list.count
-        cursors = .allocate(capacity: max(1, n))
+        let slots = max(1, n)
+        cursors = .allocate(capacity: slots)
         cursors.initialize(from: list, count: n)
         self.accept = accept
         self.basePosition = basePosition
@@ -51,37 +59,35 @@ final class MaxScoreWindows {
             start = i + 1
         }
         clauseRanges = ranges
-        order = .allocate(capacity: max(1, n))
-        for i in 0..<n { (order + i).initialize(to: i) }
-        windowMax = .allocate(capacity: max(1, n))
-        windowMax.initialize(repeating: 0, count: max(1, n))
-        prefix = .allocate(capacity: max(1, n))
-        prefix.initialize(repeating: 0, count: max(1, n))
-        contributions = .allocate(capacity: max(1, n))
-        contributions.initialize(repeating: 0, count: max(1, n))
-        wasEssential = .allocate(capacity: max(1, n))
-        wasEssential.initialize(repeating: true, count: max(1, n))
-        touched = .allocate(capacity: max(1, n))
+        order = .allocate(capacity: slots)
+        for i in 0..<slots { (order + i).initialize(to: i) }
+        windowMax = .allocate(capacity: slots)
+        windowMax.initialize(repeating: 0, count: slots)
+        prefix = .allocate(capacity: slots)
+        prefix.initialize(repeating: 0, count: slots)
+        partials = .allocate(capacity: Self.window)
+        partials.initialize(repeating: 0, count: Self.window)
+        hits = .allocate(capacity: Self.words)
+        hits.initialize(repeating: 0, count: Self.words)
+        termScores = .allocate(capacity: slots * Self.window)
+        termHits = .allocate(capacity: slots * Self.words)
+        termHits.initialize(repeating: 0, count: slots * Self.words)
+        contributions = .allocate(capacity: slots)
+        contributions.initialize(repeating: 0, count: slots)
     }
 
     deinit {
         cursors.deinitialize(count: n)
-        cursors.deallocate()
-        order.deallocate()
-        windowMax.deallocate()
-        prefix.deallocate()
-        contributions.deallocate()
-        wasEssential.deallocate()
-        touched.deallocate()
+        for p in [order.deallocate, windowMax.deallocate, prefix.deallocate, partials.deallocate, hits.deallocate,
+                  termScores.deallocate, termHits.deallocate, contributions.deallocate, cursors.deallocate] { p() }
     }
 
     func run(into top: inout TopHits) throws {
         var from = 0
         while let start = nextStart(from: from) {
-            let end = windowEnd(start)
+            let end = start + Self.window - 1
             partition(start, end, threshold: top.threshold)
             if firstEssential < n { try scoreWindow(start, end, into: &top) }
-            guard end < Int.max else { return }
             from = end + 1
         }
     }
@@ -95,17 +101,6 @@ final class MaxScoreWindows {
             if b < cursors[i].postings.blocks { start = min(start, max(from, cursors[i].postings.firstPossibleDoc(ofBlock: b))) }
         }
         return start == Int.max ? nil : start
-    }
-
-    /// Ends where the first block of the terms essential last time ends, but not sooner
-    /// than `minimumWindow` doc ids after `start`.
-    private func windowEnd(_ start: Int) -> Int {
-        var end = Int.max
-        for i in 0..<n where wasEssential[i] {
-            let b = cursors[i].postings.blockContaining(max(start, cursors[i].doc))
-            if b < cursors[i].postings.blocks { end = min(end, cursors[i].postings.lastDoc(ofBlock: b)) }
-        }
-        return max(end, start + Self.minimumWindow - 1)
     }
 
     private func partition(_ start: Int, _ end: Int, threshold: Double) {
@@ -134,30 +129,50 @@ final class MaxScoreWindows {
             prefix[k] = sum
             if firstEssential == n && Double(sum) * Self.slack > threshold { firstEssential = k }
         }
-        for k in 0..<n { wasEssential[order[k]] = k >= firstEssential }
     }
 
+    /// Scores the essential terms' postings in the window, then checks each doc they hold.
     private func scoreWindow(_ start: Int, _ end: Int, into top: inout TopHits) throws {
-        for k in firstEssential..<n { try cursors[order[k]].postings.advance(to: start) }
-        while firstEssential < n {
-            var doc = Int.max
-            for k in firstEssential..<n { doc = min(doc, cursors[order[k]].doc) }
-            if doc > end || doc == Int.max { return }
-            if accept(doc) { try candidate(doc, into: &top) }
-            for k in firstEssential..<n where cursors[order[k]].doc == doc { try cursors[order[k]].postings.next() }
-            let threshold = top.threshold
-            while firstEssential < n && Double(prefix[firstEssential]) * Self.slack <= threshold {
-                wasEssential[order[firstEssential]] = false
-                firstEssential += 1
+        partials.update(repeating: 0, count: Self.window)
+        hits.update(repeating: 0, count: Self.words)
+        for k in firstEssential..<n {
+            let i = order[k]
+            let scores = termScores + i * Self.window, bits = termHits + i * Self.words
+            bits.update(repeating: 0, count: Self.words)
+            try cursors[i].postings.advance(to: start)
+            while cursors[i].doc <= end {
+                let off = cursors[i].doc - start
+                let s = cursors[i].score()
+                scores[off] = s
+                partials[off] += s
+                bits[off >> 6] |= 1 << UInt64(off & 63)
+                hits[off >> 6] |= 1 << UInt64(off & 63)
+                try cursors[i].postings.next()
+            }
+        }
+        let rest = firstEssential > 0 ? prefix[firstEssential - 1] : 0
+        for w in 0..<Self.words {
+            var word = hits[w]
+            while word != 0 {
+                let off = w << 6 | word.trailingZeroBitCount
+                word &= word - 1
+                guard Double(partials[off] + rest) * Self.slack > top.threshold, accept(start + off) else { continue }
+                try candidate(start + off, off, into: &top)
             }
         }
     }
 
-    private func candidate(_ doc: Int, into top: inout TopHits) throws {
-        for t in 0..<touchedCount { contributions[touched[t]] = 0 }
-        touchedCount = 0
+    private func candidate(_ doc: Int, _ off: Int, into top: inout TopHits) throws {
         var partial: Float = 0
-        for k in firstEssential..<n where cursors[order[k]].doc == doc { partial += add(order[k]) }
+        for k in 0..<n {
+            let i = order[k]
+            var s: Float = 0
+            if k >= firstEssential && (termHits[i * Self.words + off >> 6] >> UInt64(off & 63)) & 1 != 0 {
+                s = termScores[i * Self.window + off]
+                partial += s
+            }
+            contributions[cursors[i].canonical] = s
+        }
         let threshold = top.threshold
         for k in stride(from: firstEssential - 1, through: 0, by: -1) {
             if Double(partial + prefix[k]) * Self.slack <= threshold { return }
@@ -165,24 +180,18 @@ final class MaxScoreWindows {
             if cursors[i].doc < doc {
                 let b = cursors[i].postings.blockContaining(doc)
                 guard b < cursors[i].postings.blocks, cursors[i].postings.firstPossibleDoc(ofBlock: b) <= doc else { continue }
-                let rest = k > 0 ? prefix[k - 1] : 0
-                if Double(partial + cursors[i].blockScore(b) + rest) * Self.slack <= threshold { return }
+                let below = k > 0 ? prefix[k - 1] : 0
+                if Double(partial + cursors[i].blockScore(b) + below) * Self.slack <= threshold { return }
                 try cursors[i].postings.advance(to: doc)
             }
-            if cursors[i].doc == doc { partial += add(i) }
+            if cursors[i].doc == doc {
+                let s = cursors[i].score()
+                contributions[cursors[i].canonical] = s
+                partial += s
+            }
         }
         let score = canonicalSum()
         top.push(TopHits.Entry(key: Double(score), position: basePosition + doc, score: score, sortValue: nil))
-    }
-
-    @inline(__always)
-    private func add(_ i: Int) -> Float {
-        let s = cursors[i].score()
-        let c = cursors[i].canonical
-        contributions[c] = s
-        touched[touchedCount] = c
-        touchedCount += 1
-        return s
     }
 
     /// Σ over clauses in order of Σ over their terms in order: the exhaustive pass's order.
