@@ -21,6 +21,9 @@ final class MaxScoreWindows {
     /// Doc ids per window.
     static let window = 4096
     static let words = window / 64
+    /// Doc ids per stretch of the window with its own bound on the non-essential terms.
+    static let stretch = 128
+    static let stretches = window / stretch
     static let slack = 1 + 1e-5
 
     private let n: Int
@@ -42,6 +45,9 @@ final class MaxScoreWindows {
     /// Per cursor, per window doc: its score there, valid where `termHits` says so.
     private let termScores: UnsafeMutablePointer<Float>
     private let termHits: UnsafeMutablePointer<UInt64>
+    /// Per stretch: Σ over the non-essential terms of their best block bound there (then
+    /// one term's bounds, as scratch).
+    private let stretchBounds: UnsafeMutablePointer<Float>
     /// Per canonical index: a candidate's contribution of each term.
     private let contributions: UnsafeMutablePointer<Float>
 
@@ -74,12 +80,15 @@ final class MaxScoreWindows {
         termHits.initialize(repeating: 0, count: slots * Self.words)
         contributions = .allocate(capacity: slots)
         contributions.initialize(repeating: 0, count: slots)
+        stretchBounds = .allocate(capacity: 2 * Self.stretches)
+        stretchBounds.initialize(repeating: 0, count: 2 * Self.stretches)
     }
 
     deinit {
         cursors.deinitialize(count: n)
         for p in [order.deallocate, windowMax.deallocate, prefix.deallocate, partials.deallocate, hits.deallocate,
-                  termScores.deallocate, termHits.deallocate, contributions.deallocate, cursors.deallocate] { p() }
+                  termScores.deallocate, termHits.deallocate, contributions.deallocate, stretchBounds.deallocate,
+                  cursors.deallocate] { p() }
     }
 
     func run(into top: inout TopHits) throws {
@@ -150,33 +159,50 @@ final class MaxScoreWindows {
                 try cursors[i].postings.next()
             }
         }
-        let rest = firstEssential > 0 ? prefix[firstEssential - 1] : 0
+        boundStretches(start, end)
         for w in 0..<Self.words {
             var word = hits[w]
             while word != 0 {
                 let off = w << 6 | word.trailingZeroBitCount
                 word &= word - 1
-                guard Double(partials[off] + rest) * Self.slack > top.threshold, accept(start + off) else { continue }
+                guard Double(partials[off] + stretchBounds[off / Self.stretch]) * Self.slack > top.threshold,
+                      accept(start + off) else { continue }
                 try candidate(start + off, off, into: &top)
             }
         }
     }
 
-    private func candidate(_ doc: Int, _ off: Int, into top: inout TopHits) throws {
-        var partial: Float = 0
-        for k in 0..<n {
+    /// Fills `stretchBounds`: per stretch of the window, the non-essential terms' best
+    /// possible total there, from the bounds of the blocks that overlap it.
+    private func boundStretches(_ start: Int, _ end: Int) {
+        stretchBounds.update(repeating: 0, count: Self.stretches)
+        let termBest = stretchBounds + Self.stretches
+        for k in 0..<firstEssential {
             let i = order[k]
-            var s: Float = 0
-            if k >= firstEssential && (termHits[i * Self.words + off >> 6] >> UInt64(off & 63)) & 1 != 0 {
-                s = termScores[i * Self.window + off]
-                partial += s
+            let from = max(start, cursors[i].doc)
+            guard from <= end else { continue }
+            termBest.update(repeating: 0, count: Self.stretches)
+            var b = cursors[i].postings.blockContaining(from)
+            while b < cursors[i].postings.blocks && cursors[i].postings.firstPossibleDoc(ofBlock: b) <= end {
+                let s = cursors[i].blockScore(b)
+                let lo = (max(from, cursors[i].postings.firstPossibleDoc(ofBlock: b)) - start) / Self.stretch
+                let hi = (min(end, cursors[i].postings.lastDoc(ofBlock: b)) - start) / Self.stretch
+                for j in lo...hi { termBest[j] = max(termBest[j], s) }
+                b += 1
             }
-            contributions[cursors[i].canonical] = s
+            for j in 0..<Self.stretches { stretchBounds[j] += termBest[j] }
         }
+    }
+
+    /// Probes the non-essential terms for one doc the essential ones hold; pushes it when
+    /// it makes the top k. `partial` bounds only: the score pushed is the canonical sum.
+    private func candidate(_ doc: Int, _ off: Int, into top: inout TopHits) throws {
+        var partial = partials[off]
         let threshold = top.threshold
         for k in stride(from: firstEssential - 1, through: 0, by: -1) {
-            if Double(partial + prefix[k]) * Self.slack <= threshold { return }
             let i = order[k]
+            contributions[cursors[i].canonical] = 0
+            if Double(partial + prefix[k]) * Self.slack <= threshold { return }
             if cursors[i].doc < doc {
                 let b = cursors[i].postings.blockContaining(doc)
                 guard b < cursors[i].postings.blocks, cursors[i].postings.firstPossibleDoc(ofBlock: b) <= doc else { continue }
@@ -189,6 +215,11 @@ final class MaxScoreWindows {
                 contributions[cursors[i].canonical] = s
                 partial += s
             }
+        }
+        for k in firstEssential..<n {
+            let i = order[k]
+            let hit = (termHits[i * Self.words + (off >> 6)] >> UInt64(off & 63)) & 1 != 0
+            contributions[cursors[i].canonical] = hit ? termScores[i * Self.window + off] : 0
         }
         let score = canonicalSum()
         top.push(TopHits.Entry(key: Double(score), position: basePosition + doc, score: score, sortValue: nil))
