@@ -155,19 +155,22 @@ final class MaxScoreWindows {
                 scores[off] = s
                 partials[off] += s
                 bits[off >> 6] |= 1 << UInt64(off & 63)
-                hits[off >> 6] |= 1 << UInt64(off & 63)
                 try cursors[i].postings.next()
             }
+            for w in 0..<Self.words { hits[w] |= bits[w] }
         }
         boundStretches(start, end)
+        // The k-th score only changes when a candidate enters the top k.
+        var threshold = top.threshold
         for w in 0..<Self.words {
             var word = hits[w]
             while word != 0 {
                 let off = w << 6 | word.trailingZeroBitCount
                 word &= word - 1
-                guard Double(partials[off] + stretchBounds[off / Self.stretch]) * Self.slack > top.threshold,
+                guard Double(partials[off] + stretchBounds[off / Self.stretch]) * Self.slack > threshold,
                       accept(start + off) else { continue }
                 try candidate(start + off, off, into: &top)
+                threshold = top.threshold
             }
         }
     }

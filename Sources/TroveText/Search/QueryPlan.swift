@@ -24,6 +24,9 @@ struct QueryPlan {
     struct Stats {
         var bm25: [Int: BM25]
         var clauses: [Resolved]
+        /// Per segment, per clause, per term: its dictionary entry there (nil when absent),
+        /// looked up once for the document frequencies and reused for the postings.
+        var infos: [[[TermInfo?]]]
     }
 
     /// The unflushed documents, analysed once per query: per slot, term → positions.
@@ -105,18 +108,21 @@ struct QueryPlan {
             bm25[s] = BM25(documents: docs, totalTokens: tokens)
         }
         var resolved: [Resolved] = []
+        var perSegment = [[[TermInfo?]]](repeating: [], count: indexes.count)
         for c in clauses {
             var terms = c.terms
             if let prefix = c.prefix { terms = try expand(prefix, slot: c.slot, indexes: indexes, memory: memory) }
-            let weights = try terms.map { t -> Float in
+            let found = try indexes.map { seg in try terms.map { t in try seg[c.slot]?.dictionary.lookup(Array(t.utf8)) } }
+            for (s, infos) in found.enumerated() { perSegment[s].append(infos) }
+            let weights = terms.indices.map { t -> Float in
                 var df = 0
-                for seg in indexes { if let i = seg[c.slot], let info = try i.dictionary.lookup(Array(t.utf8)) { df += info.df } }
-                for m in memory where m.terms[c.slot]?[t] != nil { df += 1 }
+                for infos in found { df += infos[t]?.df ?? 0 }
+                for m in memory where m.terms[c.slot]?[terms[t]] != nil { df += 1 }
                 return (bm25[c.slot] ?? BM25(documents: 0, totalTokens: 0)).idf(df: df) * c.boost
             }
             resolved.append(Resolved(clause: c, terms: terms, weights: weights))
         }
-        return Stats(bm25: bm25, clauses: resolved)
+        return Stats(bm25: bm25, clauses: resolved, infos: perSegment)
     }
 
     private func expand(_ prefix: String, slot: Int, indexes: [[TextSegmentIndex?]], memory: [MemoryDoc]) throws -> [String] {

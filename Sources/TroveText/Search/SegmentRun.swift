@@ -7,6 +7,8 @@ struct SegmentRun {
     let plan: QueryPlan
     let stats: QueryPlan.Stats
     let indexes: [TextSegmentIndex?]
+    /// This segment's position in the snapshot (for `stats.infos`).
+    let segment: Int
     let accept: (Int) -> Bool
     let basePosition: Int
     let sort: (column: NumericColumn, descending: Bool)?
@@ -66,8 +68,8 @@ struct SegmentRun {
             guard let index = indexes[r.clause.slot], let bm = stats.bm25[r.clause.slot] else { continue }
             let lengthFactors = factors[r.clause.slot] ?? arena.copy(bm.lengthFactors())
             factors[r.clause.slot] = lengthFactors
-            for (t, term) in r.terms.enumerated() {
-                guard let info = try index.dictionary.lookup(Array(term.utf8)) else { continue }
+            for t in r.terms.indices {
+                guard let info = stats.infos[segment][c][t] else { continue }
                 var postings = try index.cursor(info, arena: arena)
                 try postings.next()
                 cursors.append(TermCursor(clause: c, term: t, canonical: cursors.count, postings: postings, weight: r.weights[t],

@@ -57,7 +57,7 @@ public final class TextSearcher: Sendable {
                 guard let v = range?.value(o) else { return false }
                 return (r.from.map { v >= $0 } ?? true) && (r.to.map { v < $0 } ?? true)
             }
-            let run = SegmentRun(plan: plan, stats: stats, indexes: indexes[s], accept: accept, basePosition: position,
+            let run = SegmentRun(plan: plan, stats: stats, indexes: indexes[s], segment: s, accept: accept, basePosition: position,
                                  sort: sortColumn.map { c in (column: c, descending: options.sortBy?.descending ?? true) })
             try run.collect(into: &top, pruning: !exhaustive && options.sortBy == nil)
             position += segment.reader.docCount
