@@ -23,27 +23,40 @@ public enum Analyzer: String, Sendable, CaseIterable, Codable {
 
     /// The tokens of `text`.
     public func tokens(_ text: String) -> [Token] {
-        if self == .keyword { return text.isEmpty ? [] : [Token(term: text, position: 0)] }
         var out: [Token] = []
-        Tokenizer.words(text) { word, position in
-            if self == .english {
-                if EnglishStopwords.contains(word) { return }
-                out.append(Token(term: EnglishStemmer.stem(word), position: position))
-            } else {
-                out.append(Token(term: word, position: position))
-            }
-        }
+        forEachTerm(text) { term, position in out.append(Token(term: String(decoding: term, as: UTF8.self), position: position)) }
         return out
     }
 
     /// Just the terms (queries, statistics).
     public func terms(_ text: String) -> [String] { tokens(text).map(\.term) }
+
+    /// Calls `body` with each term's UTF-8 bytes (valid only during the call) and its
+    /// position: the indexing path, which never makes a String per token.
+    func forEachTerm(_ text: String, _ body: (UnsafeBufferPointer<UInt8>, Int) -> Void) {
+        if self == .keyword {
+            guard !text.isEmpty else { return }
+            var copy = text
+            copy.withUTF8 { body($0, 0) }
+            return
+        }
+        let english = self == .english
+        Tokenizer.words(text) { word, position in
+            if english {
+                if EnglishStopwords.contains(word) { return }
+                EnglishStemmer.stem(ascii: &word)
+            }
+            word.withUnsafeBufferPointer { body($0, position) }
+        }
+    }
 }
 
 /// Splits text into lowercase, accent-folded words: maximal runs of letters and digits
 /// (an apostrophe between letters stays inside the word: "don't", "o'neill").
 enum Tokenizer {
-    static func words(_ text: String, _ body: (String, Int) -> Void) {
+    /// Calls `body` with each word's lowercase UTF-8 bytes (a scratch buffer it may
+    /// change) and position.
+    static func words(_ text: String, _ body: (inout [UInt8], Int) -> Void) {
         var text = text
         let ascii: Bool = text.withUTF8 { u in !u.contains { $0 >= 0x80 } }
         if ascii { return asciiWords(text, body) }
@@ -53,9 +66,9 @@ enum Tokenizer {
         var pendingApostrophe = false
         func flush() {
             guard !word.isEmpty else { return }
-            let w = nonASCII ? fold(String(decoding: word, as: UTF8.self)) : String(decoding: word, as: UTF8.self)
-            if !w.isEmpty {
-                body(w, position)
+            if nonASCII { word = Array(fold(String(decoding: word, as: UTF8.self)).utf8) }
+            if !word.isEmpty {
+                body(&word, position)
                 position += 1
             }
             word.removeAll(keepingCapacity: true)
@@ -96,7 +109,7 @@ enum Tokenizer {
     }
 
     /// The same rules on pure ASCII text, byte by byte.
-    private static func asciiWords(_ text: String, _ body: (String, Int) -> Void) {
+    private static func asciiWords(_ text: String, _ body: (inout [UInt8], Int) -> Void) {
         var text = text
         text.withUTF8 { bytes in
             var position = 0
@@ -105,7 +118,7 @@ enum Tokenizer {
             var pendingApostrophe = false
             func flush() {
                 guard !word.isEmpty else { return }
-                body(String(decoding: word, as: UTF8.self), position)
+                body(&word, position)
                 position += 1
                 word.removeAll(keepingCapacity: true)
             }

@@ -32,18 +32,9 @@
 public enum EnglishStemmer {
     /// The Porter2 stem of `word` (an already-lowercased token).
     public static func stem(_ word: String) -> String {
-        let utf8 = word.utf8
-        if utf8.count <= 2 { return word }
-        var buffer = [UInt8]()
-        buffer.reserveCapacity(utf8.count)
-        for byte in utf8 {
-            if byte >= 0x80 { return word }
-            buffer.append(byte)
-        }
-        var state = Porter2Word(buffer)
-        buffer = []
-        guard state.run() else { return word }
-        return String(decoding: state.b, as: UTF8.self)
+        var bytes = Array(word.utf8)
+        stem(ascii: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// Stems an ASCII word in place (the same algorithm as `stem(_:)`, for callers

@@ -17,15 +17,13 @@ public struct TextSegmentExtension: SegmentExtension {
 /// `XHnn` header, `XTnn` term dictionary, `XPnn` postings, `XSnn` positions (when kept),
 /// `XNnn` one-byte field lengths; and `NCnn` per numeric field.
 final class TextSectionBuilder: SegmentSectionBuilder {
-    private struct TermPostings {
-        var docs: [UInt32] = []
-        var tfs: [UInt32] = []
-        var positions: [UInt32] = []
-    }
-
-    private struct FieldState {
-        var terms: [String: Int] = [:]
-        var postings: [TermPostings] = []
+    /// One field of the segment being built: its terms, and every occurrence in arrival
+    /// order (term id, doc, position), grouped by term only when the segment is written.
+    fileprivate struct FieldState {
+        var terms = TermTable()
+        var occurrenceTerms: [UInt32] = []
+        var occurrenceDocs: [UInt32] = []
+        var occurrencePositions: [UInt32] = []
         var norms: [UInt8] = []
         var totalTokens = 0
         var docsWithField = 0
@@ -49,35 +47,26 @@ final class TextSectionBuilder: SegmentSectionBuilder {
         for (slot, spec) in schema.text.enumerated() {
             fields[slot].norms.append(0)
             guard let text = TextValue.text(of: document[spec.field]) else { continue }
-            let tokens = spec.analyzer.tokens(text)
-            fields[slot].norms[ordinal] = FieldNorms.encode(tokens.count)
-            fields[slot].totalTokens += tokens.count
-            fields[slot].docsWithField += 1
-            invert(tokens, ordinal: ordinal, into: &fields[slot], positions: spec.positions)
+            // Work on the field outside the array, so appends never copy its buffers.
+            var f = FieldState()
+            swap(&f, &fields[slot])
+            let doc = UInt32(ordinal)
+            var count = 0
+            spec.analyzer.forEachTerm(text) { term, position in
+                f.occurrenceTerms.append(UInt32(f.terms.intern(term)))
+                f.occurrenceDocs.append(doc)
+                if spec.positions { f.occurrencePositions.append(UInt32(position)) }
+                count += 1
+            }
+            f.norms[ordinal] = FieldNorms.encode(count)
+            f.totalTokens += count
+            f.docsWithField += 1
+            swap(&f, &fields[slot])
         }
         for (slot, spec) in schema.numeric.enumerated() {
             let v = NumericFieldSpec.columnValue(document[spec.field])
             if let (_, kind) = v { columnKinds[slot] = kind }
             columns[slot].append(v?.0)
-        }
-    }
-
-    private func invert(_ tokens: [Token], ordinal: Int, into f: inout FieldState, positions: Bool) {
-        let doc = UInt32(ordinal)
-        for t in tokens {
-            let index: Int
-            if let i = f.terms[t.term] { index = i } else {
-                index = f.postings.count
-                f.terms[t.term] = index
-                f.postings.append(TermPostings())
-            }
-            // Documents arrive in ordinal order: the term's last doc tells if it is new here.
-            if f.postings[index].docs.last != doc {
-                f.postings[index].docs.append(doc)
-                f.postings[index].tfs.append(0)
-            }
-            f.postings[index].tfs[f.postings[index].tfs.count - 1] += 1
-            if positions { f.postings[index].positions.append(UInt32(t.position)) }
         }
     }
 
@@ -96,33 +85,35 @@ final class TextSectionBuilder: SegmentSectionBuilder {
         let f = fields[slot]
         var norms = f.norms
         norms.append(contentsOf: repeatElement(0, count: docCount - norms.count))
-        let order = f.terms.map { (Array($0.key.utf8), $0.value) }.sorted { $0.0.lexicographicallyPrecedes($1.0) }
+        let grouped = Self.groupByTerm(f, positions: spec.positions)
         var postings: [UInt8] = [], positions: [UInt8] = []
         var entries: [(term: [UInt8], info: TermInfo)] = []
-        entries.reserveCapacity(order.count)
-        for (term, index) in order {
-            let p = f.postings[index]
+        entries.reserveCapacity(f.terms.count)
+        var docs: [UInt32] = [], tfs: [UInt32] = []
+        for id in Self.sortedTermIDs(f.terms) {
+            let range = grouped.starts[id]..<grouped.starts[id + 1]
+            docs.removeAll(keepingCapacity: true)
+            tfs.removeAll(keepingCapacity: true)
+            for i in range {
+                if docs.last == grouped.docs[i] { tfs[tfs.count - 1] += 1 } else { docs.append(grouped.docs[i]); tfs.append(1) }
+            }
             let postingsOffset = postings.count
-            PostingsFormat.encode(docs: p.docs, tfs: p.tfs, norms: norms, into: &postings)
+            PostingsFormat.encode(docs: docs, tfs: tfs, norms: norms, into: &postings)
             var positionsOffset: Int?
             if spec.positions {
                 positionsOffset = positions.count
                 var w = ByteWriter()
-                var k = 0
-                for tf in p.tfs {
-                    var previous: UInt32 = 0
-                    for j in 0..<Int(tf) {
-                        let pos = p.positions[k + j]
-                        w.varint(UInt64(pos - previous))
-                        previous = pos
-                    }
-                    k += Int(tf)
+                var previous: UInt32 = 0
+                for i in range {
+                    if i == range.lowerBound || grouped.docs[i] != grouped.docs[i - 1] { previous = 0 }
+                    w.varint(UInt64(grouped.positions[i] - previous))
+                    previous = grouped.positions[i]
                 }
                 positions.append(contentsOf: w.bytes)
             }
-            let maxTF = Int(p.tfs.max() ?? 0)
-            let minNorm = p.docs.map { norms[Int($0)] }.min() ?? 0
-            entries.append((term, TermInfo(df: p.docs.count, postingsOffset: postingsOffset, positionsOffset: positionsOffset, maxTF: maxTF, minNorm: minNorm)))
+            let maxTF = Int(tfs.max() ?? 0)
+            let minNorm = docs.map { norms[Int($0)] }.min() ?? 0
+            entries.append((Array(f.terms.bytes(of: id)), TermInfo(df: docs.count, postingsOffset: postingsOffset, positionsOffset: positionsOffset, maxTF: maxTF, minNorm: minNorm)))
         }
         var header = ByteWriter(capacity: 64)
         header.raw(TextSections.magic)
@@ -142,6 +133,41 @@ final class TextSectionBuilder: SegmentSectionBuilder {
         ]
         if spec.positions { out.append((TextSections.tag("XS", slot), positions)) }
         return out
+    }
+}
+
+extension TextSectionBuilder {
+    /// A field's occurrences regrouped by term (a stable counting sort, so each term's
+    /// docs and positions stay in arrival order): term `t` owns `starts[t]..<starts[t+1]`.
+    fileprivate static func groupByTerm(_ f: FieldState, positions: Bool) -> (starts: [Int], docs: [UInt32], positions: [UInt32]) {
+        var starts = [Int](repeating: 0, count: f.terms.count + 1)
+        for t in f.occurrenceTerms { starts[Int(t) + 1] += 1 }
+        for t in 0..<f.terms.count { starts[t + 1] += starts[t] }
+        var next = starts
+        var docs = [UInt32](repeating: 0, count: f.occurrenceTerms.count)
+        var pos = [UInt32](repeating: 0, count: positions ? f.occurrenceTerms.count : 0)
+        for (i, t) in f.occurrenceTerms.enumerated() {
+            let at = next[Int(t)]
+            next[Int(t)] = at + 1
+            docs[at] = f.occurrenceDocs[i]
+            if positions { pos[at] = f.occurrencePositions[i] }
+        }
+        return (starts, docs, pos)
+    }
+
+    /// Term ids in the byte order of their terms (the dictionary's order).
+    fileprivate static func sortedTermIDs(_ terms: TermTable) -> [Int] {
+        var starts: [Int] = []
+        starts.reserveCapacity(terms.count + 1)
+        for id in 0..<terms.count { starts.append(terms.bytes(of: id).startIndex) }
+        starts.append(terms.arena.count)
+        return terms.arena.withUnsafeBufferPointer { arena in
+            (0..<terms.count).sorted { x, y in
+                let a = UnsafeBufferPointer(rebasing: arena[starts[x]..<starts[x + 1]])
+                let b = UnsafeBufferPointer(rebasing: arena[starts[y]..<starts[y + 1]])
+                return a.lexicographicallyPrecedes(b)
+            }
+        }
     }
 }
 
