@@ -18,7 +18,10 @@ show as n/a.
 
 Goals (issue 4), Trove against Tantivy, same corpus, same analyzer settings, same threads:
     indexing docs/s                                   >= 1.0x
-    index size on disk                                <= 1.2x
+    index size: Trove's inverted-index and column sections
+      against Tantivy's index (which stores only the id)   <= 1.2x
+    bytes on disk with the documents kept: Trove's whole
+      folder against Tantivy storing every field           <= 1.2x
     query QPS, top-10, one query at a time            >= 1.0x
     query p99 latency                                 <= 1.0x
     text + time-range query QPS                       >= 1.0x
@@ -358,11 +361,16 @@ def analyse(meta, results_dir, threads, k, tantivy_only, warnings):
         c = checks.get(c)
         return c[key] if c and num(c.get(key)) else fallback
 
-    # index size: the bytes in Trove's --index-dir when it used it, else what it reports
-    trove_bytes = du.get("plain") or tp.get("index_bytes")
+    # Two like-for-like size comparisons. Trove always keeps the documents (it is the
+    # database), so its folder is compared with Tantivy storing every field; its index
+    # sections alone (dictionary, postings, positions, norms, ts column) with Tantivy's
+    # default index, which stores only the id.
+    trove_folder = du.get("plain") or tp.get("total_bytes")
+    stored_all = ((tan or {}).get("stored_all") or {}).get("index_bytes")
     goals = [
         goal("indexing docs/s", tp.get("docs_per_sec"), (tan or {}).get("docs_per_sec"), ">=", 1.0, unit="docs/s"),
-        goal("index size on disk", trove_bytes, (tan or {}).get("index_bytes"), "<=", 1.2, unit="bytes"),
+        goal("index size", tp.get("index_bytes"), (tan or {}).get("index_bytes"), "<=", 1.2, unit="bytes"),
+        goal("bytes on disk, documents kept", trove_folder, stored_all, "<=", 1.2, unit="bytes"),
         goal("query QPS, top-10, one at a time", tp.get("qps"), tanp.get("qps"), ">=", 1.0, unit="queries/s"),
         goal("query p99 latency", tp.get("p99_ms"), tanp.get("p99_ms"), "<=", 1.0, unit="ms"),
         goal("text + time-range QPS", tt.get("qps"), tant.get("qps"), ">=", 1.0, unit="queries/s"),
@@ -380,8 +388,8 @@ def analyse(meta, results_dir, threads, k, tantivy_only, warnings):
             correctness.append({"check": f"trove {kind} --out: every query answered, <= k distinct ids from the corpus, "
                                          f"scores not increasing" + (", ts inside the window" if kind == "time" else ""),
                                 "met": not c["problems"], "problems": c["problems"]})
-    if du.get("plain") and num(tp.get("index_bytes")) and abs(du["plain"] - tp["index_bytes"]) > 0.05 * du["plain"] + 65536:
-        warnings.append(f"trove plain: reports index_bytes {tp['index_bytes']:,} but its --index-dir holds "
+    if du.get("plain") and num(tp.get("total_bytes")) and abs(du["plain"] - tp["total_bytes"]) > 0.05 * du["plain"] + 65536:
+        warnings.append(f"trove plain: reports total_bytes {tp['total_bytes']:,} but its --index-dir holds "
                         f"{du['plain']:,} bytes (the table uses the latter)")
     # MB/s from one definition for both: UTF-8 bytes of the text field / 1e6 / index_seconds
     mbps = {"trove": ratio(meta["text_bytes"] / 1e6, tp.get("index_seconds")),
@@ -436,14 +444,14 @@ def markdown(a, meta, threads, k):
         return f"{cpu:,.2f}" + (f" ({cpu / wall:.2f} cores)" if num(wall) and wall > 0 else "")
     lines.append(f"| indexing, CPU seconds of the process | {cpu_cell(tc, tp.get('index_seconds'))} "
                  f"| {cpu_cell(sc, tan.get('index_seconds'))} | {fmt_ratio(ratio(tc, sc))} | | |")
-    x = g["index size on disk"]
-    row("index size on disk, MB (files in the index folder)", x["trove"] / 1e6 if num(x["trove"]) else None,
+    x = g["index size"]
+    row("index size, MB (Trove: text sections; Tantivy: index storing the id)", x["trove"] / 1e6 if num(x["trove"]) else None,
         x["tantivy"] / 1e6 if num(x["tantivy"]) else None, x["ratio"], "<= 1.2x", x["met"], digits=1,
         show_verdict=True)
-    st = tan.get("stored_all") or {}
-    if num(st.get("index_bytes")):
-        row("  the same, Tantivy storing every field (documents kept)", x["trove"] / 1e6
-            if num(x["trove"]) else None, st["index_bytes"] / 1e6, ratio(x["trove"], st["index_bytes"]), digits=1)
+    x = g["bytes on disk, documents kept"]
+    row("bytes on disk with documents, MB (Trove: whole folder; Tantivy: every field stored)",
+        x["trove"] / 1e6 if num(x["trove"]) else None, x["tantivy"] / 1e6 if num(x["tantivy"]) else None,
+        x["ratio"], "<= 1.2x", x["met"], digits=1, show_verdict=True)
     x = g["query QPS, top-10, one at a time"]
     row(f"query QPS, top-{k}, one at a time", x["trove"], x["tantivy"], x["ratio"], ">= 1.0x", x["met"],
         show_verdict=True)

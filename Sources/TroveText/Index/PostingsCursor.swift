@@ -91,6 +91,25 @@ struct PostingsCursor {
         doc = Int(docs[index])
     }
 
+    /// Calls `body(doc, tf)` for every doc from the current one through `last`, leaving
+    /// the cursor on the first doc after `last` (Int.max when none): a term-at-a-time
+    /// scan straight over the decoded blocks. The cursor must be positioned (`next` or
+    /// `advance` called once).
+    @inline(__always)
+    mutating func forEach(through last: Int, _ body: (Int, Int) -> Void) throws {
+        guard block >= 0, doc <= last else { return }
+        while true {
+            while index < count {
+                let d = Int(docs[index])
+                if d > last { doc = d; return }
+                body(d, Int(tfs[index]) + 1)
+                index += 1
+            }
+            if block + 1 >= blocks { doc = Int.max; return }
+            try load(block + 1)
+        }
+    }
+
     /// Moves to the next doc.
     mutating func next() throws {
         if block >= 0 {

@@ -28,7 +28,8 @@ final class MaxScoreWindows {
 
     private let n: Int
     private let cursors: UnsafeMutablePointer<TermCursor>
-    private let accept: (Int) -> Bool
+    /// Deletes and range filter; nil when every doc passes.
+    private let accept: ((Int) -> Bool)?
     private let basePosition: Int
     /// Canonical index ranges of the clauses, in clause order.
     private let clauseRanges: [Range<Int>]
@@ -38,7 +39,8 @@ final class MaxScoreWindows {
     /// prefix[k] = Σ windowMax over order[0...k].
     private let prefix: UnsafeMutablePointer<Float>
     private var firstEssential = 0
-    /// Per window doc: the sum of the essential terms' scores (in no particular order).
+    /// Per window doc: the sum of the essential terms' scores (in no particular order);
+    /// zero again once the window's hits are read.
     private let partials: UnsafeMutablePointer<Float>
     /// Per window doc: whether any essential term holds it.
     private let hits: UnsafeMutablePointer<UInt64>
@@ -51,7 +53,7 @@ final class MaxScoreWindows {
     /// Per canonical index: a candidate's contribution of each term.
     private let contributions: UnsafeMutablePointer<Float>
 
-    init(cursors list: [TermCursor], accept: @escaping (Int) -> Bool, basePosition: Int) {
+    init(cursors list: [TermCursor], accept: ((Int) -> Bool)?, basePosition: Int) {
         n = list.count
         let slots = max(1, n)
         cursors = .allocate(capacity: slots)
@@ -136,41 +138,43 @@ final class MaxScoreWindows {
         for k in 0..<n {
             sum += windowMax[order[k]]
             prefix[k] = sum
-            if firstEssential == n && Double(sum) * Self.slack > threshold { firstEssential = k }
+            if firstEssential == n && sum > Self.limit(threshold) { firstEssential = k }
         }
     }
 
     /// Scores the essential terms' postings in the window, then checks each doc they hold.
     private func scoreWindow(_ start: Int, _ end: Int, into top: inout TopHits) throws {
-        partials.update(repeating: 0, count: Self.window)
         hits.update(repeating: 0, count: Self.words)
         for k in firstEssential..<n {
             let i = order[k]
             let scores = termScores + i * Self.window, bits = termHits + i * Self.words
             bits.update(repeating: 0, count: Self.words)
             try cursors[i].postings.advance(to: start)
-            while cursors[i].doc <= end {
-                let off = cursors[i].doc - start
-                let s = cursors[i].score()
+            let (weight, bm25, norms, factors) = (cursors[i].weight, cursors[i].bm25, cursors[i].norms, cursors[i].lengthFactors)
+            let partials = self.partials
+            try cursors[i].postings.forEach(through: end) { doc, tf in
+                let off = doc - start
+                let s = bm25.score(weight: weight, tf: tf, lengthFactor: factors[Int(norms[doc])])
                 scores[off] = s
                 partials[off] += s
                 bits[off >> 6] |= 1 << UInt64(off & 63)
-                try cursors[i].postings.next()
             }
             for w in 0..<Self.words { hits[w] |= bits[w] }
         }
         boundStretches(start, end)
         // The k-th score only changes when a candidate enters the top k.
-        var threshold = top.threshold
+        var limit = Self.limit(top.threshold)
         for w in 0..<Self.words {
             var word = hits[w]
             while word != 0 {
                 let off = w << 6 | word.trailingZeroBitCount
                 word &= word - 1
-                guard Double(partials[off] + stretchBounds[off / Self.stretch]) * Self.slack > threshold,
-                      accept(start + off) else { continue }
-                try candidate(start + off, off, into: &top)
-                threshold = top.threshold
+                // Read and reset: the buffer is clean for the next window without a sweep.
+                let partial = partials[off]
+                partials[off] = 0
+                guard partial + stretchBounds[off / Self.stretch] > limit, accept?(start + off) ?? true else { continue }
+                try candidate(start + off, off, partial, into: &top)
+                limit = Self.limit(top.threshold)
             }
         }
     }
@@ -199,34 +203,39 @@ final class MaxScoreWindows {
 
     /// Probes the non-essential terms for one doc the essential ones hold; pushes it when
     /// it makes the top k. `partial` bounds only: the score pushed is the canonical sum.
-    private func candidate(_ doc: Int, _ off: Int, into top: inout TopHits) throws {
-        var partial = partials[off]
-        let threshold = top.threshold
+    private func candidate(_ doc: Int, _ off: Int, _ essential: Float, into top: inout TopHits) throws {
+        var partial = essential
+        let limit = Self.limit(top.threshold)
         for k in stride(from: firstEssential - 1, through: 0, by: -1) {
+            if partial + prefix[k] <= limit { return }
             let i = order[k]
-            contributions[cursors[i].canonical] = 0
-            if Double(partial + prefix[k]) * Self.slack <= threshold { return }
             if cursors[i].doc < doc {
                 let b = cursors[i].postings.blockContaining(doc)
                 guard b < cursors[i].postings.blocks, cursors[i].postings.firstPossibleDoc(ofBlock: b) <= doc else { continue }
-                let below = k > 0 ? prefix[k - 1] : 0
-                if Double(partial + cursors[i].blockScore(b) + below) * Self.slack <= threshold { return }
+                if partial + cursors[i].cachedBlockScore(b) + (k > 0 ? prefix[k - 1] : 0) <= limit { return }
                 try cursors[i].postings.advance(to: doc)
             }
-            if cursors[i].doc == doc {
-                let s = cursors[i].score()
-                contributions[cursors[i].canonical] = s
-                partial += s
-            }
+            if cursors[i].doc == doc { partial += cursors[i].score() }
         }
-        for k in firstEssential..<n {
+        // It may enter the top k: its exact score, summed in the canonical order.
+        for k in 0..<n {
             let i = order[k]
-            let hit = (termHits[i * Self.words + (off >> 6)] >> UInt64(off & 63)) & 1 != 0
-            contributions[cursors[i].canonical] = hit ? termScores[i * Self.window + off] : 0
+            var s: Float = 0
+            if k >= firstEssential {
+                if (termHits[i * Self.words + (off >> 6)] >> UInt64(off & 63)) & 1 != 0 { s = termScores[i * Self.window + off] }
+            } else if cursors[i].doc == doc {
+                s = cursors[i].score()
+            }
+            contributions[cursors[i].canonical] = s
         }
         let score = canonicalSum()
         top.push(TopHits.Entry(key: Double(score), position: basePosition + doc, score: score, sortValue: nil))
     }
+
+    /// The largest bound that cannot beat `threshold`, slack included: a bound at or
+    /// below it prunes. (Float rounding here is far inside the slack.)
+    @inline(__always)
+    static func limit(_ threshold: Double) -> Float { Float(threshold / slack) }
 
     /// Σ over clauses in order of Σ over their terms in order: the exhaustive pass's order.
     private func canonicalSum() -> Float {

@@ -9,7 +9,8 @@ struct SegmentRun {
     let indexes: [TextSegmentIndex?]
     /// This segment's position in the snapshot (for `stats.infos`).
     let segment: Int
-    let accept: (Int) -> Bool
+    /// Deletes and range filter; nil when every doc passes.
+    let accept: ((Int) -> Bool)?
     let basePosition: Int
     let sort: (column: NumericColumn, descending: Bool)?
 
@@ -28,6 +29,8 @@ struct SegmentRun {
         /// BM25.lengthFactor for each of the 256 norm codes.
         let lengthFactors: UnsafePointer<Float>
         let bm25: BM25
+        private var scoredBlock = -1
+        private var scoredBlockBound: Float = 0
 
         init(clause: Int, term: Int, canonical: Int, postings: PostingsCursor, weight: Float, info: TermInfo,
              norms: UnsafeRawBufferPointer, lengthFactors: UnsafePointer<Float>, bm25: BM25) {
@@ -48,6 +51,17 @@ struct SegmentRun {
         @inline(__always)
         func score() -> Float {
             bm25.score(weight: weight, tf: postings.frequency, lengthFactor: lengthFactors[Int(norms[postings.doc])])
+        }
+
+        /// `blockScore(b)`, remembered for the last block asked about (probes of one
+        /// term tend to land in the same block again).
+        @inline(__always)
+        mutating func cachedBlockScore(_ b: Int) -> Float {
+            if b != scoredBlock {
+                scoredBlock = b
+                scoredBlockBound = blockScore(b)
+            }
+            return scoredBlockBound
         }
 
         /// The best score any doc of block `b` can get.
@@ -101,7 +115,7 @@ struct SegmentRun {
             for c in cursors where stats.clauses[c.clause].clause.occur != .mustNot { doc = min(doc, c.doc) }
             guard doc != Int.max else { return }
             for i in cursors.indices where stats.clauses[cursors[i].clause].clause.occur == .mustNot { try cursors[i].postings.advance(to: doc) }
-            if accept(doc), let entry = evaluate(doc, cursors, phrasePositions) { top.push(entry) }
+            if accept?(doc) ?? true, let entry = evaluate(doc, cursors, phrasePositions) { top.push(entry) }
             for i in cursors.indices where cursors[i].doc == doc { try cursors[i].postings.next() }
         }
     }

@@ -51,7 +51,7 @@ public final class TextSearcher: Sendable {
                 return try NumericColumn(section: bytes, owner: segment.reader)
             }
             let range = try column(rangeSlot), sortColumn = try column(sortSlot)
-            let accept: (Int) -> Bool = { o in
+            let accept: ((Int) -> Bool)? = segment.deletes.count == 0 && options.range == nil ? nil : { o in
                 if segment.deletes.contains(o) { return false }
                 guard let r = options.range else { return true }
                 guard let v = range?.value(o) else { return false }
