@@ -38,6 +38,42 @@ import TroveStorage
         }
     }
 
+    /// `forEach(through:)` visits exactly the docs up to a bound and stops on the next one;
+    /// `blockContaining` agrees with a linear search of the skip entries for rising and
+    /// falling targets.
+    @Test func scansAndBlockSearch() throws {
+        var rng = SplitMix64(state: 8)
+        var docs: [UInt32] = []
+        var d: UInt32 = 0
+        for _ in 0..<5000 {
+            d += UInt32(1 + rng.next() % 9)
+            docs.append(d)
+        }
+        let tfs = docs.map { _ in UInt32(1 + rng.next() % 4) }
+        var bytes: [UInt8] = []
+        PostingsFormat.encode(docs: docs, tfs: tfs, norms: [UInt8](repeating: 3, count: Int(d) + 1), into: &bytes)
+        let arena = QueryArena()
+        defer { withExtendedLifetime(arena) {} }
+        try bytes.withUnsafeBytes { raw in
+            var c = try PostingsCursor(bytes: raw, at: 0, arena: arena)
+            try c.next()
+            var seen: [(Int, Int)] = []
+            var last = 0
+            while c.doc != Int.max {
+                last += 1 + Int(rng.next() % 700)
+                try c.forEach(through: last) { seen.append(($0, $1)) }
+                #expect(c.doc > last)
+            }
+            #expect(seen.map(\.0) == docs.map(Int.init))
+            #expect(seen.map(\.1) == tfs.map(Int.init))
+            var probe = try PostingsCursor(bytes: raw, at: 0, arena: arena)
+            for target in [0, 5, 900, 901, 20_000, 3, 44_000, Int(d), Int(d) + 1, 10] {
+                let expected = (0..<probe.blocks).first { probe.lastDoc(ofBlock: $0) >= target } ?? probe.blocks
+                #expect(probe.blockContaining(target) == expected, "target \(target)")
+            }
+        }
+    }
+
     @Test func truncatedPostingsAreErrorsNotCrashes() {
         var bytes: [UInt8] = []
         PostingsFormat.encode(docs: Array(0..<300), tfs: Array(repeating: 2, count: 300), norms: Array(repeating: 1, count: 300), into: &bytes)
