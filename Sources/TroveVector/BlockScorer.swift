@@ -1,3 +1,4 @@
+import TroveStorage
 import CTroveSupport
 
 /// The inner loop of every exact scan: score a tile of queries against a tile of rows

@@ -1,3 +1,4 @@
+import TroveStorage
 /// Exact search over every row. Batches are scored with sgemm in tiles (queries × rows)
 /// with a fused top-k selection per query; a single query goes through sgemv. Rows are
 /// split into one shard per thread and the shards' heaps merged, so both cores work.

@@ -1,3 +1,4 @@
+import TroveStorage
 extension IVFIndex {
     /// The best `k` rows for each query, scanning `nprobe` lists per query.
     public func search(_ queries: QueryBatch, k: Int, nprobe: Int, allowed: RowSet? = nil, threads: Int = 2) -> [[VectorHit]] {

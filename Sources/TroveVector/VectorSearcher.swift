@@ -24,15 +24,7 @@ public final class VectorSearcher: Sendable {
     }
 
     /// Per segment, the ordinals a filter allows (nil: all); per unflushed document, whether it passes.
-    public struct Filter: Sendable {
-        public var segment: @Sendable (SegmentReader) throws -> RowSet?
-        public var document: @Sendable (Document) -> Bool
-
-        public init(segment: @escaping @Sendable (SegmentReader) throws -> RowSet?, document: @escaping @Sendable (Document) -> Bool) {
-            self.segment = segment
-            self.document = document
-        }
-    }
+    public typealias Filter = DocumentFilter
 
     public func search(_ snapshot: Snapshot, collection: String, queries: QueryBatch, k: Int,
                        nprobe: Int = IVFIndex.defaultNprobe, filter: Filter? = nil) throws -> [[DocumentHit]] {

@@ -1,3 +1,5 @@
+import TroveStorage
+
 /// A structured full-text query. Terms are given as the user typed them and analysed
 /// with the field's analyser when the query runs.
 public indirect enum TextQuery: Sendable, Equatable {
@@ -21,6 +23,8 @@ public struct TextSearchOptions: Sendable {
     public var range: (field: String, from: Int64?, to: Int64?)?
     /// Sort by a numeric field (descending when `descending`) instead of score.
     public var sortBy: (field: String, descending: Bool)?
+    /// Documents allowed (keyword and tenant filters), applied during traversal.
+    public var filter: DocumentFilter?
 
     public init(limit: Int = 10) { self.limit = limit }
 }

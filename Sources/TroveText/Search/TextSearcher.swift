@@ -38,7 +38,10 @@ public final class TextSearcher: Sendable {
         let segments = try snapshot.segments(of: collection)
         let indexes = try segments.map { try self.indexes(for: $0.reader) }
         var unflushed: [Document] = []
-        try snapshot.forEachUnflushed(in: collection) { unflushed.append($0); return true }
+        try snapshot.forEachUnflushed(in: collection) { doc in
+            if options.filter?.document(doc) ?? true { unflushed.append(doc) }
+            return true
+        }
         let memory = plan.analyze(unflushed)
         let stats = try plan.statistics(indexes: indexes, memory: memory)
         let rangeSlot = try options.range.map { try numericSlot($0.field) }
@@ -51,8 +54,10 @@ public final class TextSearcher: Sendable {
                 return try NumericColumn(section: bytes, owner: segment.reader)
             }
             let range = try column(rangeSlot), sortColumn = try column(sortSlot)
-            let accept: ((Int) -> Bool)? = segment.deletes.count == 0 && options.range == nil ? nil : { o in
+            let allowed = try options.filter?.segment(segment.reader)
+            let accept: ((Int) -> Bool)? = segment.deletes.count == 0 && options.range == nil && allowed == nil ? nil : { o in
                 if segment.deletes.contains(o) { return false }
+                if let allowed, !allowed.contains(o) { return false }
                 guard let r = options.range else { return true }
                 guard let v = range?.value(o) else { return false }
                 return (r.from.map { v >= $0 } ?? true) && (r.to.map { v < $0 } ?? true)
@@ -73,6 +78,26 @@ public final class TextSearcher: Sendable {
             }
             return TextHit(id: "", score: e.score, sortValue: e.sortValue)
         }
+    }
+
+    /// The ordinals of `reader` whose field `field` holds any of `terms` (as analysed by
+    /// the field's analyser: for a keyword field, the exact values): the rows of a keyword
+    /// filter. Deleted documents are not removed here.
+    public func rows(field: String, terms: [String], in reader: SegmentReader) throws -> RowSet {
+        guard let slot = schema.text.firstIndex(where: { $0.field == field }) else { throw TextSearchError.unknownField(field) }
+        var rows = RowSet(capacity: reader.docCount)
+        guard let index = try indexes(for: reader)[slot] else { return rows }
+        let arena = QueryArena()
+        defer { withExtendedLifetime(arena) {} }
+        for term in terms {
+            for analysed in schema.text[slot].analyzer.terms(term) {
+                guard let info = try index.dictionary.lookup(Array(analysed.utf8)) else { continue }
+                var cursor = try index.cursor(info, arena: arena)
+                try cursor.next()
+                try cursor.forEach(through: Int.max - 1) { doc, _ in rows.insert(doc) }
+            }
+        }
+        return rows
     }
 
     func numericSlot(_ field: String) throws -> Int {

@@ -55,6 +55,27 @@ public struct RowSet: Sendable, Equatable {
         }
     }
 
+    /// Keeps only the rows `other` also holds.
+    public mutating func intersect(_ other: RowSet) {
+        var total = 0
+        for i in words.indices {
+            words[i] &= i < other.words.count ? other.words[i] : 0
+            total += words[i].nonzeroBitCount
+        }
+        count = total
+    }
+
+    /// Adds every row `other` holds (rows beyond this set's capacity are ignored).
+    public mutating func formUnion(_ other: RowSet) {
+        var total = 0
+        for i in words.indices {
+            if i < other.words.count { words[i] |= other.words[i] }
+            if i == words.count - 1, capacity % 64 != 0 { words[i] &= (1 << UInt64(capacity % 64)) - 1 }
+            total += words[i].nonzeroBitCount
+        }
+        count = total
+    }
+
     /// The members, ascending.
     public var members: [Int] {
         var out: [Int] = []

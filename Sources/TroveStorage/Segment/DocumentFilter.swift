@@ -1,0 +1,24 @@
+/// Which documents a search may return, asked the way searchers meet documents: per
+/// segment, the ordinals allowed (nil: all of them), computed once per segment from its
+/// sections; per unflushed document, a predicate. Both must say the same thing of a
+/// document, whichever side of a flush it is on. Keyword and tenant filters of the
+/// engine are built this way and applied during traversal, not afterwards.
+public struct DocumentFilter: Sendable {
+    public var segment: @Sendable (SegmentReader) throws -> RowSet?
+    public var document: @Sendable (Document) -> Bool
+
+    public init(segment: @escaping @Sendable (SegmentReader) throws -> RowSet?, document: @escaping @Sendable (Document) -> Bool) {
+        self.segment = segment
+        self.document = document
+    }
+
+    /// Documents both filters allow.
+    public func and(_ other: DocumentFilter) -> DocumentFilter {
+        DocumentFilter(segment: { reader in
+            switch (try self.segment(reader), try other.segment(reader)) {
+            case let (a?, b?): var both = a; both.intersect(b); return both
+            case let (a, b): return a ?? b
+            }
+        }, document: { self.document($0) && other.document($0) })
+    }
+}
