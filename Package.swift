@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "TroveStorage", targets: ["TroveStorage"]),
         .library(name: "TroveVector", targets: ["TroveVector"]),
         .library(name: "TroveText", targets: ["TroveText"]),
+        .library(name: "TroveEngine", targets: ["TroveEngine"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -20,6 +21,7 @@ let package = Package(
         .target(name: "TroveStorage", dependencies: ["CZstd", "CTroveSupport"]),
         .target(name: "TroveText", dependencies: ["TroveStorage"]),
         .target(name: "TroveVector", dependencies: ["TroveStorage", "CBLAS", "CTroveSupport"]),
+        .target(name: "TroveEngine", dependencies: ["TroveStorage", "TroveText", "TroveVector"]),
         .executableTarget(
             name: "trove",
             dependencies: [
@@ -34,6 +36,7 @@ let package = Package(
         .testTarget(name: "TroveStorageTests", dependencies: ["TroveStorage", "TroveTestSupport"]),
         .testTarget(name: "TroveVectorTests", dependencies: ["TroveVector", "TroveStorage", "TroveTestSupport", "CTroveSupport", "trove"]),
         .testTarget(name: "TroveTextTests", dependencies: ["TroveText", "TroveStorage", "TroveTestSupport"]),
+        .testTarget(name: "TroveEngineTests", dependencies: ["TroveEngine", "TroveText", "TroveVector", "TroveStorage", "TroveTestSupport"]),
         .testTarget(name: "troveTests", dependencies: ["trove", "TroveStorage", "TroveVector", "TroveText", "TroveTestSupport"]),
     ]
 )

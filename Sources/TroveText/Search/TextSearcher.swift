@@ -100,6 +100,19 @@ public final class TextSearcher: Sendable {
         return rows
     }
 
+    /// The ordinals of `reader` whose numeric or timestamp field lies in `[from, to)`:
+    /// the rows of a range filter.
+    public func rows(field: String, from: Int64?, to: Int64?, in reader: SegmentReader) throws -> RowSet {
+        let slot = try numericSlot(field)
+        var rows = RowSet(capacity: reader.docCount)
+        guard let bytes = try reader.section(TextSections.tag("NC", slot)) else { return rows }
+        let column = try NumericColumn(section: bytes, owner: reader)
+        for o in 0..<reader.docCount {
+            if let v = column.value(o), from.map({ v >= $0 }) ?? true, to.map({ v < $0 }) ?? true { rows.insert(o) }
+        }
+        return rows
+    }
+
     func numericSlot(_ field: String) throws -> Int {
         guard let i = schema.numeric.firstIndex(where: { $0.field == field }) else { throw TextSearchError.unknownField(field) }
         return i

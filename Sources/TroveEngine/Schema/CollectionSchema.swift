@@ -1,0 +1,137 @@
+import TroveStorage
+import TroveText
+import TroveVector
+
+/// Why a schema or a document was refused.
+public enum SchemaError: Error, Equatable, Sendable, CustomStringConvertible {
+    case invalid(String)
+    case incompatible(field: String, reason: String)
+    case document(id: String, field: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case let .invalid(why): return "invalid schema: \(why)"
+        case let .incompatible(field, reason): return "incompatible schema change to field '\(field)': \(reason)"
+        case let .document(id, field, reason): return "document '\(id)', field '\(field)': \(reason)"
+        }
+    }
+}
+
+/// The declared fields of a collection. Documents may hold other fields too (the stored
+/// JSON payload); declared ones are type-checked on write and indexed.
+public struct CollectionSchema: Sendable, Equatable {
+    public enum FieldType: Sendable, Equatable {
+        /// Exact values (owner, agent, conversation, role): equality and `in` filters.
+        case keyword
+        /// Full text with an analyser; `phrases` keeps positions for phrase queries.
+        case text(analyzer: Analyzer, phrases: Bool)
+        case vector(dimension: Int, metric: VectorMetric, index: VectorFieldSpec.IndexKind)
+        case int
+        case double
+        case timestamp
+    }
+
+    public struct Field: Sendable, Equatable {
+        public var name: String
+        public var type: FieldType
+
+        public init(_ name: String, _ type: FieldType) {
+            self.name = name
+            self.type = type
+        }
+    }
+
+    public var fields: [Field]
+    /// A keyword field every read and write of this collection is restricted by.
+    public var tenantField: String?
+
+    public init(fields: [Field], tenantField: String? = nil) throws {
+        self.fields = fields
+        self.tenantField = tenantField
+        try check()
+    }
+
+    public func field(_ name: String) -> Field? { fields.first { $0.name == name } }
+
+    private func check() throws {
+        var seen = Set<String>()
+        for f in fields {
+            guard !f.name.isEmpty, f.name != "id" else { throw SchemaError.invalid("a field needs a name other than 'id'") }
+            guard seen.insert(f.name).inserted else { throw SchemaError.invalid("field '\(f.name)' is declared twice") }
+            if case let .vector(d, _, _) = f.type, !(1...65_536).contains(d) {
+                throw SchemaError.invalid("vector field '\(f.name)' needs a dimension in 1...65536")
+            }
+        }
+        if fields.filter({ if case .vector = $0.type { return true }; return false }).count > VectorFieldSpec.maximumFields {
+            throw SchemaError.invalid("at most \(VectorFieldSpec.maximumFields) vector fields")
+        }
+        if let t = tenantField, field(t)?.type != .keyword {
+            throw SchemaError.invalid("the tenant field '\(t)' must be a declared keyword field")
+        }
+    }
+
+    /// Whether `newer` may replace this schema: fields may be added, none changed or
+    /// removed, and the tenant field stays.
+    public func checkEvolution(to newer: CollectionSchema) throws {
+        for f in fields {
+            guard let g = newer.field(f.name) else { throw SchemaError.incompatible(field: f.name, reason: "fields cannot be removed") }
+            guard g.type == f.type else { throw SchemaError.incompatible(field: f.name, reason: "its type or options cannot change") }
+        }
+        if tenantField != newer.tenantField {
+            throw SchemaError.incompatible(field: newer.tenantField ?? tenantField ?? "", reason: "the tenant field cannot change")
+        }
+    }
+
+    /// Keyword and text fields become text-index fields (keywords with the `keyword`
+    /// analyser and no positions); numbers and timestamps become columns.
+    public var textSchema: TextSchema {
+        var s = TextSchema()
+        for f in fields {
+            switch f.type {
+            case .keyword: s.text.append(TextFieldSpec(field: f.name, analyzer: .keyword, positions: false))
+            case let .text(analyzer, phrases): s.text.append(TextFieldSpec(field: f.name, analyzer: analyzer, positions: phrases))
+            case .int, .double, .timestamp: s.numeric.append(NumericFieldSpec(field: f.name))
+            case .vector: break
+            }
+        }
+        return s
+    }
+
+    public var vectorSpecs: [VectorFieldSpec] {
+        fields.compactMap { f in
+            if case let .vector(d, m, i) = f.type { return VectorFieldSpec(field: f.name, dimension: d, metric: m, index: i) }
+            return nil
+        }
+    }
+
+    /// Refuses a document whose declared fields hold the wrong type or dimension, or that
+    /// lacks the tenant field.
+    public func validate(_ doc: Document) throws {
+        for f in fields {
+            guard let v = doc[f.name], v != .null else {
+                if f.name == tenantField { throw SchemaError.document(id: doc.id, field: f.name, reason: "the tenant field is required") }
+                continue
+            }
+            let ok: Bool
+            switch (f.type, v) {
+            case (.keyword, .string): ok = true
+            case (.text, .string), (.text, .json): ok = true
+            case let (.vector(d, _, _), .vector(x)): ok = x.count == d && x.allSatisfy(\.isFinite)
+            case (.int, .int), (.double, .double), (.double, .int), (.timestamp, .timestamp), (.timestamp, .int): ok = true
+            default: ok = false
+            }
+            guard ok else { throw SchemaError.document(id: doc.id, field: f.name, reason: "expected \(Self.name(of: f.type))") }
+        }
+    }
+
+    static func name(of type: FieldType) -> String {
+        switch type {
+        case .keyword: return "a keyword string"
+        case .text: return "text"
+        case let .vector(d, _, _): return "a vector of \(d) finite floats"
+        case .int: return "an int"
+        case .double: return "a number"
+        case .timestamp: return "a timestamp"
+        }
+    }
+}

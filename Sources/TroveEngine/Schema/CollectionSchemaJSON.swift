@@ -1,0 +1,96 @@
+import TroveStorage
+import TroveText
+import TroveVector
+
+/// The schema as JSON: what `trove collection create --schema F` reads and what the
+/// collection's metadata keeps.
+///
+///     {"tenant": "owner",
+///      "fields": [{"name": "owner", "type": "keyword"},
+///                 {"name": "text", "type": "text", "analyzer": "english", "phrases": true},
+///                 {"name": "embedding", "type": "vector", "dimension": 384, "metric": "cosine", "index": "flat"},
+///                 {"name": "ts", "type": "timestamp"}, {"name": "tokens", "type": "int"}]}
+extension CollectionSchema {
+    public var json: JSONValue {
+        var members: [JSONMember] = []
+        if let tenantField { members.append(JSONMember("tenant", .string(tenantField))) }
+        members.append(JSONMember("fields", .array(fields.map(Self.json(of:)))))
+        return .object(members)
+    }
+
+    public var metadata: [UInt8] { Array(JSONWriter.string(json).utf8) }
+
+    private static func json(of f: Field) -> JSONValue {
+        var m = [JSONMember("name", .string(f.name))]
+        switch f.type {
+        case .keyword: m.append(JSONMember("type", .string("keyword")))
+        case let .text(a, p):
+            m += [JSONMember("type", .string("text")), JSONMember("analyzer", .string(a.rawValue)), JSONMember("phrases", .bool(p))]
+        case let .vector(d, metric, index):
+            m += [JSONMember("type", .string("vector")), JSONMember("dimension", .int(Int64(d))),
+                  JSONMember("metric", .string(metric.rawValue)), JSONMember("index", .string(index.rawValue))]
+        case .int: m.append(JSONMember("type", .string("int")))
+        case .double: m.append(JSONMember("type", .string("double")))
+        case .timestamp: m.append(JSONMember("type", .string("timestamp")))
+        }
+        return .object(m)
+    }
+
+    /// Parses a schema, naming the JSON path of whatever is wrong.
+    public init(json: JSONValue) throws {
+        guard case .object = json else { throw SchemaError.invalid("$: expected an object") }
+        var tenant: String?
+        switch json["tenant"] {
+        case nil, .null?: break
+        case let .string(t)?: tenant = t
+        default: throw SchemaError.invalid("$.tenant: expected a field name")
+        }
+        guard case let .array(items)? = json["fields"] else { throw SchemaError.invalid("$.fields: expected an array") }
+        let fields = try items.enumerated().map { i, item in try Self.field(item, path: "$.fields[\(i)]") }
+        try self.init(fields: fields, tenantField: tenant)
+    }
+
+    public init(jsonText: String) throws {
+        let value: JSONValue
+        do { value = try JSONParser.parse(jsonText) } catch { throw SchemaError.invalid("not JSON: \(error)") }
+        try self.init(json: value)
+    }
+
+    private static func field(_ item: JSONValue, path: String) throws -> Field {
+        func string(_ key: String) throws -> String? {
+            switch item[key] {
+            case nil: return nil
+            case let .string(s)?: return s
+            default: throw SchemaError.invalid("\(path).\(key): expected a string")
+            }
+        }
+        guard let name = try string("name") else { throw SchemaError.invalid("\(path).name: required") }
+        switch try string("type") {
+        case "keyword": return Field(name, .keyword)
+        case "text":
+            let analyzerName = try string("analyzer") ?? "english"
+            guard let analyzer = Analyzer(rawValue: analyzerName) else { throw SchemaError.invalid("\(path).analyzer: standard, english or keyword") }
+            var phrases = true
+            if let p = item["phrases"] {
+                guard case let .bool(b) = p else { throw SchemaError.invalid("\(path).phrases: expected true or false") }
+                phrases = b
+            }
+            return Field(name, .text(analyzer: analyzer, phrases: phrases))
+        case "vector":
+            guard case let .int(d)? = item["dimension"], d > 0, d <= 65_536 else { throw SchemaError.invalid("\(path).dimension: an integer in 1...65536") }
+            guard let metric = VectorMetric(rawValue: try string("metric") ?? "cosine") else { throw SchemaError.invalid("\(path).metric: ip, cosine or l2") }
+            guard let index = VectorFieldSpec.IndexKind(rawValue: try string("index") ?? "flat") else { throw SchemaError.invalid("\(path).index: flat, ivf or ivf-sq8") }
+            return Field(name, .vector(dimension: Int(d), metric: metric, index: index))
+        case "int": return Field(name, .int)
+        case "double": return Field(name, .double)
+        case "timestamp": return Field(name, .timestamp)
+        case let other: throw SchemaError.invalid("\(path).type: keyword, text, vector, int, double or timestamp (got \(other ?? "nothing"))")
+        }
+    }
+
+    /// The schema in a collection's metadata (nil when it holds none).
+    public static func fromMetadata(_ metadata: [UInt8]) -> CollectionSchema? {
+        guard !metadata.isEmpty, let json = try? JSONParser.parse(metadata) else { return nil }
+        return try? CollectionSchema(json: json)
+    }
+}

@@ -1,0 +1,78 @@
+import Testing
+import TroveStorage
+import TroveTestSupport
+@testable import TroveEngine
+
+@Suite struct SchemaTests {
+    static let json = """
+        {"tenant": "owner", "fields": [{"name": "owner", "type": "keyword"},
+         {"name": "text", "type": "text", "analyzer": "english", "phrases": true},
+         {"name": "embedding", "type": "vector", "dimension": 4, "metric": "cosine", "index": "flat"},
+         {"name": "ts", "type": "timestamp"}, {"name": "tokens", "type": "int"}, {"name": "cost", "type": "double"}]}
+        """
+
+    @Test func jsonRoundTripAndPersistence() throws {
+        let schema = try CollectionSchema(jsonText: Self.json)
+        #expect(schema.tenantField == "owner" && schema.fields.count == 6)
+        #expect(try CollectionSchema(json: schema.json) == schema)
+        let dir = TempDirectory()
+        let db = try Database.open(at: dir.sub("db"))
+        try db.createCollection("messages", schema: schema)
+        try db.close()
+        let again = try Database.open(at: dir.sub("db"))
+        #expect(try again.schema(of: "messages") == schema)
+        #expect(throws: EngineError.collectionExists("messages")) { try again.createCollection("messages", schema: schema) }
+        try again.close()
+    }
+
+    @Test func badSchemasNameWhatIsWrong() {
+        let cases: [(String, String)] = [
+            (#"{"fields": [{"name": "x", "type": "blob"}]}"#, "$.fields[0].type"),
+            (#"{"fields": [{"type": "int"}]}"#, "$.fields[0].name"),
+            (#"{"fields": [{"name": "v", "type": "vector", "dimension": 0}]}"#, "$.fields[0].dimension"),
+            (#"{"fields": 3}"#, "$.fields"),
+            (#"{"tenant": "t", "fields": [{"name": "t", "type": "int"}]}"#, "tenant field"),
+            (#"{"fields": [{"name": "a", "type": "int"}, {"name": "a", "type": "int"}]}"#, "declared twice"),
+            ("[1, 2", "not JSON"),
+        ]
+        for (text, expected) in cases {
+            do {
+                _ = try CollectionSchema(jsonText: text)
+                Issue.record("accepted \(text)")
+            } catch {
+                #expect("\(error)".contains(expected), "\(error)")
+            }
+        }
+    }
+
+    @Test func fieldsMayBeAddedNotChanged() throws {
+        let dir = TempDirectory()
+        let db = try Database.open(at: dir.sub("db"))
+        let v1 = try CollectionSchema(fields: [.init("text", .text(analyzer: .english, phrases: true)), .init("ts", .timestamp)])
+        try db.createCollection("c", schema: v1)
+        let v2 = try CollectionSchema(fields: v1.fields + [.init("role", .keyword)])
+        try db.updateSchema(of: "c", to: v2)
+        #expect(try db.schema(of: "c") == v2)
+        let changed = try CollectionSchema(fields: [.init("text", .text(analyzer: .standard, phrases: true)), .init("ts", .timestamp), .init("role", .keyword)])
+        #expect(throws: SchemaError.incompatible(field: "text", reason: "its type or options cannot change")) { try db.updateSchema(of: "c", to: changed) }
+        let dropped = try CollectionSchema(fields: [.init("text", .text(analyzer: .english, phrases: true))])
+        #expect(throws: SchemaError.self) { try db.updateSchema(of: "c", to: dropped) }
+        #expect(try db.schema(of: "c") == v2)
+        try db.close()
+    }
+
+    @Test func documentsThatBreakTheSchemaChangeNothing() async throws {
+        let dir = TempDirectory()
+        let db = try Database.open(at: dir.sub("db"))
+        try db.createCollection("m", schema: try CollectionSchema(jsonText: Self.json))
+        let good = Document(id: "a", fields: [Field("owner", .string("u1")), Field("text", .string("hello")), Field("embedding", .vector([1, 0, 0, 0]))])
+        let badDimension = Document(id: "b", fields: [Field("owner", .string("u1")), Field("embedding", .vector([1, 0]))])
+        let badType = Document(id: "c", fields: [Field("owner", .string("u1")), Field("tokens", .string("many"))])
+        await #expect(throws: SchemaError.self) { try await db.put([good, badDimension], in: "m", tenant: "u1") }
+        await #expect(throws: SchemaError.self) { try await db.put(badType, in: "m", tenant: "u1") }
+        #expect(try await db.get("a", in: "m", tenant: "u1") == nil)
+        try await db.put(good, in: "m", tenant: "u1")
+        #expect(try await db.get("a", in: "m", tenant: "u1") == good)
+        try db.close()
+    }
+}
