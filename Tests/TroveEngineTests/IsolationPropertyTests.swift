@@ -1,0 +1,75 @@
+import Testing
+import TroveStorage
+import TroveTestSupport
+@testable import TroveEngine
+
+/// Random tenants, documents (flushed, unflushed, deleted, overwritten) and queries (text,
+/// vector, hybrid, with filters, including filters naming another tenant): no hit ever
+/// belongs to another tenant, every hit passes the filters, and nothing the tenant owns
+/// that matches a filter-only check is missing.
+@Suite struct IsolationPropertyTests {
+    static let words = ["alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel", "india", "juliet"]
+    static let tenants = ["t0", "t1", "t2", "t3", "t4"]
+
+    @Test func noQueryCrossesTenants() async throws {
+        let dir = TempDirectory()
+        let db = try TenantTests.open(dir)
+        var rng = SplitMix64(state: 77)
+        func pick<T>(_ a: [T]) -> T { a[Int(rng.next() % UInt64(a.count))] }
+        func vector() -> [Float] { (0..<4).map { _ in Float(rng.next() % 1000) / 1000 + 0.001 } }
+        var owner: [String: String] = [:]
+        var content: [String: (words: Set<String>, ts: Int64)] = [:]
+        for round in 0..<4 {
+            for i in 0..<150 {
+                let id = "d\(round)-\(i)"
+                let tenant = pick(Self.tenants)
+                let text = (0..<(1 + Int(rng.next() % 6))).map { _ in pick(Self.words) }.joined(separator: " ")
+                let ts = Int64(rng.next() % 1000)
+                try await db.put(TenantTests.doc(id, tenant, text, rng.next() % 5 == 0 ? nil : vector(), ts: ts), in: "m", tenant: tenant)
+                owner[id] = tenant
+                content[id] = (Set(text.split(separator: " ").map(String.init)), ts)
+            }
+            for _ in 0..<20 {
+                let id = "d\(round)-\(Int(rng.next() % 150))"
+                if let t = owner[id], try await db.delete(id, in: "m", tenant: t) { owner[id] = nil; content[id] = nil }
+            }
+            if round < 3 { try db.store.flush() }
+        }
+        let queries = 10_000
+        for q in 0..<queries {
+            let tenant = pick(Self.tenants)
+            var query = EngineQuery(limit: 1 + Int(rng.next() % 20))
+            switch q % 3 {
+            case 0: query.text = pick(Self.words)
+            case 1: query.vector = vector()
+            default: query.text = "\(pick(Self.words)) \(pick(Self.words))"; query.vector = vector()
+            }
+            var from: Int64?, to: Int64?
+            if rng.next() % 3 == 0 { from = Int64(rng.next() % 500); to = from.map { $0 + 400 } }
+            if from != nil { query.filters.append(.range(field: "ts", from: from, to: to)) }
+            let other = pick(Self.tenants)
+            if rng.next() % 4 == 0 { query.filters.append(.oneOf(field: "owner", values: [tenant, other])) }
+            if rng.next() % 8 == 0 { query.filters.append(.equals(field: "owner", value: other)) }
+            let hits = try await db.search(query, in: "m", tenant: tenant)
+            #expect(hits.count <= query.limit)
+            #expect(Set(hits.map(\.id)).count == hits.count)
+            for h in hits {
+                guard let doc = try db.store.get(h.id, in: "m") else { Issue.record("hit \(h.id) is not a live document"); continue }
+                #expect(doc["owner"] == .string(tenant), "query \(q): \(h.id) belongs to \(String(describing: doc["owner"])), asked by \(tenant)")
+                if case let .timestamp(ts)? = doc["ts"], let from, let to { #expect(ts >= from && ts < to) }
+            }
+            let excluded = query.filters.contains(.equals(field: "owner", value: other)) && other != tenant
+            if excluded { #expect(hits.isEmpty) }
+            // Completeness of single-word text queries: exactly the tenant's matching documents, up to the limit.
+            if q % 3 == 0, !excluded, let word = query.text {
+                let expected = Set(owner.filter { id, t in
+                    guard t == tenant, let c = content[id], c.words.contains(word) else { return false }
+                    return from.map { c.ts >= $0 && c.ts < (to ?? .max) } ?? true
+                }.keys)
+                #expect(hits.count == min(query.limit, expected.count), "query \(q)")
+                #expect(Set(hits.map(\.id)).isSubset(of: expected), "query \(q)")
+            }
+        }
+        try db.close()
+    }
+}
