@@ -57,6 +57,8 @@ import TroveTestSupport
         #expect(throws: SchemaError.incompatible(field: "text", reason: "its type or options cannot change")) { try db.updateSchema(of: "c", to: changed) }
         let dropped = try CollectionSchema(fields: [.init("text", .text(analyzer: .english, phrases: true))])
         #expect(throws: SchemaError.self) { try db.updateSchema(of: "c", to: dropped) }
+        let reordered = try CollectionSchema(fields: [.init("ts", .timestamp), .init("text", .text(analyzer: .english, phrases: true)), .init("role", .keyword)])
+        #expect(throws: SchemaError.incompatible(field: "text", reason: "new fields go after the existing ones")) { try db.updateSchema(of: "c", to: reordered) }
         #expect(try db.schema(of: "c") == v2)
         try db.close()
     }

@@ -70,12 +70,14 @@ public struct CollectionSchema: Sendable, Equatable {
         }
     }
 
-    /// Whether `newer` may replace this schema: fields may be added, none changed or
-    /// removed, and the tenant field stays.
+    /// Whether `newer` may replace this schema: fields may be added after the existing
+    /// ones, none changed, moved or removed, and the tenant field stays.
     public func checkEvolution(to newer: CollectionSchema) throws {
-        for f in fields {
+        for (i, f) in fields.enumerated() {
             guard let g = newer.field(f.name) else { throw SchemaError.incompatible(field: f.name, reason: "fields cannot be removed") }
             guard g.type == f.type else { throw SchemaError.incompatible(field: f.name, reason: "its type or options cannot change") }
+            // Sections are numbered by declaration order: existing fields keep their places.
+            guard newer.fields[i].name == f.name else { throw SchemaError.incompatible(field: f.name, reason: "new fields go after the existing ones") }
         }
         if tenantField != newer.tenantField {
             throw SchemaError.incompatible(field: newer.tenantField ?? tenantField ?? "", reason: "the tenant field cannot change")
