@@ -60,3 +60,31 @@ import TroveTestSupport
         try db.close()
     }
 }
+
+@Suite struct EngineQueryErrorTests {
+    /// Malformed queries are typed errors that say what is wrong, and nothing changes.
+    @Test func badQueriesAreClearErrors() async throws {
+        let dir = TempDirectory()
+        let db = try TenantTests.open(dir)
+        try await db.put(TenantTests.doc("a", "u", "alpha beta", [1, 0, 0, 0]), in: "m", tenant: "u")
+        let cases: [(EngineQuery, String)] = [
+            (EngineQuery(), "needs text, a vector, or both"),
+            (EngineQuery(vector: [1, 0]), "the vector has 2 values; 'embedding' has 4"),
+            (EngineQuery(text: "alpha", filters: [.equals(field: "text", value: "x")]), "'text' is not a keyword field"),
+            (EngineQuery(text: "alpha", filters: [.range(field: "owner", from: 0, to: 1)]), "'owner' is not a numeric or timestamp field"),
+            (EngineQuery(text: "\"unclosed phrase"), "bad query"),
+            (EngineQuery(text: "alpha", limit: -1), "must not be negative"),
+        ]
+        for (query, expected) in cases {
+            do {
+                _ = try await db.search(query, in: "m", tenant: "u")
+                Issue.record("accepted a bad query, expected: \(expected)")
+            } catch {
+                #expect("\(error)".contains(expected), "\(error)")
+            }
+        }
+        await #expect(throws: EngineError.unknownCollection("nope")) { _ = try await db.search(EngineQuery(text: "a"), in: "nope", tenant: "u") }
+        #expect(try await db.search(EngineQuery(text: "alpha"), in: "m", tenant: "u").map(\.id) == ["a"])
+        try db.close()
+    }
+}
