@@ -31,7 +31,14 @@ public final class Database: Sendable {
     /// Opens (creating when needed) the database in `path`.
     public static func open(at path: String, options: DatabaseOptions = DatabaseOptions()) throws -> Database {
         var o = options.store
-        let schemaOf: @Sendable ([UInt8]) -> CollectionSchema? = { CollectionSchema.fromMetadata($0) }
+        // Extensions ask for the schema on every document written: parse each metadata once.
+        let cache = Mutex<[[UInt8]: CollectionSchema?]>([:])
+        let schemaOf: @Sendable ([UInt8]) -> CollectionSchema? = { metadata in
+            if let hit = cache.withLock({ $0[metadata] }) { return hit }
+            let parsed = CollectionSchema.fromMetadata(metadata)
+            cache.withLock { $0[metadata] = .some(parsed) }
+            return parsed
+        }
         o.extensions += [
             SchemaExtension(schema: schemaOf),
             TextSegmentExtension(schema: { _, metadata in schemaOf(metadata)?.textSchema ?? TextSchema() }),
@@ -60,7 +67,7 @@ public final class Database: Sendable {
         let snapshot = try store.snapshot()
         guard snapshot.collectionNames.contains(name) else { throw EngineError.unknownCollection(name) }
         guard let schema = CollectionSchema.fromMetadata(try snapshot.metadata(of: name)) else {
-            throw EngineError.unknownCollection(name)
+            throw EngineError.noSchema(name)
         }
         return schema
     }
@@ -71,8 +78,8 @@ public final class Database: Sendable {
 
     /// Inserts or replaces documents, all or none (one atomic, durable batch).
     public func put(_ documents: [Document], in collection: String, tenant: String? = nil) async throws {
+        // Schema checks run in SchemaExtension, before the log, for the whole batch.
         let schema = try self.schema(of: collection)
-        for d in documents { try schema.validate(d) }
         guard let field = schema.tenantField else {
             var batch = WriteBatch()
             for d in documents { batch.put(d, in: collection) }

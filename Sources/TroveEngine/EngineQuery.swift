@@ -4,6 +4,8 @@ import TroveStorage
 public enum EngineError: Error, Equatable, Sendable, CustomStringConvertible {
     case unknownCollection(String)
     case collectionExists(String)
+    /// The collection was not made by the engine (its metadata holds no schema).
+    case noSchema(String)
     /// The collection is tenant-scoped and the call carried no tenant.
     case tenantRequired(collection: String)
     /// A document names another tenant than the call, or its id belongs to another tenant.
@@ -14,6 +16,7 @@ public enum EngineError: Error, Equatable, Sendable, CustomStringConvertible {
         switch self {
         case let .unknownCollection(c): return "no collection '\(c)'"
         case let .collectionExists(c): return "collection '\(c)' already exists"
+        case let .noSchema(c): return "collection '\(c)' has no engine schema (made by `trove import`?)"
         case let .tenantRequired(c): return "collection '\(c)' is tenant-scoped: every read and write needs a tenant"
         case let .tenantMismatch(id): return "document '\(id)' cannot be written for this tenant"
         case let .badQuery(why): return "bad query: \(why)"

@@ -45,6 +45,17 @@ import TroveTestSupport
         }
     }
 
+    /// A collection the engine did not make (no schema in its metadata) is named as such.
+    @Test func collectionsWithoutASchemaAreRefusedClearly() async throws {
+        let dir = TempDirectory()
+        let db = try Database.open(at: dir.sub("db"))
+        try db.store.createCollection("raw", metadata: Array("not a schema".utf8))
+        #expect(throws: EngineError.noSchema("raw")) { _ = try db.schema(of: "raw") }
+        await #expect(throws: EngineError.noSchema("raw")) { try await db.put(Document(id: "a", fields: []), in: "raw") }
+        #expect(try db.store.snapshot().count(in: "raw") == 0)
+        try db.close()
+    }
+
     @Test func fieldsMayBeAddedNotChanged() throws {
         let dir = TempDirectory()
         let db = try Database.open(at: dir.sub("db"))
