@@ -41,6 +41,9 @@ import os
 import platform
 import sys
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "common"))
+from report_common import fmt_ratio, num, parse_json_output, ratio, verdict  # noqa: E402
+
 TROVE_KEYS = ("docs", "index_seconds", "docs_per_sec", "mb_per_sec", "index_bytes", "queries", "qps",
               "p50_ms", "p99_ms", "mrr10", "recall10", "ndcg10")
 
@@ -48,29 +51,6 @@ TROVE_KEYS = ("docs", "index_seconds", "docs_per_sec", "mb_per_sec", "index_byte
 # ---------------------------------------------------------------------------
 # small utilities
 # ---------------------------------------------------------------------------
-
-def parse_json_output(text):
-    """The JSON object a command printed: the whole output, else its last JSON line."""
-    text = text.strip()
-    if not text:
-        raise ValueError("empty output")
-    try:
-        obj = json.loads(text)
-        if isinstance(obj, dict):
-            return obj
-    except json.JSONDecodeError:
-        pass
-    for line in reversed(text.splitlines()):
-        line = line.strip()
-        if line.startswith("{"):
-            try:
-                obj = json.loads(line)
-                if isinstance(obj, dict):
-                    return obj
-            except json.JSONDecodeError:
-                continue
-    raise ValueError(f"no JSON object in output: {text[:200]!r}")
-
 
 def load_json(path, warnings, what):
     if not os.path.exists(path):
@@ -83,26 +63,10 @@ def load_json(path, warnings, what):
         return None
 
 
-def num(x):
-    return isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x)
-
-
-def ratio(a, b):
-    return a / b if num(a) and num(b) and b > 0 else None
-
-
 def fmt(x, digits=0):
     if not num(x):
         return "n/a"
     return f"{x:,.{digits}f}"
-
-
-def fmt_ratio(r):
-    return "n/a" if r is None else f"{r:.2f}x"
-
-
-def verdict(met):
-    return "n/a" if met is None else ("PASS" if met else "FAIL")
 
 
 def read_jsonl(path):

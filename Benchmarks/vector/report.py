@@ -33,6 +33,9 @@ import os
 import platform
 import sys
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "common"))
+from report_common import fmt_ratio, num, parse_json_output, ratio, verdict  # noqa: E402
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
@@ -43,29 +46,6 @@ INDEXES = ("flat", "ivf", "ivf-sq8")
 # ---------------------------------------------------------------------------
 # small utilities
 # ---------------------------------------------------------------------------
-
-def parse_json_output(text):
-    """The JSON object a command printed: the whole output, else its last JSON line."""
-    text = text.strip()
-    if not text:
-        raise ValueError("empty output")
-    try:
-        obj = json.loads(text)
-        if isinstance(obj, dict):
-            return obj
-    except json.JSONDecodeError:
-        pass
-    for line in reversed(text.splitlines()):
-        line = line.strip()
-        if line.startswith("{"):
-            try:
-                obj = json.loads(line)
-                if isinstance(obj, dict):
-                    return obj
-            except json.JSONDecodeError:
-                continue
-    raise ValueError(f"no JSON object in output: {text[:200]!r}")
-
 
 def load_json(path, warnings, what):
     """Parsed JSON object from `path`, or None (with a warning) when missing or unreadable."""
@@ -79,28 +59,12 @@ def load_json(path, warnings, what):
         return None
 
 
-def num(x):
-    return isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x)
-
-
-def ratio(a, b):
-    return a / b if num(a) and num(b) and b > 0 else None
-
-
 def fmt(x, digits=0, unit=""):
     if not num(x):
         return "n/a"
     if digits == 0:
         return f"{x:,.0f}{unit}"
     return f"{x:,.{digits}f}{unit}"
-
-
-def fmt_ratio(r):
-    return "n/a" if r is None else f"{r:.2f}x"
-
-
-def verdict(met):
-    return "n/a" if met is None else ("PASS" if met else "FAIL")
 
 
 def smallest_at(rows, target):

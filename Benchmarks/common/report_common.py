@@ -1,0 +1,43 @@
+"""Helpers both benchmark reports (Benchmarks/text, Benchmarks/vector) use: reading a
+command's JSON output, ratios that tolerate missing figures, and the goal verdicts."""
+import json
+import math
+
+
+def parse_json_output(text):
+    """The JSON object a command printed: the whole output, else its last JSON line."""
+    text = text.strip()
+    if not text:
+        raise ValueError("empty output")
+    try:
+        obj = json.loads(text)
+        if isinstance(obj, dict):
+            return obj
+    except json.JSONDecodeError:
+        pass
+    for line in reversed(text.splitlines()):
+        line = line.strip()
+        if line.startswith("{"):
+            try:
+                obj = json.loads(line)
+                if isinstance(obj, dict):
+                    return obj
+            except json.JSONDecodeError:
+                continue
+    raise ValueError(f"no JSON object in output: {text[:200]!r}")
+
+
+def num(x):
+    return isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x)
+
+
+def ratio(a, b):
+    return a / b if num(a) and num(b) and b > 0 else None
+
+
+def fmt_ratio(r):
+    return "n/a" if r is None else f"{r:.2f}x"
+
+
+def verdict(met):
+    return "n/a" if met is None else ("PASS" if met else "FAIL")
