@@ -19,9 +19,12 @@ public struct DatabaseOptions: Sendable {
 public final class Database: Sendable {
     public let store: Store
     private let options: DatabaseOptions
-    /// Serialises the ownership check and the write of tenant-scoped puts and deletes.
-    private let tenantWrites = Mutex<Void>(())
+    /// Serialises read-then-write calls: the ownership check and the write of
+    /// tenant-scoped puts and deletes, and partial updates.
+    let checkedWrites = Mutex<Void>(())
     private let searchers = Mutex<[String: CollectionSearchers]>([:])
+    /// Snapshots behind score-ordered page cursors.
+    let pins = SnapshotPins()
 
     private init(store: Store, options: DatabaseOptions) {
         self.store = store
@@ -47,7 +50,14 @@ public final class Database: Sendable {
         return Database(store: try Store.open(at: path, options: o), options: options)
     }
 
-    public func close() throws { try store.close() }
+    public func close() throws {
+        pins.removeAll()
+        try store.close()
+    }
+
+    /// A consistent copy of the whole database in `destination` while writes go on
+    /// (segments hard-linked, the manifest copied last); see `Store.backup(to:)`.
+    public func backup(to destination: String) throws -> BackupReport { try store.backup(to: destination) }
 
     // MARK: Collections
 
@@ -80,13 +90,14 @@ public final class Database: Sendable {
     public func put(_ documents: [Document], in collection: String, tenant: String? = nil) async throws {
         // Schema checks run in SchemaExtension, before the log, for the whole batch.
         let schema = try self.schema(of: collection)
+        let documents = documents.map(schema.normalized)
         guard let field = schema.tenantField else {
             var batch = WriteBatch()
             for d in documents { batch.put(d, in: collection) }
             return try store.write(batch)
         }
         guard let tenant else { throw EngineError.tenantRequired(collection: collection) }
-        try tenantWrites.withLock { _ in
+        try checkedWrites.withLock { _ in
             let snapshot = try store.snapshot()
             var batch = WriteBatch()
             for d in documents {
@@ -117,29 +128,36 @@ public final class Database: Sendable {
         let schema = try self.schema(of: collection)
         guard let field = schema.tenantField else { return try store.delete(id: id, in: collection) }
         guard let tenant else { throw EngineError.tenantRequired(collection: collection) }
-        return try tenantWrites.withLock { _ in
+        return try checkedWrites.withLock { _ in
             guard let doc = try store.get(id, in: collection), doc[field] == .string(tenant) else { return false }
             return try store.delete(id: id, in: collection)
         }
     }
 
-    // MARK: Search
-
-    /// Runs `query` on one snapshot: text, vector, or hybrid, restricted to the tenant on
-    /// a tenant-scoped collection.
-    public func search(_ query: EngineQuery, in collection: String, tenant: String? = nil) async throws -> [EngineHit] {
+    /// Changes some fields of a stored document and keeps the others: `set` replaces or
+    /// adds fields, `remove` drops them. False when there is no such document (for this
+    /// tenant). The tenant field cannot be changed. Atomic with respect to other updates
+    /// and tenant-scoped writes.
+    @discardableResult
+    public func update(_ id: String, in collection: String, tenant: String? = nil, set: [Field] = [], remove: [String] = []) async throws -> Bool {
         let schema = try self.schema(of: collection)
-        let s = searchers(for: collection, schema: schema)
-        var filters = query.filters
         if let field = schema.tenantField {
-            guard let tenant else { throw EngineError.tenantRequired(collection: collection) }
-            filters.append(.equals(field: field, value: tenant))
+            guard tenant != nil else { throw EngineError.tenantRequired(collection: collection) }
+            guard !remove.contains(field), !set.contains(where: { $0.name == field }) else { throw EngineError.tenantMismatch(id: id) }
         }
-        let filter = try QueryFilters.documentFilter(filters, schema: schema, text: s.text)
-        return try HybridSearch(searchers: s, schema: schema, snapshot: store.snapshot(), collection: collection).run(query, filter: filter)
+        return try checkedWrites.withLock { _ in
+            guard var doc = try store.get(id, in: collection) else { return false }
+            if let field = schema.tenantField, doc[field] != tenant.map(FieldValue.string) { return false }
+            doc.fields.removeAll { f in remove.contains(f.name) || set.contains { $0.name == f.name } }
+            doc.fields += set
+            var batch = WriteBatch()
+            batch.put(schema.normalized(doc), in: collection)
+            try store.write(batch)
+            return true
+        }
     }
 
-    private func searchers(for collection: String, schema: CollectionSchema) -> CollectionSearchers {
+    func searchers(for collection: String, schema: CollectionSchema) -> CollectionSearchers {
         searchers.withLock { cache in
             if let hit = cache[collection], hit.schema == schema { return hit }
             let made = CollectionSearchers(schema: schema, vectorThreads: options.vectorThreads)

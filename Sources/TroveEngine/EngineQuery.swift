@@ -1,4 +1,5 @@
 import TroveStorage
+import TroveText
 
 /// Why the engine refused a call.
 public enum EngineError: Error, Equatable, Sendable, CustomStringConvertible {
@@ -11,6 +12,8 @@ public enum EngineError: Error, Equatable, Sendable, CustomStringConvertible {
     /// A document names another tenant than the call, or its id belongs to another tenant.
     case tenantMismatch(id: String)
     case badQuery(String)
+    /// A score-ordered cursor whose pinned snapshot has expired: start the paging again.
+    case cursorExpired
 
     public var description: String {
         switch self {
@@ -20,6 +23,7 @@ public enum EngineError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .tenantRequired(c): return "collection '\(c)' is tenant-scoped: every read and write needs a tenant"
         case let .tenantMismatch(id): return "document '\(id)' cannot be written for this tenant"
         case let .badQuery(why): return "bad query: \(why)"
+        case .cursorExpired: return "the cursor has expired (score-ordered paging keeps its snapshot for \(SnapshotPins.lifetimeSeconds) s): run the query again"
         }
     }
 }
@@ -32,6 +36,16 @@ public enum QueryFilter: Sendable, Equatable {
     case oneOf(field: String, values: [String])
     /// A numeric or timestamp field in `[from, to)` (either bound optional).
     case range(field: String, from: Int64?, to: Int64?)
+    /// The field holds a value (for a text field: at least one indexed word).
+    case exists(field: String)
+}
+
+/// The order of hits.
+public enum SortOrder: Sendable, Equatable {
+    /// Best score first (for a query with neither text nor vector: storage order).
+    case score
+    /// A numeric or timestamp field; documents without a value come last; ties by id.
+    case field(String, descending: Bool)
 }
 
 /// One query: text, vector, or both (hybrid, fused by reciprocal rank), with filters.
@@ -49,8 +63,17 @@ public struct EngineQuery: Sendable {
     public var rrfK = 60
     public var textWeight: Double = 1
     public var vectorWeight: Double = 1
-    /// How many hits each side contributes to the fusion (at least `limit`).
+    /// How many hits each side contributes to the fusion (at least `limit`); also how
+    /// many nearest neighbours a vector query ranks before sorting or counting.
     public var fusionDepth = 100
+    public var sort: SortOrder = .score
+    /// The `cursor` of the previous page: the next page starts after its last hit.
+    public var searchAfter: String?
+    /// Return each hit's stored document.
+    public var includeDocuments = false
+    /// Return highlighted fragments of these text fields for each hit (needs `text`).
+    public var snippetFields: [String] = []
+    public var snippetOptions = SnippetOptions()
 
     public init(text: String? = nil, vector: [Float]? = nil, filters: [QueryFilter] = [], limit: Int = 10) {
         self.text = text
@@ -64,9 +87,22 @@ public struct EngineQuery: Sendable {
 public struct EngineHit: Sendable, Equatable {
     public var id: String
     public var score: Double
+    /// The sort field's value when sorting by a field (doubles as their bits mapped to
+    /// order-preserving integers, as in the column).
+    public var sortValue: Int64?
+    public var document: Document?
+    /// Field name → highlighted fragment.
+    public var snippets: [String: String] = [:]
 
-    public init(id: String, score: Double) {
+    public init(id: String, score: Double, sortValue: Int64? = nil) {
         self.id = id
         self.score = score
+        self.sortValue = sortValue
     }
+}
+
+/// One page of hits and the cursor of the next (nil after the last page).
+public struct SearchPage: Sendable {
+    public var hits: [EngineHit]
+    public var cursor: String?
 }

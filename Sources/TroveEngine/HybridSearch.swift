@@ -2,24 +2,53 @@ import TroveStorage
 import TroveText
 import TroveVector
 
-/// One query on one snapshot: the text side, the vector side, and when both are asked
-/// for, reciprocal-rank fusion (score = Σ weight / (k + rank), ranks from 1; ties go to
-/// the smaller id so results are deterministic).
-struct HybridSearch {
-    let searchers: CollectionSearchers
+/// What one query runs on: a snapshot, the collection's searchers and its filters.
+struct QueryContext {
     let schema: CollectionSchema
+    let searchers: CollectionSearchers
     let snapshot: Snapshot
     let collection: String
+    /// Every filter of the query, the tenant's included.
+    let filter: DocumentFilter?
+    /// The same minus one integer range, which the text side applies while it walks
+    /// postings instead of scanning the column first.
+    let textFilter: DocumentFilter?
+    let textRange: (field: String, from: Int64?, to: Int64?)?
 
-    func run(_ q: EngineQuery, filter: DocumentFilter?) throws -> [EngineHit] {
-        guard q.text != nil || q.vector != nil else { throw EngineError.badQuery("a query needs text, a vector, or both") }
-        guard q.limit >= 0, q.rrfK >= 0 else { throw EngineError.badQuery("limit and rrf k must not be negative") }
+    func textOptions(limit: Int) -> TextSearchOptions {
+        var options = TextSearchOptions(limit: limit)
+        options.filter = textFilter
+        options.range = textRange
+        return options
+    }
+
+    /// The text searcher of `field` (default: the first declared text field).
+    func textSearcher(_ field: String?) throws -> TextSearcher {
+        let searcher = searchers.text
+        if let field, field != searcher.defaultField {
+            guard case .text? = schema.field(field)?.type else { throw EngineError.badQuery("'\(field)' is not a text field") }
+            return TextSearcher(schema: searcher.schema, defaultField: field)
+        }
+        guard !searcher.defaultField.isEmpty else { throw EngineError.badQuery("the collection has no text field") }
+        return searcher
+    }
+}
+
+/// One ranked query on one snapshot: the text side, the vector side, and when both are
+/// asked for, reciprocal-rank fusion (score = Σ weight / (k + rank), ranks from 1; ties
+/// go to the smaller id so results are deterministic).
+struct HybridSearch {
+    let context: QueryContext
+
+    /// The best `limit` hits.
+    func run(_ q: EngineQuery, limit: Int) throws -> [EngineHit] {
+        guard q.text != nil || q.vector != nil else { throw EngineError.badQuery("a ranked query needs text, a vector, or both") }
         let hybrid = q.text != nil && q.vector != nil
-        let depth = hybrid ? max(q.fusionDepth, q.limit) : q.limit
-        let text = try q.text.map { try textHits($0, field: q.textField, depth: depth, filter: filter) }
-        let vector = try q.vector.map { try vectorHits($0, field: q.vectorField, depth: depth, filter: filter) }
-        guard hybrid, let text, let vector else { return Array((text ?? vector ?? []).prefix(q.limit)) }
-        return Self.fuse([(text, q.textWeight), (vector, q.vectorWeight)], k: q.rrfK, limit: q.limit)
+        let depth = hybrid ? max(q.fusionDepth, limit) : limit
+        let text = try q.text.map { try textHits($0, field: q.textField, depth: depth) }
+        let vector = try q.vector.map { try vectorHits($0, field: q.vectorField, depth: depth) }
+        guard hybrid, let text, let vector else { return Array((text ?? vector ?? []).prefix(limit)) }
+        return Self.fuse([(text, q.textWeight), (vector, q.vectorWeight)], k: q.rrfK, limit: limit)
     }
 
     static func fuse(_ lists: [([EngineHit], Double)], k: Int, limit: Int) -> [EngineHit] {
@@ -32,31 +61,35 @@ struct HybridSearch {
             .prefix(limit).map { $0 }
     }
 
-    private func textHits(_ text: String, field: String?, depth: Int, filter: DocumentFilter?) throws -> [EngineHit] {
-        var searcher = searchers.text
-        if let field, field != searcher.defaultField {
-            guard case .text? = schema.field(field)?.type else { throw EngineError.badQuery("'\(field)' is not a text field") }
-            searcher = TextSearcher(schema: searcher.schema, defaultField: field)
-        } else if searcher.defaultField.isEmpty {
-            throw EngineError.badQuery("the collection has no text field")
-        }
-        var options = TextSearchOptions(limit: depth)
-        options.filter = filter
-        do {
-            return try searcher.search(snapshot, collection: collection, queryString: text, options: options).map { EngineHit(id: $0.id, score: Double($0.score)) }
-        } catch let e as QueryParser.ParseError {
-            throw EngineError.badQuery("\(e)")
+    private func textHits(_ text: String, field: String?, depth: Int) throws -> [EngineHit] {
+        let searcher = try context.textSearcher(field)
+        return try Self.parsing {
+            try searcher.search(context.snapshot, collection: context.collection, queryString: text, options: context.textOptions(limit: depth))
+                .map { EngineHit(id: $0.id, score: Double($0.score)) }
         }
     }
 
-    private func vectorHits(_ vector: [Float], field: String?, depth: Int, filter: DocumentFilter?) throws -> [EngineHit] {
-        guard let name = field ?? schema.vectorSpecs.first?.field, let searcher = searchers.vectors[name],
+    /// Every text match (no top-k cut), for sorts, counts and aggregations.
+    func allTextMatches(_ q: EngineQuery) throws -> [TextMatch] {
+        let searcher = try context.textSearcher(q.textField)
+        return try Self.parsing {
+            try searcher.matches(context.snapshot, collection: context.collection, queryString: q.text ?? "", options: context.textOptions(limit: Int.max))
+        }
+    }
+
+    static func parsing<R>(_ body: () throws -> R) throws -> R {
+        do { return try body() } catch let e as QueryParser.ParseError { throw EngineError.badQuery("\(e)") }
+    }
+
+    private func vectorHits(_ vector: [Float], field: String?, depth: Int) throws -> [EngineHit] {
+        let schema = context.schema
+        guard let name = field ?? schema.vectorSpecs.first?.field, let searcher = context.searchers.vectors[name],
               let spec = schema.vectorSpecs.first(where: { $0.field == name }) else {
             throw EngineError.badQuery(field.map { "'\($0)' is not a vector field" } ?? "the collection has no vector field")
         }
         guard vector.count == spec.dimension else { throw EngineError.badQuery("the vector has \(vector.count) values; '\(name)' has \(spec.dimension)") }
         let batch = try QueryBatch(vector: vector, dimension: spec.dimension, metric: spec.metric)
-        let hits = try searcher.search(snapshot, collection: collection, queries: batch, k: depth, filter: filter)
+        let hits = try searcher.search(context.snapshot, collection: context.collection, queries: batch, k: depth, filter: context.filter)
         return (hits.first ?? []).map { EngineHit(id: $0.id, score: Double($0.score)) }
     }
 }

@@ -2,48 +2,64 @@ import TroveStorage
 import TroveText
 
 /// Turns an engine query's filters into one `DocumentFilter`: per segment, the rows
-/// from the keyword postings and numeric columns, intersected; per unflushed document,
-/// the same test on its values.
+/// from the keyword postings, numeric columns, norms and vector row ids, intersected;
+/// per unflushed document, the same test on its values.
 enum QueryFilters {
-    static func documentFilter(_ filters: [QueryFilter], schema: CollectionSchema, text: TextSearcher) throws -> DocumentFilter? {
+    enum Kind { case keyword, integer, double, text(Analyzer), vector }
+
+    static func documentFilter(_ filters: [QueryFilter], schema: CollectionSchema, searchers: CollectionSearchers) throws -> DocumentFilter? {
         guard !filters.isEmpty else { return nil }
-        var checked: [(QueryFilter, isDouble: Bool)] = []
-        for f in filters {
-            switch f {
-            case let .equals(field, _), let .oneOf(field, _):
-                guard schema.field(field)?.type == .keyword else { throw EngineError.badQuery("'\(field)' is not a keyword field") }
-                checked.append((f, false))
-            case let .range(field, _, _):
-                switch schema.field(field)?.type {
-                case .int?, .timestamp?: checked.append((f, false))
-                case .double?: checked.append((f, true))
-                default: throw EngineError.badQuery("'\(field)' is not a numeric or timestamp field")
-                }
-            }
-        }
-        let all = checked
+        let checked = try filters.map { f in (f, try kind(of: f, schema: schema)) }
         return DocumentFilter(segment: { reader in
             var rows: RowSet?
-            for (f, isDouble) in all {
-                let r = try segmentRows(f, isDouble: isDouble, reader: reader, text: text)
+            for (f, kind) in checked {
+                let r = try segmentRows(f, kind: kind, reader: reader, searchers: searchers)
                 if rows == nil { rows = r } else { rows?.intersect(r) }
             }
             return rows
-        }, document: { doc in all.allSatisfy { matches(doc, $0.0) } })
+        }, document: { doc in checked.allSatisfy { matches(doc, $0.0, kind: $0.1) } })
     }
 
-    private static func segmentRows(_ f: QueryFilter, isDouble: Bool, reader: SegmentReader, text: TextSearcher) throws -> RowSet {
+    private static func kind(of f: QueryFilter, schema: CollectionSchema) throws -> Kind {
+        switch f {
+        case let .equals(field, _), let .oneOf(field, _):
+            guard schema.field(field)?.type == .keyword else { throw EngineError.badQuery("'\(field)' is not a keyword field") }
+            return .keyword
+        case let .range(field, _, _):
+            switch schema.field(field)?.type {
+            case .int?, .timestamp?: return .integer
+            case .double?: return .double
+            default: throw EngineError.badQuery("'\(field)' is not a numeric or timestamp field")
+            }
+        case let .exists(field):
+            switch schema.field(field)?.type {
+            // An empty string indexes no term: "exists" then says no on both sides of a flush.
+            case .keyword?: return .text(.keyword)
+            case .int?, .timestamp?: return .integer
+            case .double?: return .double
+            case let .text(analyzer, _)?: return .text(analyzer)
+            case .vector?: return .vector
+            case nil: throw EngineError.badQuery("'\(field)' is not a declared field")
+            }
+        }
+    }
+
+    private static func segmentRows(_ f: QueryFilter, kind: Kind, reader: SegmentReader, searchers: CollectionSearchers) throws -> RowSet {
+        let text = searchers.text
         switch f {
         case let .equals(field, value): return try text.rows(field: field, terms: [value], in: reader)
         case let .oneOf(field, values): return try text.rows(field: field, terms: values, in: reader)
         case let .range(field, from, to):
             // Doubles are stored as order-preserving integers: map the bounds the same way.
-            let map = { (v: Int64?) in isDouble ? v.map { NumericColumn.sortable(Double($0)) } : v }
+            let map = { (v: Int64?) in if case .double = kind { return v.map { NumericColumn.sortable(Double($0)) } }; return v }
             return try text.rows(field: field, from: map(from), to: map(to), in: reader)
+        case let .exists(field):
+            if case .vector = kind, let v = searchers.vectors[field] { return try v.rowsWithVector(in: reader) }
+            return try text.rowsWithField(field, in: reader)
         }
     }
 
-    static func matches(_ doc: Document, _ f: QueryFilter) -> Bool {
+    static func matches(_ doc: Document, _ f: QueryFilter, kind: Kind) -> Bool {
         switch f {
         case let .equals(field, value): return doc[field] == .string(value)
         case let .oneOf(field, values):
@@ -56,6 +72,16 @@ enum QueryFilters {
             case let .double(d)?: return (from.map { d >= Double($0) } ?? true) && (to.map { d < Double($0) } ?? true)
             default: return false
             }
+        case let .exists(field):
+            guard let v = doc[field], v != .null else { return false }
+            // A text field counts as present when it indexes at least one word, as in segments.
+            if case let .text(analyzer) = kind {
+                switch v {
+                case let .string(s): return !analyzer.terms(s).isEmpty
+                default: return true
+                }
+            }
+            return true
         }
     }
 }

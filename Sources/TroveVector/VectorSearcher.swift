@@ -93,3 +93,17 @@ public final class VectorSearcher: Sendable {
         cache.withLock { c in for key in c.keys where !live.contains(key) { c[key] = nil } }
     }
 }
+
+extension VectorSearcher {
+    /// The ordinals of `reader` that hold a vector in this field (its `VI` row ids): the
+    /// rows of an `exists` filter.
+    public func rowsWithVector(in reader: SegmentReader) throws -> RowSet {
+        var rows = RowSet(capacity: reader.docCount)
+        guard let ids = try reader.section(VectorSections.tag("VI", slot)) else { return rows }
+        for i in 0..<(ids.count / 4) {
+            let row = Int(UInt32(littleEndian: ids.loadUnaligned(fromByteOffset: i * 4, as: UInt32.self)))
+            if row < reader.docCount { rows.insert(row) }
+        }
+        return rows
+    }
+}

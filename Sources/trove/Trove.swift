@@ -10,7 +10,7 @@ struct Trove: ParsableCommand {
         abstract: "Trove: an embedded search-and-retrieval engine with its own storage format.",
         subcommands: [
             ImportCommand.self, GetCommand.self, DeleteCommand.self, StatsCommand.self,
-            VerifyCommand.self, CompactCommand.self, ExportCommand.self, SearchCommand.self, BenchCommand.self,
+            VerifyCommand.self, CompactCommand.self, BackupCommand.self, ExportCommand.self, SearchCommand.self, BenchCommand.self,
         ]
     )
 }

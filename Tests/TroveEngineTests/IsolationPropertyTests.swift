@@ -50,7 +50,7 @@ import TroveTestSupport
             let other = pick(Self.tenants)
             if rng.next() % 4 == 0 { query.filters.append(.oneOf(field: "owner", values: [tenant, other])) }
             if rng.next() % 8 == 0 { query.filters.append(.equals(field: "owner", value: other)) }
-            let hits = try await db.search(query, in: "m", tenant: tenant)
+            let hits = try await db.search(query, in: "m", tenant: tenant).hits
             #expect(hits.count <= query.limit)
             #expect(Set(hits.map(\.id)).count == hits.count)
             for h in hits {

@@ -126,6 +126,20 @@ public struct CollectionSchema: Sendable, Equatable {
         }
     }
 
+    /// The document with integers in double fields stored as doubles and integers in
+    /// timestamp fields as timestamps, so each column holds one kind of value.
+    public func normalized(_ doc: Document) -> Document {
+        var doc = doc
+        for i in doc.fields.indices {
+            switch (field(doc.fields[i].name)?.type, doc.fields[i].value) {
+            case let (.double?, .int(v)): doc.fields[i].value = .double(Double(v))
+            case let (.timestamp?, .int(v)): doc.fields[i].value = .timestamp(v)
+            default: continue
+            }
+        }
+        return doc
+    }
+
     static func name(of type: FieldType) -> String {
         switch type {
         case .keyword: return "a keyword string"

@@ -21,6 +21,14 @@ public struct NumericColumn: @unchecked Sendable {
         return bits < 0 ? bits ^ Int64.max : bits
     }
 
+    /// The inverse of `sortable(_:)`.
+    public static func double(fromSortable s: Int64) -> Double {
+        Double(bitPattern: UInt64(bitPattern: s < 0 ? s ^ Int64.max : s))
+    }
+
+    /// Whether values are doubles (stored through `sortable(_:)`).
+    public var holdsDoubles: Bool { kind == .double }
+
     static func encode(kind: Kind, values: [Int64?]) -> [UInt8] {
         var w = ByteWriter(capacity: 8 + values.count * 8 + (values.count + 63) / 64 * 8)
         w.u32(UInt32(values.count))

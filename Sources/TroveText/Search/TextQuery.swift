@@ -36,3 +36,15 @@ public struct TextHit: Sendable, Equatable {
     /// The sort field's value when sorting by a field.
     public let sortValue: Int64?
 }
+
+/// A document matching a text query, located in the snapshot it was searched on.
+public struct TextMatch: Sendable {
+    /// Index of the segment among the snapshot's segments of the collection (oldest
+    /// first); nil for an unflushed document.
+    public let segment: Int?
+    /// The segment ordinal, or the index among the matching unflushed documents.
+    public let ordinal: Int
+    /// The document itself when it is unflushed.
+    public let document: Document?
+    public let score: Float
+}

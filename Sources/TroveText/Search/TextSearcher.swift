@@ -22,6 +22,7 @@ public final class TextSearcher: Sendable {
     public let schema: TextSchema
     public let defaultField: String
     private let cache = Mutex<[UInt64: [TextSegmentIndex?]]>([:])
+    let keywordColumns = Mutex<[KeywordColumnKey: KeywordColumn]>([:])
 
     public init(schema: TextSchema, defaultField: String) {
         self.schema = schema
@@ -34,6 +35,43 @@ public final class TextSearcher: Sendable {
     }
 
     public func search(_ snapshot: Snapshot, collection: String, query: TextQuery, options: TextSearchOptions = TextSearchOptions(), exhaustive: Bool = false) throws -> [TextHit] {
+        let run = try collect(snapshot, collection: collection, query: query, options: options, exhaustive: exhaustive)
+        return try run.top.sorted().map { e in
+            let m = run.locate(e)
+            let id = try m.document?.id ?? run.segments[m.segment ?? 0].reader.id(at: m.ordinal)
+            return TextHit(id: id, score: e.score, sortValue: e.sortValue)
+        }
+    }
+
+    /// Every document matching `query` (no top-k cut), best first: where each lives and
+    /// its score. For counts, aggregations and sorts over a whole match set.
+    public func matches(_ snapshot: Snapshot, collection: String, queryString: String, options: TextSearchOptions = TextSearchOptions()) throws -> [TextMatch] {
+        var all = options
+        all.limit = Int.max
+        let run = try collect(snapshot, collection: collection, query: try QueryParser.parse(queryString), options: all, exhaustive: true)
+        return run.top.sorted().map(run.locate)
+    }
+
+    private struct Run {
+        let top: TopHits
+        let segments: [(reader: SegmentReader, deletes: DeleteSet)]
+        let unflushed: [Document]
+        let unflushedStart: Int
+
+        func locate(_ e: TopHits.Entry) -> TextMatch {
+            if e.position >= unflushedStart {
+                return TextMatch(segment: nil, ordinal: e.position - unflushedStart, document: unflushed[e.position - unflushedStart], score: e.score)
+            }
+            var p = e.position
+            for (i, seg) in segments.enumerated() {
+                if p < seg.reader.docCount { return TextMatch(segment: i, ordinal: p, document: nil, score: e.score) }
+                p -= seg.reader.docCount
+            }
+            return TextMatch(segment: nil, ordinal: 0, document: nil, score: e.score)
+        }
+    }
+
+    private func collect(_ snapshot: Snapshot, collection: String, query: TextQuery, options: TextSearchOptions, exhaustive: Bool) throws -> Run {
         let plan = try QueryPlan(query: query, schema: schema, defaultField: defaultField)
         let segments = try snapshot.segments(of: collection)
         let indexes = try segments.map { try self.indexes(for: $0.reader) }
@@ -49,11 +87,8 @@ public final class TextSearcher: Sendable {
         var top = TopHits(k: max(0, options.limit))
         var position = 0
         for (s, segment) in segments.enumerated() {
-            let column = { (slot: Int?) throws -> NumericColumn? in
-                guard let slot, let bytes = try segment.reader.section(TextSections.tag("NC", slot)) else { return nil }
-                return try NumericColumn(section: bytes, owner: segment.reader)
-            }
-            let range = try column(rangeSlot), sortColumn = try column(sortSlot)
+            let range = try rangeSlot.flatMap { try column(slot: $0, in: segment.reader) }
+            let sortColumn = try sortSlot.flatMap { try column(slot: $0, in: segment.reader) }
             let allowed = try options.filter?.segment(segment.reader)
             let accept: ((Int) -> Bool)? = segment.deletes.count == 0 && options.range == nil && allowed == nil ? nil : { o in
                 if segment.deletes.contains(o) { return false }
@@ -69,15 +104,7 @@ public final class TextSearcher: Sendable {
         }
         plan.collectUnflushed(memory, docs: unflushed, stats: stats, options: options, basePosition: position, into: &top)
         retainOnly(segments.map(\.reader.number))
-        return try top.sorted().map { e in
-            if e.position >= position { return TextHit(id: unflushed[e.position - position].id, score: e.score, sortValue: e.sortValue) }
-            var p = e.position
-            for seg in segments {
-                if p < seg.reader.docCount { return TextHit(id: try seg.reader.id(at: p), score: e.score, sortValue: e.sortValue) }
-                p -= seg.reader.docCount
-            }
-            return TextHit(id: "", score: e.score, sortValue: e.sortValue)
-        }
+        return Run(top: top, segments: segments, unflushed: unflushed, unflushedStart: position)
     }
 
     /// The ordinals of `reader` whose field `field` holds any of `terms` (as analysed by
@@ -105,12 +132,22 @@ public final class TextSearcher: Sendable {
     public func rows(field: String, from: Int64?, to: Int64?, in reader: SegmentReader) throws -> RowSet {
         let slot = try numericSlot(field)
         var rows = RowSet(capacity: reader.docCount)
-        guard let bytes = try reader.section(TextSections.tag("NC", slot)) else { return rows }
-        let column = try NumericColumn(section: bytes, owner: reader)
+        guard let column = try column(slot: slot, in: reader) else { return rows }
         for o in 0..<reader.docCount {
             if let v = column.value(o), from.map({ v >= $0 }) ?? true, to.map({ v < $0 }) ?? true { rows.insert(o) }
         }
         return rows
+    }
+
+    /// The column of a numeric or timestamp field in `reader`, or nil when the segment
+    /// was written before the field existed.
+    public func column(field: String, in reader: SegmentReader) throws -> NumericColumn? {
+        try column(slot: try numericSlot(field), in: reader)
+    }
+
+    func column(slot: Int, in reader: SegmentReader) throws -> NumericColumn? {
+        guard let bytes = try reader.section(TextSections.tag("NC", slot)) else { return nil }
+        return try NumericColumn(section: bytes, owner: reader)
     }
 
     func numericSlot(_ field: String) throws -> Int {
@@ -118,7 +155,7 @@ public final class TextSearcher: Sendable {
         return i
     }
 
-    private func indexes(for reader: SegmentReader) throws -> [TextSegmentIndex?] {
+    func indexes(for reader: SegmentReader) throws -> [TextSegmentIndex?] {
         if let hit = cache.withLock({ $0[reader.number] }) { return hit }
         let opened = try schema.text.indices.map { try TextSegmentIndex.open(reader, slot: $0) }
         cache.withLock { $0[reader.number] = opened }
@@ -128,5 +165,6 @@ public final class TextSearcher: Sendable {
     private func retainOnly(_ numbers: [UInt64]) {
         let live = Set(numbers)
         cache.withLock { c in for key in c.keys where !live.contains(key) { c[key] = nil } }
+        keywordColumns.withLock { c in for key in c.keys where !live.contains(key.segment) { c[key] = nil } }
     }
 }
