@@ -26,6 +26,7 @@ let package = Package(
             name: "trove",
             dependencies: [
                 "TroveStorage",
+                "TroveEngine",
                 "TroveVector",
                 "TroveText",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

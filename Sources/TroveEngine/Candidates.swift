@@ -69,7 +69,8 @@ struct Candidates {
     /// The numeric or timestamp values of `field`, as stored in columns (doubles through
     /// `NumericColumn.sortable`).
     func numbers(_ field: String, text: TextSearcher) throws -> NumberReader {
-        NumberReader(field: field, columns: try segments.map { try text.column(field: field, in: $0.reader) }, documents: documents)
+        NumberReader(field: field, doubles: text.schema.numeric.first { $0.field == field }?.doubles ?? false,
+                     columns: try segments.map { try text.column(field: field, in: $0.reader) }, documents: documents)
     }
 
     func keywords(_ field: String, text: TextSearcher) throws -> KeywordReader {
@@ -80,12 +81,13 @@ struct Candidates {
 /// Reads one numeric field of candidates, from columns or unflushed documents.
 struct NumberReader {
     let field: String
+    let doubles: Bool
     let columns: [NumericColumn?]
     let documents: [Document]
 
     /// The column value (order-preserving for doubles).
     func sortable(_ item: Candidates.Item) -> Int64? {
-        guard item.segment >= 0 else { return Self.columnValue(documents[Int(item.ordinal)][field]) }
+        guard item.segment >= 0 else { return NumericFieldSpec.columnValue(documents[Int(item.ordinal)][field], doubles: doubles)?.0 }
         return columns[Int(item.segment)]?.value(Int(item.ordinal))
     }
 
@@ -100,14 +102,6 @@ struct NumberReader {
         }
         guard let column = columns[Int(item.segment)], let v = column.value(Int(item.ordinal)) else { return nil }
         return column.holdsDoubles ? NumericColumn.double(fromSortable: v) : Double(v)
-    }
-
-    static func columnValue(_ v: FieldValue?) -> Int64? {
-        switch v {
-        case let .int(i)?, let .timestamp(i)?: return i
-        case let .double(d)?: return NumericColumn.sortable(d)
-        default: return nil
-        }
     }
 }
 

@@ -33,6 +33,13 @@ public final class Database: Sendable {
 
     /// Opens (creating when needed) the database in `path`.
     public static func open(at path: String, options: DatabaseOptions = DatabaseOptions()) throws -> Database {
+        Database(store: try Store.open(at: path, options: storeOptions(options)), options: options)
+    }
+
+    /// The store options with the engine's segment extensions: what anything opening an
+    /// engine database's store directly must use, or flushes and merges would write
+    /// segments without their text and vector sections.
+    public static func storeOptions(_ options: DatabaseOptions) -> StoreOptions {
         var o = options.store
         // Extensions ask for the schema on every document written: parse each metadata once.
         let cache = Mutex<[[UInt8]: CollectionSchema?]>([:])
@@ -44,10 +51,11 @@ public final class Database: Sendable {
         }
         o.extensions += [
             SchemaExtension(schema: schemaOf),
-            TextSegmentExtension(schema: { _, metadata in schemaOf(metadata)?.textSchema ?? TextSchema() }),
+            // Collections imported before engine schemas existed keep a bare text schema.
+            TextSegmentExtension(schema: { _, metadata in schemaOf(metadata)?.textSchema ?? TextSchema(metadata: metadata) }),
             VectorSegmentExtension(registry: QuantizerRegistry(), threads: options.vectorThreads, specs: { _, metadata in schemaOf(metadata)?.vectorSpecs ?? [] }),
         ]
-        return Database(store: try Store.open(at: path, options: o), options: options)
+        return o
     }
 
     public func close() throws {
@@ -90,7 +98,7 @@ public final class Database: Sendable {
     public func put(_ documents: [Document], in collection: String, tenant: String? = nil) async throws {
         // Schema checks run in SchemaExtension, before the log, for the whole batch.
         let schema = try self.schema(of: collection)
-        let documents = documents.map(schema.normalized)
+        let documents = documents.map(schema.coerced)
         guard let field = schema.tenantField else {
             var batch = WriteBatch()
             for d in documents { batch.put(d, in: collection) }
@@ -151,7 +159,7 @@ public final class Database: Sendable {
             doc.fields.removeAll { f in remove.contains(f.name) || set.contains { $0.name == f.name } }
             doc.fields += set
             var batch = WriteBatch()
-            batch.put(schema.normalized(doc), in: collection)
+            batch.put(schema.coerced(doc), in: collection)
             try store.write(batch)
             return true
         }

@@ -18,7 +18,7 @@ struct BackupCommand: ParsableCommand {
         """
     )
 
-    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var database: DatabaseFolder
     @Option(help: "The backup folder: must not exist, or be empty.") var to: String
 
     func run() throws {

@@ -8,7 +8,7 @@ struct BenchCommand: ParsableCommand {
 struct BenchGetCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "get", abstract: "Random gets by id over a collection.")
 
-    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var database: DatabaseFolder
     @Option(help: "The collection.") var collection: String
     @Option(help: "How many gets.") var count = 200_000
     @Option(help: "Seed for the id sample.") var seed: UInt64 = 1

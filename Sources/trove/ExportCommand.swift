@@ -4,7 +4,7 @@ import TroveStorage
 struct ExportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "export", abstract: "Write a collection as JSONL to standard output (importable again).")
 
-    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var database: DatabaseFolder
     @Option(help: "The collection.") var collection: String
 
     func run() throws {

@@ -4,7 +4,7 @@ import TroveStorage
 struct GetCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "get", abstract: "Print a document as JSON.")
 
-    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var database: DatabaseFolder
     @Option(help: "The collection.") var collection: String
     @Argument(help: "The document id.") var id: String
 
@@ -21,7 +21,7 @@ struct GetCommand: ParsableCommand {
 struct DeleteCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "delete", abstract: "Delete a document by id.")
 
-    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var database: DatabaseFolder
     @Option(help: "The collection.") var collection: String
     @Argument(help: "The document id.") var id: String
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import TroveEngine
 import TroveStorage
 import TroveText
 
@@ -9,7 +10,7 @@ struct ImportCommand: ParsableCommand {
         abstract: "Import a JSON Lines file (one object per line, `id` optional) into a collection."
     )
 
-    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var database: DatabaseFolder
     @Option(help: "The collection (created when missing).") var collection: String
     @Argument(help: "The JSONL file.") var file: String
     @Option(help: "Documents per atomic batch.") var batchSize = 1000
@@ -33,19 +34,12 @@ struct ImportCommand: ParsableCommand {
         guard (1...19).contains(compressionLevel) else { throw ValidationError("--compression-level must be 1 to 19") }
         options.compressionLevel = compressionLevel
         options.backgroundMerges = !noMerges
-        let store = try Store.open(at: database.db, options: options)
-        let schema = TextSchema(text: textField.map { TextFieldSpec(field: $0, analyzer: analyzerKind) }, numeric: timeField.map { [NumericFieldSpec(field: $0)] } ?? [])
-        if !(try store.snapshot().collectionNames.contains(collection)) {
-            try store.createCollection(collection, metadata: schema.isEmpty ? [] : schema.metadata)
-        } else if !schema.isEmpty {
-            // Declaring fields later works for documents written from now on.
-            var merged = TextSchema(metadata: try store.snapshot().metadata(of: collection))
-            for f in schema.text where !merged.text.contains(where: { $0.field == f.field }) { merged.text.append(f) }
-            for f in schema.numeric where !merged.numeric.contains(f) { merged.numeric.append(f) }
-            try store.setMetadata(merged.metadata, for: collection)
-        }
+        let db = try Database.open(at: database.db, options: { var o = TroveEngine.DatabaseOptions(); o.store = options; return o }())
+        let store = db.store
+        try declareFields(db)
         var importerOptions = JSONLImporter.Options()
         importerOptions.batchSize = batchSize
+        if let schema = try? db.schema(of: collection) { importerOptions.transform = schema.coerced }
         let importer = JSONLImporter(store: store, collection: collection, options: importerOptions)
         let started = monotonicSeconds()
         let out = StandardOutput()
@@ -83,5 +77,29 @@ struct ImportCommand: ParsableCommand {
         } else {
             print("imported \(total) documents into '\(collection)' in \(String(format: "%.2f", seconds)) s (\(Int(rate)) docs/s)")
         }
+    }
+
+    /// Creates the collection with an engine schema holding the --text-field and
+    /// --time-field fields, or adds them to its schema (documents written from now on
+    /// are indexed by them).
+    private func declareFields(_ db: Database) throws {
+        var fields = textField.map { CollectionSchema.Field($0, .text(analyzer: analyzerKind, phrases: true)) }
+        if let timeField { fields.append(CollectionSchema.Field(timeField, .timestamp)) }
+        guard db.collectionNames.contains(collection) else {
+            if fields.isEmpty { try db.store.createCollection(collection) } else { try db.createCollection(collection, schema: try CollectionSchema(fields: fields)) }
+            return
+        }
+        guard !fields.isEmpty else { return }
+        let current: CollectionSchema
+        do { current = try db.schema(of: collection) } catch EngineError.noSchema {
+            guard try db.store.snapshot().metadata(of: collection).isEmpty else {
+                throw CLIError("collection '\(collection)' was made by an older trove; export it and import it into a new collection")
+            }
+            current = try CollectionSchema(fields: [])
+        }
+        var merged = current
+        for f in fields where merged.field(f.name) == nil { merged.fields.append(f) }
+        try current.checkEvolution(to: merged)
+        try db.store.setMetadata(merged.metadata, for: collection)
     }
 }

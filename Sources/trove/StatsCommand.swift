@@ -4,7 +4,7 @@ import TroveStorage
 struct StatsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "stats", abstract: "Print collections, document counts, segments and bytes on disk as JSON.")
 
-    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var database: DatabaseFolder
 
     func run() throws {
         let started = monotonicSeconds()
@@ -36,7 +36,7 @@ struct StatsCommand: ParsableCommand {
 struct VerifyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "verify", abstract: "Check every checksum of every file; exit 1 when any fails.")
 
-    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var database: DatabaseFolder
 
     func run() throws {
         let report = try Verifier.verify(path: database.db)
@@ -53,7 +53,7 @@ struct VerifyCommand: ParsableCommand {
 struct CompactCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "compact", abstract: "Merge each collection into one segment without deleted documents.")
 
-    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var database: DatabaseFolder
 
     func run() throws {
         var options = StoreOptions.cli()

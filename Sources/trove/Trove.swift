@@ -1,22 +1,23 @@
 import ArgumentParser
+import TroveEngine
 import TroveStorage
 import TroveText
 
 /// The `trove` command: every subcommand works on a database folder.
 @main
-struct Trove: ParsableCommand {
+struct Trove: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "trove",
         abstract: "Trove: an embedded search-and-retrieval engine with its own storage format.",
         subcommands: [
             ImportCommand.self, GetCommand.self, DeleteCommand.self, StatsCommand.self,
-            VerifyCommand.self, CompactCommand.self, BackupCommand.self, ExportCommand.self, SearchCommand.self, BenchCommand.self,
+            VerifyCommand.self, CompactCommand.self, BackupCommand.self, CollectionCommand.self, ExportCommand.self, SearchCommand.self, BenchCommand.self,
         ]
     )
 }
 
 /// Options every database command takes.
-struct DatabaseOptions: ParsableArguments {
+struct DatabaseFolder: ParsableArguments {
     @Option(name: .long, help: "The database folder.")
     var db: String = "./data"
 }
@@ -28,12 +29,10 @@ struct CLIError: Error, CustomStringConvertible {
 }
 
 extension StoreOptions {
-    /// Options every CLI command starts from: collections with a text schema in their
-    /// metadata keep their inverted index through every flush and merge.
+    /// Options every CLI command starts from: the engine's, so that collections keep
+    /// their text and vector sections through every flush and merge a command causes.
     static func cli() -> StoreOptions {
-        var o = StoreOptions()
-        o.extensions = [TextSchema.fromMetadata]
-        return o
+        Database.storeOptions(TroveEngine.DatabaseOptions())
     }
 
     static func readOnly() -> StoreOptions {

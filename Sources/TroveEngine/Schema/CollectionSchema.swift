@@ -92,7 +92,8 @@ public struct CollectionSchema: Sendable, Equatable {
             switch f.type {
             case .keyword: s.text.append(TextFieldSpec(field: f.name, analyzer: .keyword, positions: false))
             case let .text(analyzer, phrases): s.text.append(TextFieldSpec(field: f.name, analyzer: analyzer, positions: phrases))
-            case .int, .double, .timestamp: s.numeric.append(NumericFieldSpec(field: f.name))
+            case .int, .timestamp: s.numeric.append(NumericFieldSpec(field: f.name))
+            case .double: s.numeric.append(NumericFieldSpec(field: f.name, doubles: true))
             case .vector: break
             }
         }
@@ -126,18 +127,35 @@ public struct CollectionSchema: Sendable, Equatable {
         }
     }
 
-    /// The document with integers in double fields stored as doubles and integers in
-    /// timestamp fields as timestamps, so each column holds one kind of value.
-    public func normalized(_ doc: Document) -> Document {
+    /// The document with values turned into its declared fields' types where JSON
+    /// cannot say the type: integers in double fields, integers and RFC 3339 strings in
+    /// timestamp fields, arrays of numbers in vector fields. Other values stay as they
+    /// are (and `validate` refuses them if they do not fit).
+    public func coerced(_ doc: Document) -> Document {
         var doc = doc
         for i in doc.fields.indices {
             switch (field(doc.fields[i].name)?.type, doc.fields[i].value) {
             case let (.double?, .int(v)): doc.fields[i].value = .double(Double(v))
             case let (.timestamp?, .int(v)): doc.fields[i].value = .timestamp(v)
+            case let (.timestamp?, .string(s)): if let t = Timestamp.parse(s) { doc.fields[i].value = .timestamp(t) }
+            case let (.vector?, .json(.array(items))): if let v = Self.floats(items) { doc.fields[i].value = .vector(v) }
             default: continue
             }
         }
         return doc
+    }
+
+    private static func floats(_ items: [JSONValue]) -> [Float]? {
+        var out: [Float] = []
+        out.reserveCapacity(items.count)
+        for item in items {
+            switch item {
+            case let .double(d): out.append(Float(d))
+            case let .int(i): out.append(Float(i))
+            default: return nil
+            }
+        }
+        return out
     }
 
     static func name(of type: FieldType) -> String {

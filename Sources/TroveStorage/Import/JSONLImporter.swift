@@ -6,6 +6,8 @@ import Foundation
 public struct JSONLImporter {
     public struct Options: Sendable {
         public var batchSize = 1000
+        /// Applied to each document before it is written (an engine schema's coercions).
+        public var transform: (@Sendable (Document) -> Document)?
         public init() {}
     }
 
@@ -53,7 +55,7 @@ public struct JSONLImporter {
         let file = try MappedFile(path: path)
         let queue = BlockingQueue<Batch>(capacity: 4)
         let producer = Thread { [options, collection] in
-            Self.parse(file: file, collection: collection, batchSize: max(1, options.batchSize), into: queue)
+            Self.parse(file: file, collection: collection, batchSize: max(1, options.batchSize), transform: options.transform, into: queue)
         }
         producer.start()
         defer { queue.close() }
@@ -69,7 +71,7 @@ public struct JSONLImporter {
         return total
     }
 
-    private static func parse(file: MappedFile, collection: String, batchSize: Int, into queue: BlockingQueue<Batch>) {
+    private static func parse(file: MappedFile, collection: String, batchSize: Int, transform: (@Sendable (Document) -> Document)?, into queue: BlockingQueue<Batch>) {
         let bytes = file.bytes
         let ids = IDGenerator()
         var current = Batch()
@@ -86,7 +88,8 @@ public struct JSONLImporter {
             current.lastLine = lineNumber
             do {
                 let json = try JSONParser.parse(line)
-                let doc = try DocumentJSON.document(from: json, makeID: ids.next)
+                var doc = try DocumentJSON.document(from: json, makeID: ids.next)
+                if let transform { doc = transform(doc) }
                 current.batch.put(doc, in: collection)
                 current.ids.append(doc.id)
             } catch {

@@ -17,13 +17,20 @@ public struct TextFieldSpec: Sendable, Equatable {
 /// A numeric, double or timestamp field kept as a column for ranges and sorting.
 public struct NumericFieldSpec: Sendable, Equatable {
     public var field: String
+    /// The field is declared as holding doubles: integers in it are stored as doubles
+    /// too, so one column never mixes the two encodings.
+    public var doubles: Bool
 
-    public init(field: String) { self.field = field }
+    public init(field: String, doubles: Bool = false) {
+        self.field = field
+        self.doubles = doubles
+    }
 
     /// The column value of a field: ints and timestamps as they are, doubles mapped so
     /// that integer order is numeric order.
-    static func columnValue(_ v: FieldValue?) -> (Int64, NumericColumn.Kind)? {
+    public static func columnValue(_ v: FieldValue?, doubles: Bool = false) -> (Int64, NumericColumn.Kind)? {
         switch v {
+        case let .int(i)? where doubles: return (NumericColumn.sortable(Double(i)), .double)
         case let .int(i)?: return (i, .int64)
         case let .timestamp(t)?: return (t, .int64)
         case let .double(d)?: return (NumericColumn.sortable(d), .double)

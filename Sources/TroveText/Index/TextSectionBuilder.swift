@@ -64,7 +64,7 @@ final class TextSectionBuilder: SegmentSectionBuilder {
             swap(&f, &fields[slot])
         }
         for (slot, spec) in schema.numeric.enumerated() {
-            let v = NumericFieldSpec.columnValue(document[spec.field])
+            let v = NumericFieldSpec.columnValue(document[spec.field], doubles: spec.doubles)
             if let (_, kind) = v { columnKinds[slot] = kind }
             columns[slot].append(v?.0)
         }
