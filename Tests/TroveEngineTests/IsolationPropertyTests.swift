@@ -39,10 +39,11 @@ import TroveTestSupport
         for q in 0..<queries {
             let tenant = pick(Self.tenants)
             var query = EngineQuery(limit: 1 + Int(rng.next() % 20))
-            switch q % 3 {
+            switch q % 5 {
             case 0: query.text = pick(Self.words)
             case 1: query.vector = vector()
-            default: query.text = "\(pick(Self.words)) \(pick(Self.words))"; query.vector = vector()
+            case 2: query.text = "\(pick(Self.words)) \(pick(Self.words))"; query.vector = vector()
+            default: if rng.next() % 2 == 0 { query.text = pick(Self.words) }
             }
             var from: Int64?, to: Int64?
             if rng.next() % 3 == 0 { from = Int64(rng.next() % 500); to = from.map { $0 + 400 } }
@@ -50,6 +51,30 @@ import TroveTestSupport
             let other = pick(Self.tenants)
             if rng.next() % 4 == 0 { query.filters.append(.oneOf(field: "owner", values: [tenant, other])) }
             if rng.next() % 8 == 0 { query.filters.append(.equals(field: "owner", value: other)) }
+            // Counts, aggregates and cursor pages: exactly the tenant's matching documents.
+            if q % 5 >= 3 {
+                let expected = Set(owner.filter { id, t in
+                    guard t == tenant, let c = content[id], query.text.map({ c.words.contains($0) }) ?? true else { return false }
+                    if query.filters.contains(where: { if case let .equals(_, v) = $0 { return v != tenant }; return false }) { return false }
+                    return from.map { c.ts >= $0 && c.ts < (to ?? .max) } ?? true
+                }.keys)
+                if q % 5 == 3 {
+                    #expect(try await db.count(query, in: "m", tenant: tenant) == expected.count, "count, query \(q)")
+                    let buckets = try await db.aggregate(query, Aggregation(groupBy: [.keyword("owner")], metrics: [.sum("ts")]), in: "m", tenant: tenant)
+                    #expect(buckets.map(\.key) == (expected.isEmpty ? [] : [[tenant]]), "aggregate, query \(q)")
+                    #expect(buckets.first?.values[0] == (expected.isEmpty ? nil : Double(expected.compactMap { content[$0]?.ts }.reduce(0, +))))
+                } else {
+                    query.sort = .field("ts", descending: rng.next() % 2 == 0)
+                    var paged: [String] = []
+                    repeat {
+                        let page = try await db.search(query, in: "m", tenant: tenant)
+                        paged += page.hits.map(\.id)
+                        query.searchAfter = page.cursor
+                    } while query.searchAfter != nil
+                    #expect(paged.count == expected.count && Set(paged) == expected, "cursor pages, query \(q)")
+                }
+                continue
+            }
             let hits = try await db.search(query, in: "m", tenant: tenant).hits
             #expect(hits.count <= query.limit)
             #expect(Set(hits.map(\.id)).count == hits.count)
@@ -61,7 +86,7 @@ import TroveTestSupport
             let excluded = query.filters.contains(.equals(field: "owner", value: other)) && other != tenant
             if excluded { #expect(hits.isEmpty) }
             // Completeness of single-word text queries: exactly the tenant's matching documents, up to the limit.
-            if q % 3 == 0, !excluded, let word = query.text {
+            if q % 5 == 0, !excluded, let word = query.text {
                 let expected = Set(owner.filter { id, t in
                     guard t == tenant, let c = content[id], c.words.contains(word) else { return false }
                     return from.map { c.ts >= $0 && c.ts < (to ?? .max) } ?? true
