@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import Synchronization
 import TroveEngine
 import TroveStorage
 
@@ -8,7 +7,7 @@ import TroveStorage
 /// text + time, vector and hybrid queries from concurrent tasks, first alone ("quiet"),
 /// then while another task ingests at a steady rate ("ingest"). Reports each query type's
 /// latency percentiles in both phases, their p99 ratio (goal ≤ 2×) and the ingest rate held.
-struct BenchMixedCommand: ParsableCommand {
+struct BenchMixedCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "mixed", abstract: "Benchmark queries with and without concurrent ingest (engine, tenant-scoped collection).")
 
     @Option(help: "A fresh database folder (created; must be missing or empty).") var db: String
@@ -31,20 +30,11 @@ struct BenchMixedCommand: ParsableCommand {
         guard (1...65_536).contains(dim) else { throw ValidationError("--dim must be in 1...65536") }
     }
 
-    func run() throws {
+    func run() async throws {
         try Self.prepareFolder(db)
         let config = MixedConfig(folder: db, messages: messages, dim: dim, users: users, batch: batch, seconds: seconds,
                                  ingestRate: ingestRate, queryTasks: queryTasks, warmup: warmup, compact: compact, seed: seed, json: json)
-        // The CLI's root command is synchronous: run the async engine calls in a task and
-        // wait here (the main thread is not one of the task pool's threads).
-        let outcome = Outcome()
-        let done = DispatchSemaphore(value: 0)
-        Task {
-            do { try await MixedBench(config: config).run() } catch { outcome.error.withLock { $0 = error } }
-            done.signal()
-        }
-        done.wait()
-        if let error = outcome.error.withLock({ $0 }) { throw error }
+        try await MixedBench(config: config).run()
     }
 
     static func prepareFolder(_ path: String) throws {
@@ -55,10 +45,6 @@ struct BenchMixedCommand: ParsableCommand {
             try fm.createDirectory(atPath: path, withIntermediateDirectories: true)
         }
     }
-
-    private final class Outcome: Sendable {
-        let error = Mutex<(any Error)?>(nil)
-    }
 }
 
 struct MixedConfig: Sendable {
@@ -67,39 +53,6 @@ struct MixedConfig: Sendable {
     var compact: Bool
     var seed: UInt64
     var json: Bool
-}
-
-/// Per query type: latencies in microseconds and hits returned.
-struct LatencyLog: Sendable {
-    var micros: [[Double]] = Array(repeating: [], count: QueryKind.allCases.count)
-    var hits = [Int](repeating: 0, count: QueryKind.allCases.count)
-
-    mutating func record(_ kind: QueryKind, micros value: Double, hits n: Int) {
-        micros[kind.rawValue].append(value)
-        hits[kind.rawValue] += n
-    }
-
-    mutating func merge(_ other: LatencyLog) {
-        for k in micros.indices {
-            micros[k] += other.micros[k]
-            hits[k] += other.hits[k]
-        }
-    }
-}
-
-/// What the ingest task did in its phase.
-struct IngestResult: Sendable {
-    var docs = 0
-    var batches = 0
-    /// 50 ms slots dropped because the task fell more than a slot behind.
-    var skippedSlots = 0
-    var putMicros: [Double] = []
-}
-
-struct PhaseResult: Sendable {
-    var seconds: Double
-    var log = LatencyLog()
-    var ingest: IngestResult?
 }
 
 /// One run: load, settle, warm up, the quiet phase, the ingest phase, the report.
@@ -141,9 +94,10 @@ struct MixedBench: Sendable {
         let loaded = try await phase(db, seconds: config.seconds, ingest: true, stream: 12)
         let segmentsEnd = try db.store.snapshot().segments(of: MixedWorkload.collection).count
         try db.close()
+        let folderBytesEnd = try FileSizes.total(config.folder)
 
         let setup = MixedReport.Setup(loadSeconds: loadSeconds, settleSeconds: settleSeconds, folderBytes: folderBytes,
-                                      segments: segments, segmentsEnd: segmentsEnd, folderBytesEnd: try FileSizes.total(config.folder))
+                                      segments: segments, segmentsEnd: segmentsEnd, folderBytesEnd: folderBytesEnd)
         let report = MixedReport(config: config, setup: setup, quiet: quiet, ingest: loaded)
         if config.json {
             printError(report.table())
@@ -192,12 +146,13 @@ struct MixedBench: Sendable {
         } else {
             progress("flushing and waiting for merges to go quiet")
             try db.store.flush()
-            var last = (segments: -1, bytes: Int64(-1)), stable = 0
+            var lastSegments = -1, lastBytes: Int64 = -1, stable = 0
             while stable < 15 && Self.seconds(start.duration(to: clock.now)) < 900 {
                 try await Task.sleep(for: .seconds(1))
-                let now = (segments: try db.store.snapshot().segments(of: MixedWorkload.collection).count, bytes: try FileSizes.total(config.folder))
-                stable = now == last ? stable + 1 : 0
-                last = now
+                let segments = try db.store.snapshot().segments(of: MixedWorkload.collection).count
+                let bytes = try FileSizes.total(config.folder)
+                stable = segments == lastSegments && bytes == lastBytes ? stable + 1 : 0
+                (lastSegments, lastBytes) = (segments, bytes)
             }
         }
         return Self.seconds(start.duration(to: clock.now))
@@ -213,13 +168,15 @@ struct MixedBench: Sendable {
             for t in 0..<config.queryTasks {
                 let seed = MixedWorkload.generator(config.seed, index: UInt64(t), stream: stream).state
                 group.addTask(priority: .medium) {
-                    .queries(try await Self.queryLoop(db, workload, seed: seed, first: t, until: deadline))
+                    let log = try await Self.queryLoop(db, workload, seed: seed, first: t, until: deadline)
+                    return .queries(log)
                 }
             }
             if ingest {
                 let seed = MixedWorkload.generator(config.seed, index: 0, stream: stream + 100).state
                 group.addTask(priority: .high) {
-                    .ingest(try await Self.ingestLoop(db, workload, rate: config.ingestRate, firstID: config.messages, seed: seed, until: deadline))
+                    let done = try await Self.ingestLoop(db, workload, rate: config.ingestRate, firstID: config.messages, seed: seed, until: deadline)
+                    return .ingest(done)
                 }
             }
             var result = PhaseResult(seconds: Double(seconds))
@@ -355,9 +312,19 @@ struct MixedReport {
             ("ingest_docs", .int(Int64(ingest.ingest?.docs ?? 0))), ("ingest_batches", .int(Int64(ingest.ingest?.batches ?? 0))),
             ("ingest_skipped_slots", .int(Int64(ingest.ingest?.skippedSlots ?? 0))),
             ("ingest_put_p50_ms", putPct(0.5)), ("ingest_put_p99_ms", putPct(0.99)),
-            ("p99_ratio", object(QueryKind.allCases.map { k in (k.name, ratio(k).map { .double(r3($0)) } ?? .null) })),
+            ("p99_ratio", object(QueryKind.allCases.map { k -> (String, JSONValue) in (k.name, ratioJSON(k)) })),
             ("goal_max_p99_ratio", .double(2)), ("goal_met", .bool(goalMet)),
         ]
+    }
+
+    private func ratioJSON(_ kind: QueryKind) -> JSONValue {
+        guard let r = ratio(kind) else { return .null }
+        return .double(r3(r))
+    }
+
+    private func ratioText(_ kind: QueryKind) -> String {
+        guard let r = ratio(kind) else { return "n/a" }
+        return f(r, 2) + "x"
     }
 
     private func phaseJSON(_ phase: PhaseResult) -> JSONValue {
@@ -388,7 +355,7 @@ struct MixedReport {
         }
         let r = ingest.ingest
         lines.append("ingest: target \(config.ingestRate)/s, held \(f(achievedRate, 1))/s (\(r?.docs ?? 0) docs in \(r?.batches ?? 0) puts, \(r?.skippedSlots ?? 0) slots dropped)")
-        let ratios = QueryKind.allCases.map { k in "\(k.name) \(ratio(k).map { f($0, 2) + "x" } ?? "n/a")" }
+        let ratios = QueryKind.allCases.map { k in k.name + " " + ratioText(k) }
         lines.append("p99 ingest/quiet: " + ratios.joined(separator: ", ") + " — goal ≤ 2x " + (goalMet ? "met" : "NOT met"))
         return lines.joined(separator: "\n")
     }

@@ -40,11 +40,11 @@ struct MixedWorkload: Sendable {
     static let topicCount = 256
     static let conversationsPerUser = 20
     /// Query words come from these Zipf ranks: neither stopword-like nor one-off.
-    static let queryRanks = 100..<2000
+    static let queryRanks = 50..<1000
     /// 2025-01-01T00:00:00Z, microseconds since 1970.
     static let origin: Int64 = 1_735_689_600_000_000
     static let day: Int64 = 86_400_000_000
-    static let span: Int64 = 90 * day
+    static let span: Int64 = 90 * MixedWorkload.day
 
     let messages: Int
     let dimension: Int
@@ -224,4 +224,37 @@ struct MixedWorkload: Sendable {
         }
         return words
     }
+}
+
+/// Per query type: latencies in microseconds and hits returned.
+struct LatencyLog: Sendable {
+    var micros: [[Double]] = Array(repeating: [], count: QueryKind.allCases.count)
+    var hits = [Int](repeating: 0, count: QueryKind.allCases.count)
+
+    mutating func record(_ kind: QueryKind, micros value: Double, hits n: Int) {
+        micros[kind.rawValue].append(value)
+        hits[kind.rawValue] += n
+    }
+
+    mutating func merge(_ other: LatencyLog) {
+        for k in micros.indices {
+            micros[k] += other.micros[k]
+            hits[k] += other.hits[k]
+        }
+    }
+}
+
+/// What the ingest task did in its phase.
+struct IngestResult: Sendable {
+    var docs = 0
+    var batches = 0
+    /// 50 ms slots dropped because the task fell more than a slot behind.
+    var skippedSlots = 0
+    var putMicros: [Double] = []
+}
+
+struct PhaseResult: Sendable {
+    var seconds: Double
+    var log = LatencyLog()
+    var ingest: IngestResult?
 }

@@ -22,6 +22,10 @@ final class Memtable: Sendable {
     }
 
     private let inner = Mutex(Inner())
+    /// Entries decoded so far, in order: readers of unflushed documents (every search
+    /// filters them) decode each entry once, not once per query. Freed with the memtable
+    /// at its flush.
+    private let decoded = Mutex<[Document]>([])
 
     /// Bytes of document encodings held (what the flush threshold is measured in).
     var byteSize: Int { inner.withLock { $0.bytes } }
@@ -107,6 +111,19 @@ final class Memtable: Sendable {
                 if try !body(start + k, bytes) { return }
             }
             start = end
+        }
+    }
+
+    /// The decoded documents of entries `0..<limit` (and perhaps more): entries not yet
+    /// decoded are decoded now, once for every reader. The array is shared, not copied.
+    func documents(below limit: Int) throws -> [Document] {
+        try decoded.withLock { docs in
+            if docs.count < limit {
+                let missing = encodedBatch(docs.count..<limit)
+                docs.reserveCapacity(limit)
+                for bytes in missing { docs.append(try DocumentCodec.decode(bytes)) }
+            }
+            return docs
         }
     }
 }

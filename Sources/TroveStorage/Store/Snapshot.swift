@@ -50,8 +50,9 @@ public struct Snapshot: Sendable {
     /// Visits the live documents not yet in a segment (the memtable), oldest first.
     public func forEachUnflushed(in collection: String, _ body: (Document) throws -> Bool) throws {
         let c = try state.collection(named: collection)
-        try c.memtable.forEachLive(below: c.memtableCount, deletes: c.memtableDeletes) { _, bytes in
-            try body(DocumentCodec.decode(bytes))
+        let docs = try c.memtable.documents(below: c.memtableCount)
+        for i in 0..<c.memtableCount where !c.memtableDeletes.contains(i) {
+            if try !body(docs[i]) { return }
         }
     }
 
