@@ -122,7 +122,7 @@ def main():
     if args.command:
         print(f"Command: `{args.command}`\n")
     print(f"{fmt(r.get('messages'))} chat messages, {r.get('dim', 'n/a')}-d cosine embeddings (IVF), "
-          f"{fmt(r.get('users'))} tenants; {r.get('query_tasks', 'n/a')} query tasks, {r.get('phase_seconds', 'n/a')} s per phase; "
+          f"{fmt(r.get('users'))} tenants; {r.get('query_tasks', 'n/a')} query tasks at {('%s queries/s in all, on a fixed schedule, each timed from when it was due' % fmt(r.get('query_rate'))) if r.get('query_rate') else 'full speed (back to back)'}, {r.get('phase_seconds', 'n/a')} s per phase; "
           f"text + time = 1-3 words and a 7-30 day window, vector = top 10 of a noisy topic vector, hybrid = both "
           f"(RRF), every query for one random tenant. {platform.machine()}, {os.cpu_count()} cores.\n")
     if contention:

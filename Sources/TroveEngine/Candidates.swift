@@ -27,7 +27,7 @@ struct Candidates {
             c.items.reserveCapacity(c.items.count + rows.count)
             for o in rows.members { c.items.append(Item(segment: Int32(s), ordinal: Int32(o), score: 0)) }
         }
-        try snapshot.forEachUnflushed(in: collection) { doc in
+        try snapshot.forEachUnflushed(in: collection, hint: filter?.hint) { doc in
             if filter?.document(doc) ?? true { c.append(doc, score: 0) }
             return true
         }

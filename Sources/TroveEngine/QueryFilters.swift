@@ -17,7 +17,16 @@ enum QueryFilters {
                 if rows == nil { rows = r } else { rows?.intersect(r) }
             }
             return rows
-        }, document: { doc in checked.allSatisfy { matches(doc, $0.0, kind: $0.1) } })
+        }, document: { doc in checked.allSatisfy { matches(doc, $0.0, kind: $0.1) } }, hint: hint(filters))
+    }
+
+    /// The keyword constraint that lets unflushed documents be found through the
+    /// memtable's index: the last `equals` (the tenant, which the engine appends last),
+    /// else the first `oneOf`.
+    private static func hint(_ filters: [QueryFilter]) -> DocumentFilter.Hint? {
+        for f in filters.reversed() { if case let .equals(field, value) = f { return DocumentFilter.Hint(field: field, values: [value]) } }
+        for f in filters { if case let .oneOf(field, values) = f { return DocumentFilter.Hint(field: field, values: values) } }
+        return nil
     }
 
     private static func kind(of f: QueryFilter, schema: CollectionSchema) throws -> Kind {

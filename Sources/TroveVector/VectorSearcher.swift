@@ -48,8 +48,9 @@ public final class VectorSearcher: Sendable {
             }
         }
         var unflushed: [Document] = []
-        try snapshot.forEachUnflushed(in: collection) { doc in
-            if case let .vector(v)? = doc[spec.field], (try? spec.validate(v)) != nil, filter?.document(doc) ?? true { unflushed.append(doc) }
+        try snapshot.forEachUnflushed(in: collection, hint: filter?.hint) { doc in
+            // The filter first: it is cheap, and most unflushed documents are another tenant's.
+            if filter?.document(doc) ?? true, case let .vector(v)? = doc[spec.field], (try? spec.validate(v)) != nil { unflushed.append(doc) }
             return true
         }
         let memoryHits = try searchUnflushed(unflushed, queries: queries, k: k)

@@ -18,13 +18,14 @@ struct BenchMixedCommand: AsyncParsableCommand {
     @Option(help: "Seconds of each measured phase.") var seconds = 30
     @Option(help: "Messages per second during the ingest phase, sent as R/20 every 50 ms.") var ingestRate = 1000
     @Option(help: "Concurrent query tasks (each runs text, vector, hybrid in turn).") var queryTasks = 2
+    @Option(help: "Queries per second, all tasks together, on a fixed schedule (0: each task back to back, saturating the CPU).") var queryRate = 300
     @Option(help: "Untimed seconds of queries before the quiet phase.") var warmup = 5
     @Flag(inversion: .prefixedNo, help: "Compact after the load (else flush and wait for merges to go quiet).") var compact = true
     @Option(help: "Seed of messages and queries.") var seed: UInt64 = 1
     @Flag(help: "Print one JSON object (the table goes to standard error).") var json = false
 
     func validate() throws {
-        guard messages > 0, users > 0, batch > 0, seconds > 0, ingestRate > 0, queryTasks > 0, warmup >= 0 else {
+        guard messages > 0, users > 0, batch > 0, seconds > 0, ingestRate > 0, queryTasks > 0, warmup >= 0, queryRate >= 0 else {
             throw ValidationError("--messages, --users, --batch, --seconds, --ingest-rate and --query-tasks must be positive, --warmup not negative")
         }
         guard (1...65_536).contains(dim) else { throw ValidationError("--dim must be in 1...65536") }
@@ -33,7 +34,7 @@ struct BenchMixedCommand: AsyncParsableCommand {
     func run() async throws {
         try Self.prepareFolder(db)
         let config = MixedConfig(folder: db, messages: messages, dim: dim, users: users, batch: batch, seconds: seconds,
-                                 ingestRate: ingestRate, queryTasks: queryTasks, warmup: warmup, compact: compact, seed: seed, json: json)
+                                 ingestRate: ingestRate, queryTasks: queryTasks, queryRate: queryRate, warmup: warmup, compact: compact, seed: seed, json: json)
         try await MixedBench(config: config).run()
     }
 
@@ -49,7 +50,7 @@ struct BenchMixedCommand: AsyncParsableCommand {
 
 struct MixedConfig: Sendable {
     var folder: String
-    var messages, dim, users, batch, seconds, ingestRate, queryTasks, warmup: Int
+    var messages, dim, users, batch, seconds, ingestRate, queryTasks, queryRate, warmup: Int
     var compact: Bool
     var seed: UInt64
     var json: Bool
@@ -88,7 +89,7 @@ struct MixedBench: Sendable {
             progress("warm-up: \(config.warmup) s of queries (not timed)")
             _ = try await phase(db, seconds: config.warmup, ingest: false, stream: 10)
         }
-        progress("quiet phase: \(config.seconds) s, \(config.queryTasks) query tasks")
+        progress("quiet phase: \(config.seconds) s, \(config.queryTasks) query tasks, \(config.queryRate > 0 ? "\(config.queryRate) queries/s" : "back to back")")
         let quiet = try await phase(db, seconds: config.seconds, ingest: false, stream: 11)
         progress("ingest phase: \(config.seconds) s, \(config.queryTasks) query tasks + ingest at \(config.ingestRate)/s")
         let loaded = try await phase(db, seconds: config.seconds, ingest: true, stream: 12)
@@ -168,7 +169,8 @@ struct MixedBench: Sendable {
             for t in 0..<config.queryTasks {
                 let seed = MixedWorkload.generator(config.seed, index: UInt64(t), stream: stream).state
                 group.addTask(priority: .medium) {
-                    let log = try await Self.queryLoop(db, workload, seed: seed, first: t, until: deadline)
+                    let interval: Duration? = config.queryRate > 0 ? .nanoseconds(1_000_000_000 * Int64(config.queryTasks) / Int64(config.queryRate)) : nil
+                    let log = try await Self.queryLoop(db, workload, seed: seed, first: t, interval: interval, until: deadline)
                     return .queries(log)
                 }
             }
@@ -190,21 +192,31 @@ struct MixedBench: Sendable {
         }
     }
 
-    /// Text, vector and hybrid queries in turn (starting at `first`) until the deadline,
-    /// each timed alone. Yields between queries so the ingest task gets a thread on time:
-    /// the engine's calls do not suspend, and the pool has one thread per core.
-    private static func queryLoop(_ db: Database, _ workload: MixedWorkload, seed: UInt64, first: Int,
+    /// Text, vector and hybrid queries in turn (starting at `first`) until the deadline.
+    /// With an `interval`, queries go out on a fixed schedule and each is timed from when
+    /// it was due (a late start counts against it); without, back to back. Yields between
+    /// queries so the ingest task gets a thread on time: the engine's calls do not
+    /// suspend, and the pool has one thread per core.
+    private static func queryLoop(_ db: Database, _ workload: MixedWorkload, seed: UInt64, first: Int, interval: Duration?,
                                   until deadline: ContinuousClock.Instant) async throws -> LatencyLog {
         let clock = ContinuousClock()
         let kinds = QueryKind.allCases
         var rng = SplitMix64(state: seed)
         var log = LatencyLog()
         var i = first
+        // Tasks start spread over one interval so their schedules interleave.
+        var due = clock.now + (interval ?? .zero) * Double(first) / 7
         while clock.now < deadline {
             let kind = kinds[i % kinds.count]
             i += 1
             let (query, tenant) = workload.query(kind, rng: &rng)
-            let start = clock.now
+            if let interval {
+                try await clock.sleep(until: due)
+            } else {
+                due = clock.now
+            }
+            let start = due
+            if let interval { due = due + interval }
             let page = try await db.search(query, in: MixedWorkload.collection, tenant: tenant)
             log.record(kind, micros: micros(start.duration(to: clock.now)), hits: page.hits.count)
             await Task.yield()
@@ -300,7 +312,7 @@ struct MixedReport {
         return [
             ("benchmark", .string("mixed")), ("messages", .int(Int64(config.messages))), ("dim", .int(Int64(config.dim))),
             ("users", .int(Int64(config.users))), ("batch", .int(Int64(config.batch))), ("seed", .int(Int64(bitPattern: config.seed))),
-            ("query_tasks", .int(Int64(config.queryTasks))), ("phase_seconds", .int(Int64(config.seconds))),
+            ("query_tasks", .int(Int64(config.queryTasks))), ("query_rate", .int(Int64(config.queryRate))), ("phase_seconds", .int(Int64(config.seconds))),
             ("cores", .int(Int64(ProcessInfo.processInfo.activeProcessorCount))),
             ("load_seconds", .double(r3(setup.loadSeconds))), ("load_docs_per_sec", .double(r3(loadRate))),
             ("load_durability", .string("interval-200ms")), ("settle", .string(config.compact ? "compact" : "flush-and-wait")),

@@ -40,7 +40,7 @@ struct MixedWorkload: Sendable {
     static let topicCount = 256
     static let conversationsPerUser = 20
     /// Query words come from these Zipf ranks: neither stopword-like nor one-off.
-    static let queryRanks = 50..<1000
+    static let queryRanks = 10..<300
     /// 2025-01-01T00:00:00Z, microseconds since 1970.
     static let origin: Int64 = 1_735_689_600_000_000
     static let day: Int64 = 86_400_000_000

@@ -4,12 +4,26 @@
 /// document, whichever side of a flush it is on. Keyword and tenant filters of the
 /// engine are built this way and applied during traversal, not afterwards.
 public struct DocumentFilter: Sendable {
+    /// A keyword field and values one of which every allowed document holds as a string:
+    /// lets readers of unflushed documents skip the rest through an index.
+    public struct Hint: Sendable, Equatable {
+        public var field: String
+        public var values: [String]
+
+        public init(field: String, values: [String]) {
+            self.field = field
+            self.values = values
+        }
+    }
+
     public var segment: @Sendable (SegmentReader) throws -> RowSet?
     public var document: @Sendable (Document) -> Bool
+    public var hint: Hint?
 
-    public init(segment: @escaping @Sendable (SegmentReader) throws -> RowSet?, document: @escaping @Sendable (Document) -> Bool) {
+    public init(segment: @escaping @Sendable (SegmentReader) throws -> RowSet?, document: @escaping @Sendable (Document) -> Bool, hint: Hint? = nil) {
         self.segment = segment
         self.document = document
+        self.hint = hint
     }
 
     /// Documents both filters allow.
@@ -19,6 +33,6 @@ public struct DocumentFilter: Sendable {
             case let (a?, b?): var both = a; both.intersect(b); return both
             case let (a, b): return a ?? b
             }
-        }, document: { self.document($0) && other.document($0) })
+        }, document: { self.document($0) && other.document($0) }, hint: hint ?? other.hint)
     }
 }

@@ -22,10 +22,11 @@ final class Memtable: Sendable {
     }
 
     private let inner = Mutex(Inner())
-    /// Entries decoded so far, in order: readers of unflushed documents (every search
-    /// filters them) decode each entry once, not once per query. Freed with the memtable
-    /// at its flush.
-    private let decoded = Mutex<[Document]>([])
+    /// Entries decoded so far, in order, and per keyword field asked about, the entries
+    /// holding each string value: readers of unflushed documents (every search filters
+    /// them) decode each entry once, not once per query, and a tenant's unflushed
+    /// documents are found without visiting everyone else's. Freed with the memtable.
+    private let decoded = Mutex(DecodedEntries())
 
     /// Bytes of document encodings held (what the flush threshold is measured in).
     var byteSize: Int { inner.withLock { $0.bytes } }
@@ -117,13 +118,50 @@ final class Memtable: Sendable {
     /// The decoded documents of entries `0..<limit` (and perhaps more): entries not yet
     /// decoded are decoded now, once for every reader. The array is shared, not copied.
     func documents(below limit: Int) throws -> [Document] {
-        try decoded.withLock { docs in
-            if docs.count < limit {
-                let missing = encodedBatch(docs.count..<limit)
-                docs.reserveCapacity(limit)
-                for bytes in missing { docs.append(try DocumentCodec.decode(bytes)) }
-            }
-            return docs
+        try decoded.withLock { d in
+            try d.decode(through: limit, from: self)
+            return d.docs
         }
+    }
+
+    /// The decoded documents and, ascending, the entries below `limit` whose `field` is
+    /// one of `values` (as a string).
+    func documents(below limit: Int, where field: String, in values: [String]) throws -> (docs: [Document], entries: [Int32]) {
+        try decoded.withLock { d in
+            try d.decode(through: limit, from: self)
+            let index = d.index(field)
+            let distinct = Set(values)
+            var entries = distinct.flatMap { index[$0] ?? [] }.filter { $0 < limit }
+            if distinct.count > 1 { entries.sort() }
+            return (d.docs, entries)
+        }
+    }
+}
+
+/// A memtable's decoded entries and its keyword indexes (built for a field the first time
+/// a reader asks, then kept up to date as entries are decoded).
+private struct DecodedEntries {
+    var docs: [Document] = []
+    var indexes: [String: [String: [Int32]]] = [:]
+
+    mutating func decode(through limit: Int, from memtable: Memtable) throws {
+        guard docs.count < limit else { return }
+        let first = docs.count
+        docs.reserveCapacity(limit)
+        for bytes in memtable.encodedBatch(first..<limit) { docs.append(try DocumentCodec.decode(bytes)) }
+        for field in indexes.keys {
+            for i in first..<limit { add(i, to: field) }
+        }
+    }
+
+    mutating func index(_ field: String) -> [String: [Int32]] {
+        if let built = indexes[field] { return built }
+        indexes[field] = [:]
+        for i in docs.indices { add(i, to: field) }
+        return indexes[field] ?? [:]
+    }
+
+    private mutating func add(_ i: Int, to field: String) {
+        if case let .string(v)? = docs[i][field] { indexes[field, default: [:]][v, default: []].append(Int32(i)) }
     }
 }

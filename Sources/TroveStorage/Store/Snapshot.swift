@@ -49,10 +49,24 @@ public struct Snapshot: Sendable {
 
     /// Visits the live documents not yet in a segment (the memtable), oldest first.
     public func forEachUnflushed(in collection: String, _ body: (Document) throws -> Bool) throws {
+        try forEachUnflushed(in: collection, hint: nil, body)
+    }
+
+    /// Visits the live unflushed documents, oldest first — with a `hint` (a keyword field
+    /// and values one of which every wanted document holds, such as the tenant), only
+    /// those holding one of the values, found through the memtable's keyword index.
+    public func forEachUnflushed(in collection: String, hint: DocumentFilter.Hint?, _ body: (Document) throws -> Bool) throws {
         let c = try state.collection(named: collection)
-        let docs = try c.memtable.documents(below: c.memtableCount)
-        for i in 0..<c.memtableCount where !c.memtableDeletes.contains(i) {
-            if try !body(docs[i]) { return }
+        guard let hint else {
+            let docs = try c.memtable.documents(below: c.memtableCount)
+            for i in 0..<c.memtableCount where !c.memtableDeletes.contains(i) {
+                if try !body(docs[i]) { return }
+            }
+            return
+        }
+        let (docs, entries) = try c.memtable.documents(below: c.memtableCount, where: hint.field, in: hint.values)
+        for e in entries where !c.memtableDeletes.contains(Int(e)) {
+            if try !body(docs[Int(e)]) { return }
         }
     }
 

@@ -76,7 +76,7 @@ public final class TextSearcher: Sendable {
         let segments = try snapshot.segments(of: collection)
         let indexes = try segments.map { try self.indexes(for: $0.reader) }
         var unflushed: [Document] = []
-        try snapshot.forEachUnflushed(in: collection) { doc in
+        try snapshot.forEachUnflushed(in: collection, hint: options.filter?.hint) { doc in
             if options.filter?.document(doc) ?? true { unflushed.append(doc) }
             return true
         }
