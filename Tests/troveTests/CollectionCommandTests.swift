@@ -53,6 +53,13 @@ import TroveStorage
         let cursor = try #require(first.stderr.split(separator: " ").last.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) })
         #expect(try Self.ids(search(["--tenant", "ann", "--sort", "created_at", "--k", "2", "--after", cursor])) == ["c"])
 
+        for (args, message) in [(["--filter", "role"], "field=value"), (["--from", "yesterday"], "RFC 3339"),
+                                (["--vector", "[1,\"x\",0]"], "JSON array of numbers"), (["--after", "zz"], "malformed search_after cursor")] {
+            let r = try search(args + ["--tenant", "ann"])
+            #expect(r.status != 0 && r.stderr.contains(message), "\(args): \(r.stderr)")
+        }
+        let missingSchema = try CLI.run(["collection", "create", "--db", db, "--schema", dir.sub("nope.json"), "--name", "x"])
+        #expect(missingSchema.status != 0 && missingSchema.stderr.contains("cannot read"))
         let badVector = try search(["--vector", "[1,0]", "--tenant", "ann"])
         #expect(badVector.status != 0 && badVector.stderr.contains("has 3"))
         #expect(try CLI.run(["backup", "--db", db, "--to", dir.sub("copy")]).status == 0)
