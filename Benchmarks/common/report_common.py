@@ -1,6 +1,7 @@
 """Helpers both benchmark reports (Benchmarks/text, Benchmarks/vector) use: reading a
 command's JSON output, ratios that tolerate missing figures, and the goal verdicts."""
 import json
+import os
 import math
 
 
@@ -41,3 +42,24 @@ def fmt_ratio(r):
 
 def verdict(met):
     return "n/a" if met is None else ("PASS" if met else "FAIL")
+
+
+def read_contention_log(path, warnings, prefix="", effect="its figures may be low"):
+    """The entries of a contention.jsonl (other processes' CPU use while each run ran), in
+    order; a warning for each run that shared the machine with >= 10% of other work."""
+    entries = []
+    if not path or not os.path.exists(path):
+        return entries
+    with open(path) as f:
+        for line in f:
+            try:
+                e = json.loads(line)
+            except json.JSONDecodeError:
+                continue
+            entries.append(e)
+            o = e.get("others_cpu_percent")
+            if num(o) and o >= 10:
+                warnings.append(f"{prefix}other processes used {o}% of the machine's CPU while {e.get('label')} ran "
+                                f"({e.get('wall_seconds')} s): {effect}; run again on a quiet machine")
+    return entries
+

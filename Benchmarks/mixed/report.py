@@ -18,7 +18,7 @@ import platform
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "common"))
-from report_common import fmt_ratio, num, parse_json_output, ratio, verdict  # noqa: E402
+from report_common import fmt_ratio, num, parse_json_output, ratio, read_contention_log, verdict  # noqa: E402
 
 KINDS = (("text", "text + time"), ("vector", "vector"), ("hybrid", "hybrid"))
 GOAL = 2.0
@@ -29,21 +29,7 @@ def fmt(x, digits=0):
 
 
 def read_contention(path, warnings):
-    entries = []
-    if not path or not os.path.exists(path):
-        return entries
-    with open(path) as f:
-        for line in f:
-            try:
-                e = json.loads(line)
-            except json.JSONDecodeError:
-                continue
-            entries.append(e)
-            o = e.get("others_cpu_percent")
-            if num(o) and o >= 10:
-                warnings.append(f"other processes used {o}% of the machine's CPU while {e.get('label')} ran "
-                                f"({e.get('wall_seconds')} s): the latencies may be disturbed; run again on a quiet machine")
-    return entries
+    return read_contention_log(path, warnings, effect="the latencies may be disturbed")
 
 
 def analyse(r, warnings):

@@ -42,7 +42,7 @@ import platform
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "common"))
-from report_common import fmt_ratio, num, parse_json_output, ratio, verdict  # noqa: E402
+from report_common import fmt_ratio, num, parse_json_output, ratio, read_contention_log, verdict  # noqa: E402
 
 TROVE_KEYS = ("docs", "index_seconds", "docs_per_sec", "mb_per_sec", "index_bytes", "queries", "qps",
               "p50_ms", "p99_ms", "mrr10", "recall10", "ndcg10")
@@ -246,19 +246,8 @@ def read_contention(results_dir, warnings):
                     if int(parts[1]) >= 20:
                         warnings.append(f"other processes used {parts[1]}% of the CPU just before {parts[0]} ran: "
                                         f"its figures may be low; run again on a quiet machine")
-    path = os.path.join(results_dir, "contention.jsonl")
-    if os.path.exists(path):
-        with open(path) as f:
-            for line in f:
-                try:
-                    e = json.loads(line)
-                except json.JSONDecodeError:
-                    continue
-                contention[e.get("label")] = e
-                o = e.get("others_cpu_percent")
-                if num(o) and o >= 10:
-                    warnings.append(f"other processes used {o}% of the machine's CPU while {e.get('label')} ran "
-                                    f"({e.get('wall_seconds')} s): its figures may be low; run again on a quiet machine")
+    for e in read_contention_log(os.path.join(results_dir, "contention.jsonl"), warnings):
+        contention[e.get("label")] = e
     return busy, contention
 
 

@@ -34,7 +34,7 @@ import platform
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "common"))
-from report_common import fmt_ratio, num, parse_json_output, ratio, verdict  # noqa: E402
+from report_common import fmt_ratio, num, parse_json_output, ratio, read_contention_log, verdict  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
@@ -255,21 +255,7 @@ def analyse(ds, results_dir, threads, k, faiss_only, warnings):
                         warnings.append(f"{ds['name']}: other processes used {parts[1]}% of the CPU just before "
                                         f"{parts[0]} ran: its figures may be low; run again on a quiet machine")
 
-    contention = {}
-    cpath = os.path.join(d, "contention.jsonl")
-    if os.path.exists(cpath):
-        with open(cpath) as f:
-            for line in f:
-                try:
-                    e = json.loads(line)
-                except json.JSONDecodeError:
-                    continue
-                contention[e.get("label")] = e
-                o = e.get("others_cpu_percent")
-                if num(o) and o >= 10:
-                    warnings.append(f"{ds['name']}: other processes used {o}% of the machine's CPU while "
-                                    f"{e.get('label')} ran ({e.get('wall_seconds')} s): its figures may be low; "
-                                    f"run again on a quiet machine")
+    contention = {e.get("label"): e for e in read_contention_log(os.path.join(d, "contention.jsonl"), warnings, prefix=f"{ds['name']}: ")}
 
     ff = (faiss or {}).get("flat") or {}
     fi = (faiss or {}).get("ivf") or {}
