@@ -10,9 +10,12 @@ let package = Package(
         .library(name: "TroveVector", targets: ["TroveVector"]),
         .library(name: "TroveText", targets: ["TroveText"]),
         .library(name: "TroveEngine", targets: ["TroveEngine"]),
+        .library(name: "TroveEmbed", targets: ["TroveEmbed"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     ],
     targets: [
         .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
@@ -22,6 +25,12 @@ let package = Package(
         .target(name: "TroveText", dependencies: ["TroveStorage"]),
         .target(name: "TroveVector", dependencies: ["TroveStorage", "CBLAS", "CTroveSupport"]),
         .target(name: "TroveEngine", dependencies: ["TroveStorage", "TroveText", "TroveVector"]),
+        .target(
+            name: "TroveEmbed",
+            dependencies: ["CBLAS", "CTroveSupport", .product(name: "AsyncHTTPClient", package: "async-http-client")]
+        ),
+        // Servers that speak remote model APIs' wire formats on 127.0.0.1, for tests only.
+        .target(name: "TroveStandIn", dependencies: [.product(name: "Hummingbird", package: "hummingbird")]),
         .executableTarget(
             name: "trove",
             dependencies: [
@@ -29,6 +38,7 @@ let package = Package(
                 "TroveEngine",
                 "TroveVector",
                 "TroveText",
+                "TroveEmbed",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -38,6 +48,7 @@ let package = Package(
         .testTarget(name: "TroveVectorTests", dependencies: ["TroveVector", "TroveStorage", "TroveTestSupport", "CTroveSupport", "trove"]),
         .testTarget(name: "TroveTextTests", dependencies: ["TroveText", "TroveStorage", "TroveTestSupport"]),
         .testTarget(name: "TroveEngineTests", dependencies: ["TroveEngine", "TroveText", "TroveVector", "TroveStorage", "TroveTestSupport"]),
+        .testTarget(name: "TroveEmbedTests", dependencies: ["TroveEmbed", "TroveStandIn", "TroveTestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "troveTests", dependencies: ["trove", "TroveStorage", "TroveVector", "TroveText", "TroveTestSupport"]),
     ]
 )

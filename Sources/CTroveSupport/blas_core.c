@@ -5,12 +5,14 @@
 // (docs/BENCHMARKS.md). The entry points below are OpenBLAS's own; they are weak so
 // that programs without OpenBLAS link and simply keep what they have.
 #include "trove_blas.h"
+#include <pthread.h>
 #include <stdlib.h>
 #include <strings.h>
 
 extern void gotoblas_dynamic_init(void) __attribute__((weak));
 extern void gotoblas_dynamic_quit(void) __attribute__((weak));
 extern char *openblas_get_corename(void) __attribute__((weak));
+extern void openblas_set_num_threads(int) __attribute__((weak));
 
 const char *trove_blas_core_name(void) {
     return openblas_get_corename ? openblas_get_corename() : "";
@@ -32,4 +34,15 @@ int trove_blas_prefer_avx512(void) {
 #else
     return 0;
 #endif
+}
+
+static pthread_once_t setup_once = PTHREAD_ONCE_INIT;
+
+static void setup(void) {
+    (void)trove_blas_prefer_avx512();
+    if (openblas_set_num_threads) openblas_set_num_threads(1);
+}
+
+void trove_blas_setup(void) {
+    pthread_once(&setup_once, setup);
 }

@@ -8,10 +8,7 @@ enum VectorMath {
     /// OpenBLAS misdetected the CPU (see CTroveSupport/blas_core.c), and one BLAS thread,
     /// since Trove splits work across cores itself (shards of rows, merged heaps), which
     /// keeps selection parallel too.
-    private static let singleThreaded: Void = {
-        _ = trove_blas_prefer_avx512()
-        openblas_set_num_threads(1)
-    }()
+    private static let singleThreaded: Void = trove_blas_setup()
 
     /// The kernel family OpenBLAS uses, for benchmark reports.
     static var blasCore: String {

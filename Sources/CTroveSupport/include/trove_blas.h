@@ -10,4 +10,9 @@ int trove_blas_prefer_avx512(void);
 /// The kernel family OpenBLAS is using ("Haswell", "SkylakeX", ...), or "" without OpenBLAS.
 const char *trove_blas_core_name(void);
 
+/// Once per process, whoever calls first: trove_blas_prefer_avx512(), then one BLAS
+/// thread, since Trove splits work across cores itself (shards of rows for search,
+/// batches of sentences for the encoder). Safe to call from any thread, any number of times.
+void trove_blas_setup(void);
+
 #endif
