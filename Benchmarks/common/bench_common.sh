@@ -17,3 +17,20 @@ cpu_busy() {
     (( dt > 0 )) || { echo 0; return; }
     echo $(( 100 * ((t2 - t1) - (i2 - i1)) / dt ))
 }
+
+# Wait up to IDLE_WAIT seconds (default 120) for other processes to use < 20% of the CPU,
+# then append "label<TAB>busy%" to $1/busy.txt, so a report can tell a loaded run.
+wait_idle() {
+    local dir="$1" label="$2" busy waited=0 limit="${IDLE_WAIT:-120}"
+    [[ -r /proc/stat ]] || return 0
+    busy="$(cpu_busy)"
+    while (( busy >= 20 && waited < limit )); do
+        (( waited == 0 )) && printf 'run.sh: other processes use %s%% of the CPU; waiting up to %s s before %s\n' \
+            "$busy" "$limit" "$label" >&2
+        sleep 4
+        waited=$(( waited + 5 ))
+        busy="$(cpu_busy)"
+    done
+    (( busy >= 20 )) && warn "other processes use ${busy}% of the CPU while $label runs; its figures may be low"
+    printf '%s\t%s\n' "$label" "$busy" >> "$dir/busy.txt"
+}

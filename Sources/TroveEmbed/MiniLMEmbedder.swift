@@ -1,3 +1,4 @@
+import CTroveSupport
 import Dispatch
 import Foundation
 
@@ -39,6 +40,12 @@ public final class MiniLMEmbedder: Embedder, @unchecked Sendable {
         self.dimension = config.hiddenSize
         self.batchSize = max(1, batchSize)
         self.threads = max(1, threads)
+    }
+
+    /// The kernel family BLAS runs the encoder's products with, for benchmark reports.
+    public static var blasCore: String {
+        trove_blas_setup()
+        return String(cString: trove_blas_core_name())
     }
 
     public func embed(_ texts: [String]) async throws -> [[Float]] {

@@ -11,7 +11,7 @@ struct Trove: AsyncParsableCommand {
         abstract: "Trove: an embedded search-and-retrieval engine with its own storage format.",
         subcommands: [
             ImportCommand.self, GetCommand.self, DeleteCommand.self, StatsCommand.self,
-            VerifyCommand.self, CompactCommand.self, BackupCommand.self, CollectionCommand.self, ExportCommand.self, SearchCommand.self, BenchCommand.self,
+            VerifyCommand.self, CompactCommand.self, BackupCommand.self, CollectionCommand.self, ExportCommand.self, SearchCommand.self, EmbedCommand.self, ModelsCommand.self, BenchCommand.self,
         ]
     )
 }

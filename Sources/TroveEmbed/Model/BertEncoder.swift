@@ -66,8 +66,8 @@ struct BertEncoder: Sendable {
                 row += 1
             }
         }
-        EncoderKernels.residualLayerNorm(x, residual: nil, bias: nil, rows: row, columns: h,
-                                         norm: weights.embeddingNorm, epsilon: config.layerNormEpsilon)
+        Self.normalize(x, residual: nil, bias: nil, rows: row, columns: h, norm: weights.embeddingNorm,
+                       epsilon: config.layerNormEpsilon)
     }
 
     /// One transformer block, leaving its output in `x`.
@@ -84,17 +84,17 @@ struct BertEncoder: Sendable {
                   let scores = scoreBuffer.baseAddress else { return }
             for (i, dense) in [layer.query, layer.key, layer.value].enumerated() {
                 Self.linear(x, rows: tokens, dense, into: qkv + i * h, ldc: 3 * h)
-                EncoderKernels.addBias(qkv + i * h, rows: tokens, columns: h, stride: 3 * h, bias: dense.bias)
+                trove_add_bias(qkv + i * h, tokens, h, 3 * h, dense.bias)
             }
             attention(qkv: qkv, offsets: offsets, scores: scores, context: context)
             Self.linear(context, rows: tokens, layer.attentionOutput, into: scratch, ldc: h)
-            EncoderKernels.residualLayerNorm(scratch, residual: x, bias: layer.attentionOutput.bias, rows: tokens,
-                                             columns: h, norm: layer.attentionNorm, epsilon: eps)
+            Self.normalize(scratch, residual: x, bias: layer.attentionOutput.bias, rows: tokens, columns: h,
+                           norm: layer.attentionNorm, epsilon: eps)
             Self.linear(scratch, rows: tokens, layer.intermediate, into: ffn, ldc: config.intermediateSize)
-            EncoderKernels.biasGELU(ffn, rows: tokens, columns: config.intermediateSize, bias: layer.intermediate.bias)
+            trove_bias_gelu(ffn, tokens, config.intermediateSize, layer.intermediate.bias)
             Self.linear(ffn, rows: tokens, layer.output, into: x, ldc: h)
-            EncoderKernels.residualLayerNorm(x, residual: scratch, bias: layer.output.bias, rows: tokens,
-                                             columns: h, norm: layer.outputNorm, epsilon: eps)
+            Self.normalize(x, residual: scratch, bias: layer.output.bias, rows: tokens, columns: h,
+                           norm: layer.outputNorm, epsilon: eps)
         }}}}}
     }
 
@@ -111,11 +111,18 @@ struct BertEncoder: Sendable {
                 let k = q + h, v = q + 2 * h
                 cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(n), Int32(n), Int32(d),
                             scale, q, ld, k, ld, 0, scores, Int32(n))
-                EncoderKernels.softmaxRows(scores, rows: n, count: n, stride: n)
+                trove_softmax_rows(scores, n, n, n)
                 cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(n), Int32(d), Int32(n),
                             1, scores, Int32(n), v, ld, 0, context + start * h + head * d, Int32(h))
             }
         }
+    }
+
+    /// x ← LayerNorm(x + residual + bias), the form every post-attention and post-feed-forward
+    /// step of BERT takes.
+    private static func normalize(_ x: UnsafeMutablePointer<Float>, residual: UnsafePointer<Float>?, bias: UnsafePointer<Float>?,
+                                  rows: Int, columns: Int, norm: NormWeights, epsilon: Float) {
+        trove_residual_layer_norm(x, residual, bias, rows, columns, norm.gamma, norm.beta, epsilon)
     }
 
     /// out (rows × outputs, row stride ldc) = input (rows × inputs) · weightᵀ.
