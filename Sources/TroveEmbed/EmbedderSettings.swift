@@ -37,7 +37,7 @@ public struct EmbedderSettings: Sendable, Equatable {
     public func make(environment: [String: String] = ProcessInfo.processInfo.environment) async throws -> any Embedder {
         if isRemote {
             guard let model, !model.isEmpty else {
-                throw EmbedderError.unknownEmbedder("\(embedder) without a model name (set TROVE_EMBEDDER_MODEL or --model)")
+                throw EmbedderError.remoteModelMissing(url: embedder)
             }
             return try await RemoteEmbedder.connect(url: embedder, model: model, apiKey: apiKey)
         }
