@@ -1,4 +1,4 @@
-.PHONY: run test bench-storage bench-vector
+.PHONY: run test bench-storage bench-vector bench-text bench-mixed bench-embed
 run:
 	scripts/run.sh
 test:
@@ -7,3 +7,9 @@ bench-storage:
 	bash Benchmarks/storage/run.sh
 bench-vector:
 	bash Benchmarks/vector/run.sh
+bench-text:
+	bash Benchmarks/text/run.sh
+bench-mixed:
+	bash Benchmarks/mixed/run.sh
+bench-embed:
+	bash Benchmarks/embed/run.sh

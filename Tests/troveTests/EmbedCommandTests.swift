@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TroveEmbed
+import TroveRemote
 import TroveStandIn
 
 @Suite struct EmbedCommandTests {

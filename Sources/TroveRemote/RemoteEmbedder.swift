@@ -1,3 +1,4 @@
+import TroveEmbed
 import Foundation
 
 /// Embeddings from a model behind an HTTP API: the OpenAI-compatible `/v1/embeddings`

@@ -1,3 +1,4 @@
+import TroveEmbed
 import Foundation
 
 /// Which embedder to use, as flags and environment name it:

@@ -1,7 +1,8 @@
 import Foundation
 import Testing
 import TroveStandIn
-@testable import TroveEmbed
+import TroveEmbed
+@testable import TroveRemote
 
 /// The HTTP embedders against a server on 127.0.0.1 that speaks OpenAI's and Ollama's wire
 /// formats (TroveStandIn), over real connections.
