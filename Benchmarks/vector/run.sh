@@ -87,21 +87,6 @@ cd "$ROOT"
 # step, warn, die, cpu_busy
 source "$ROOT/Benchmarks/common/bench_common.sh"
 
-# Wait (up to IDLE_WAIT s) for a quiet machine, then record the CPU use seen in $1/busy.txt.
-wait_idle() {
-    local dir="$1" label="$2" busy waited=0
-    [[ -r /proc/stat ]] || return 0
-    busy="$(cpu_busy)"
-    while (( busy >= 20 && waited < IDLE_WAIT )); do
-        (( waited == 0 )) && printf 'run.sh: other processes use %s%% of the CPU; waiting up to %s s before %s\n' \
-            "$busy" "$IDLE_WAIT" "$label" >&2
-        sleep 4
-        waited=$(( waited + 5 ))
-        busy="$(cpu_busy)"
-    done
-    (( busy >= 20 )) && warn "other processes use ${busy}% of the CPU while $label runs; its figures may be low"
-    printf '%s\t%s\n' "$label" "$busy" >> "$dir/busy.txt"
-}
 
 BENCH="$ROOT/.bench"
 VENV="$BENCH/venv-vector"
