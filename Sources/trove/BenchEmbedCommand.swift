@@ -17,7 +17,9 @@ struct BenchEmbedCommand: ParsableCommand {
     @Flag(help: "Print JSON.") var json = false
 
     func run() throws {
-        let text = try String(contentsOfFile: sentences, encoding: .utf8)
+        guard let text = try? String(contentsOfFile: sentences, encoding: .utf8) else {
+            throw CLIError("cannot read \(sentences) as UTF-8 text (one sentence per line)")
+        }
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init).dropLast(text.hasSuffix("\n") ? 1 : 0)
         let inputs = Array(lines)
         guard !inputs.isEmpty, repeats > 0, batchSize > 0, threads > 0 else { throw CLIError("nothing to embed, or a zero option") }

@@ -65,3 +65,14 @@ import TroveStandIn
         #expect(noModel.status != 0 && noModel.stderr.contains("TROVE_EMBEDDER_MODEL"))
     }
 }
+
+@Suite struct EmbedCommandInputTests {
+    @Test func badOptionsAndFilesAreClearErrors() throws {
+        let zero = try CLI.run(["embed", "--batch-size", "0", "x"])
+        #expect(zero.status != 0 && zero.stderr.contains("--batch-size") && zero.stdout.isEmpty)
+        let missing = try CLI.run(["bench", "embed", "--sentences", "/nonexistent/sentences.txt"])
+        #expect(missing.status != 0 && missing.stderr.contains("/nonexistent/sentences.txt"))
+        let empty = try CLI.run(["embed"], stdin: "")
+        #expect(empty.status == 0 && empty.stdout.isEmpty)
+    }
+}

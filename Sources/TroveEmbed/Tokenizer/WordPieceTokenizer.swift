@@ -13,6 +13,8 @@ public struct WordPieceTokenizer: Sendable {
     /// The number of entries in the vocabulary (the embedding table's row count).
     public let vocabularySize: Int
     private let ids: [String: Int32]
+    /// Token strings by id, for `pieces`.
+    private let tokens: [String]
     private static let maxCharactersPerWord = 100
 
     /// A tokenizer over `tokens`, where a token's id is its index.
@@ -27,6 +29,7 @@ public struct WordPieceTokenizer: Sendable {
             return id
         }
         self.ids = ids
+        self.tokens = tokens
         self.vocabularySize = tokens.count
         self.unknownID = try special("[UNK]")
         self.classifierID = try special("[CLS]")
@@ -77,11 +80,9 @@ public struct WordPieceTokenizer: Sendable {
 
     /// The pieces of `text` as vocabulary strings, without special tokens or truncation.
     public func pieces(_ text: String) -> [String] {
-        var names: [Int32: String] = [:]
-        for (token, id) in ids { names[id] = token }
         var out: [Int32] = []
         for word in preTokenizer.words(text) { appendPieces(of: word, to: &out) }
-        return out.map { names[$0] ?? "[UNK]" }
+        return out.map { tokens[Int($0)] }
     }
 
     /// Greedy longest-match-first split of one word.
