@@ -12,18 +12,21 @@ let package = Package(
         .library(name: "TroveEngine", targets: ["TroveEngine"]),
         .library(name: "TroveEmbed", targets: ["TroveEmbed"]),
         .library(name: "TroveRemote", targets: ["TroveRemote"]),
+        .library(name: "TroveChat", targets: ["TroveChat"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
         .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
         .systemLibrary(name: "CBLAS", providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]),
         .target(name: "CTroveSupport"),
-        .target(name: "TroveStorage", dependencies: ["CZstd", "CTroveSupport"]),
+        .target(name: "TroveStorage", dependencies: ["CZstd", "CTroveSupport", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "TroveText", dependencies: ["TroveStorage"]),
         .target(name: "TroveVector", dependencies: ["TroveStorage", "CBLAS", "CTroveSupport"]),
         .target(name: "TroveEngine", dependencies: ["TroveStorage", "TroveText", "TroveVector"]),
@@ -33,9 +36,14 @@ let package = Package(
             name: "TroveRemote",
             dependencies: ["TroveEmbed", .product(name: "AsyncHTTPClient", package: "async-http-client")]
         ),
+        // Agents, conversations, messages, files, ingestion, RAG and the chat model clients.
+        .target(name: "TroveChat", dependencies: [
+            "TroveEngine", "TroveEmbed", "TroveRemote", "TroveStorage", "TroveText",
+            .product(name: "Crypto", package: "swift-crypto"), .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+        ]),
         // Servers that speak remote model APIs' wire formats on 127.0.0.1, for tests only.
         .target(name: "TroveStandIn", dependencies: [
-            .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Logging", package: "swift-log"),
+            "TroveStorage", .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(
             name: "trove",
@@ -57,6 +65,7 @@ let package = Package(
         .testTarget(name: "TroveEngineTests", dependencies: ["TroveEngine", "TroveText", "TroveVector", "TroveStorage", "TroveTestSupport"]),
         .testTarget(name: "TroveEmbedTests", dependencies: ["TroveEmbed", "TroveTestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TroveRemoteTests", dependencies: ["TroveRemote", "TroveEmbed", "TroveStandIn"]),
+        .testTarget(name: "TroveChatTests", dependencies: ["TroveChat", "TroveEngine", "TroveEmbed", "TroveRemote", "TroveStorage", "TroveStandIn", "TroveTestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "troveTests", dependencies: ["trove", "TroveStorage", "TroveVector", "TroveText", "TroveEmbed", "TroveRemote", "TroveStandIn", "TroveTestSupport"]),
     ]
 )

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what Trove needs to build, only when it is missing (idempotent).
 set -euo pipefail
-packages=(libopenblas-dev liblapack-dev liblapacke-dev libzstd-dev pkg-config)
+packages=(libopenblas-dev liblapack-dev liblapacke-dev libzstd-dev pkg-config zlib1g-dev poppler-utils)
 missing=()
 for p in "${packages[@]}"; do
     dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

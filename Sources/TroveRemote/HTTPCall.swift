@@ -22,7 +22,8 @@ public enum HTTPCallError: Error, Equatable, CustomStringConvertible {
 
 /// A JSON POST with a deadline and retries: 429 and 5xx answers and refused connections
 /// are tried again after a growing pause (or the server's `Retry-After`, capped), every
-/// other failure is thrown at once. Shared by the embedding and chat clients.
+/// other failure is thrown at once. Shared by the embedding and chat clients; `getJSON`
+/// and the streamed `postLines` (HTTPStream.swift) use the same headers and retries.
 public struct HTTPCall: Sendable {
     public var timeout: Duration
     public var retries: Int
@@ -42,59 +43,67 @@ public struct HTTPCall: Sendable {
 
     /// POSTs `body` as JSON to `url` and returns the response body of a 2xx answer.
     public func postJSON(_ url: String, body: Data) async throws -> Data {
-        var attempt = 0
-        while true {
-            do {
-                return try await once(url, body: body)
-            } catch let error as RetryableFailure {
-                guard attempt < retries else { throw error.error }
-                let pause = error.retryAfter.map { min($0, .seconds(10)) } ?? backoff * (1 << attempt)
-                try await Task.sleep(for: pause)
-                attempt += 1
-            }
-        }
+        try await withRetries { try await collected(url, method: .POST, body: body, accept: "application/json") }
     }
 
-    private struct RetryableFailure: Error {
+    /// A failure worth another attempt, with the pause the server asked for.
+    struct RetryableFailure: Error {
         let error: HTTPCallError
         let retryAfter: Duration?
     }
 
-    private func once(_ url: String, body: Data) async throws -> Data {
-        var request = HTTPClientRequest(url: url)
-        request.method = .POST
-        request.headers.add(name: "Content-Type", value: "application/json")
-        request.headers.add(name: "Accept", value: "application/json")
-        for (name, value) in headers { request.headers.add(name: name, value: value) }
-        request.body = .bytes(ByteBuffer(bytes: body))
-        let seconds = Double(timeout.components.seconds) + Double(timeout.components.attoseconds) / 1e18
-        let response: HTTPClientResponse
-        let collected: ByteBuffer
-        do {
-            response = try await HTTPClient.shared.execute(request, timeout: .nanoseconds(Int64(seconds * 1e9)))
-            collected = try await response.body.collect(upTo: maxResponseBytes)
-        } catch let error as HTTPClientError {
-            switch error {
-            case .deadlineExceeded, .readTimeout, .connectTimeout, .writeTimeout:
-                throw HTTPCallError.timedOut(url: url, seconds: seconds)
-            default:
-                throw HTTPCallError.unreachable(url: url, reason: "\(error)")
+    /// The timeout in seconds, for messages and AsyncHTTPClient's `TimeAmount`.
+    var timeoutSeconds: Double {
+        Double(timeout.components.seconds) + Double(timeout.components.attoseconds) / 1e18
+    }
+
+    /// Runs `attempt` until it succeeds, throws a non-retryable error, or the retries are
+    /// spent (then the last failure is thrown as its `HTTPCallError`).
+    func withRetries<T>(_ attempt: () async throws -> T) async throws -> T {
+        var tries = 0
+        while true {
+            do {
+                return try await attempt()
+            } catch let error as RetryableFailure {
+                guard tries < retries else { throw error.error }
+                let pause = error.retryAfter.map { min($0, .seconds(10)) } ?? backoff * (1 << tries)
+                try await Task.sleep(for: pause)
+                tries += 1
             }
-        } catch is NIOTooManyBytesError {
-            throw HTTPCallError.bodyTooLarge(url: url, limit: maxResponseBytes)
-        } catch let error as ChannelError {
-            throw HTTPCallError.unreachable(url: url, reason: "\(error)")
-        } catch let error as HTTPCallError {
-            throw error
+        }
+    }
+
+    /// One attempt whose 2xx body is read whole (up to `maxResponseBytes`).
+    private func collected(_ url: String, method: HTTPMethod, body: Data?, accept: String) async throws -> Data {
+        let response = try await send(url, method: method, body: body, accept: accept)
+        do {
+            let buffer = try await response.body.collect(upTo: maxResponseBytes)
+            return Data(buffer.readableBytesView)
         } catch {
-            if error is CancellationError { throw error }
-            // Refused connections surface as NIO socket errors: worth another try.
-            throw RetryableFailure(error: .unreachable(url: url, reason: "\(error)"), retryAfter: nil)
+            throw transportFailure(error, url: url)
+        }
+    }
+
+    /// One attempt up to the response head: a 2xx response is returned with its body still
+    /// to be read; any other status is thrown as `HTTPCallError.status` with up to 2000 bytes
+    /// of its body (wrapped as retryable for 429 and 5xx).
+    func send(_ url: String, method: HTTPMethod, body: Data?, accept: String) async throws -> HTTPClientResponse {
+        var request = HTTPClientRequest(url: url)
+        request.method = method
+        if body != nil { request.headers.add(name: "Content-Type", value: "application/json") }
+        request.headers.add(name: "Accept", value: accept)
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
+        if let body { request.body = .bytes(ByteBuffer(bytes: body)) }
+        let response: HTTPClientResponse
+        do {
+            response = try await Self.client.execute(request, timeout: .nanoseconds(Int64(timeoutSeconds * 1e9)))
+        } catch {
+            throw transportFailure(error, url: url)
         }
         let code = Int(response.status.code)
-        let data = Data(collected.readableBytesView)
-        if (200..<300).contains(code) { return data }
-        let text = String(decoding: data.prefix(2000), as: UTF8.self)
+        if (200..<300).contains(code) { return response }
+        let head = await Self.prefix(of: response.body, bytes: 2000)
+        let text = String(decoding: head, as: UTF8.self)
         let failure = HTTPCallError.status(url: url, code: code, body: text)
         if code == 429 || code >= 500 {
             let after = response.headers.first(name: "Retry-After").flatMap(Double.init).map { Duration.milliseconds(Int64($0 * 1000)) }
@@ -102,4 +111,52 @@ public struct HTTPCall: Sendable {
         }
         throw failure
     }
+
+    /// The first `limit` bytes of an error answer's body; the rest is not waited for, and a
+    /// body cut short still gives what came (the status says more than the text).
+    private static func prefix(of body: HTTPClientResponse.Body, bytes limit: Int) async -> [UInt8] {
+        var bytes: [UInt8] = []
+        do {
+            for try await chunk in body {
+                bytes.append(contentsOf: chunk.readableBytesView.prefix(limit - bytes.count))
+                if bytes.count >= limit { break }
+            }
+        } catch {}
+        return bytes
+    }
+
+    /// What AsyncHTTPClient and NIO throw, as `HTTPCallError`: timeouts, too large bodies,
+    /// and failed connections; any other error (refused connections surface as NIO socket
+    /// errors) is worth another try.
+    func transportFailure(_ error: any Error, url: String) -> any Error {
+        switch error {
+        case let error as HTTPClientError:
+            switch error {
+            case .deadlineExceeded, .readTimeout, .connectTimeout, .writeTimeout:
+                return HTTPCallError.timedOut(url: url, seconds: timeoutSeconds)
+            default:
+                return HTTPCallError.unreachable(url: url, reason: "\(error)")
+            }
+        case is NIOTooManyBytesError:
+            return HTTPCallError.bodyTooLarge(url: url, limit: maxResponseBytes)
+        case let error as ChannelError:
+            return HTTPCallError.unreachable(url: url, reason: "\(error)")
+        case is HTTPCallError, is RetryableFailure, is CancellationError:
+            return error
+        default:
+            return RetryableFailure(error: .unreachable(url: url, reason: "\(error)"), retryAfter: nil)
+        }
+    }
+}
+
+extension HTTPCall {
+    /// The one client of the process. Unlike `HTTPClient.shared` it gives up on a refused
+    /// or unanswered connection after 3 s (AsyncHTTPClient otherwise keeps retrying the
+    /// connection until the request's whole deadline), so an unreachable provider fails
+    /// fast and the retry policy above decides what happens next.
+    static let client: HTTPClient = {
+        var configuration = HTTPClient.Configuration()
+        configuration.timeout.connect = .seconds(3)
+        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    }()
 }

@@ -6,12 +6,14 @@ import Synchronization
 
 /// A stand-in for remote model APIs, on 127.0.0.1 and an ephemeral port: it speaks their
 /// real wire formats over real HTTP, so clients are tested end to end without a remote
-/// service. It computes no model: its "embedding" of a text is a bag of hashed words.
+/// service. It computes no model: its "embedding" of a text is a bag of hashed words, and
+/// its chat answers are echoes (see `StandInChat.swift`) in OpenAI's, Ollama's and
+/// Anthropic's formats.
 ///
 /// Some model names ask for a failure, so that clients' error paths can be exercised:
 /// `flaky` answers 429 (Retry-After: 0) to every other request, `slow` waits 3 s,
 /// `malformed` sends broken JSON, `short` one vector too few, `broken` 500 with an error
-/// body, and any name starting with `missing` 404.
+/// body, any name starting with `missing` 404, and `nousage` (chat) reports no token counts.
 public final class StandInServer: Sendable {
     public let port: Int
     public var baseURL: String { "http://127.0.0.1:\(port)" }
@@ -31,12 +33,18 @@ public final class StandInServer: Sendable {
     /// The requests received so far, in order.
     public var requests: [Request] { state.requests.withLock { $0 } }
 
-    /// Starts a server; with `apiKey`, requests without `Authorization: Bearer <apiKey>` get 401.
+    /// Starts a server; with `apiKey`, requests without `Authorization: Bearer <apiKey>` (or,
+    /// to Anthropic's endpoints, `x-api-key: <apiKey>`) get 401.
     public static func start(dimension: Int = 8, apiKey: String? = nil) async throws -> StandInServer {
         let state = StandInState(apiKey: apiKey, dimension: dimension)
         let router = Router()
         router.post("/v1/embeddings") { request, _ in try await state.embeddings(request, native: false) }
         router.post("/api/embed") { request, _ in try await state.embeddings(request, native: true) }
+        router.post("/v1/chat/completions") { request, _ in try await state.chat(request, wire: .openAI) }
+        router.post("/api/chat") { request, _ in try await state.chat(request, wire: .ollama) }
+        router.post("/v1/messages") { request, _ in try await state.chat(request, wire: .anthropic) }
+        router.get("/v1/models") { request, _ in state.chatModelList(request, ollama: false) }
+        router.get("/api/tags") { request, _ in state.chatModelList(request, ollama: true) }
         let (ports, continuation) = AsyncStream<Int>.makeStream()
         // Stopping is by cancellation, which Hummingbird logs as an error: keep tests quiet.
         var logger = Logger(label: "trove.standin")
@@ -91,6 +99,7 @@ public enum StandInError: Error { case didNotStart }
 /// What the handlers share: the request log, the failure counters, the settings.
 final class StandInState: Sendable {
     let requests = Mutex<[StandInServer.Request]>([])
+    let chatRequests = Mutex<[StandInServer.ChatRecord]>([])
     let flakyCalls = Atomic<Int>(0)
     let apiKey: String?
     let dimension: Int

@@ -1,0 +1,30 @@
+/// Why a chat service refused a call. `notFound` is also the answer for another owner's
+/// record: it must not be told apart from a missing one.
+public enum ChatError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// kind: "agent", "conversation", "message", "file".
+    case notFound(kind: String, id: String)
+    /// A field of the input is wrong: `field` is its JSON path (`$.retrieval.top_k`).
+    case invalid(field: String, reason: String)
+    case tooLarge(bytes: Int, limit: Int)
+    /// The chunk collection was made for another embedding dimension.
+    case embedderMismatch(stored: Int, configured: Int)
+    /// A signed download link that is malformed, tampered with, or expired.
+    case badSignature(String)
+    /// The chat model failed; the user message was stored with the error.
+    case provider(ChatModelError, messageID: String?)
+    /// A file could not be turned into text.
+    case ingestion(String)
+
+    public var description: String {
+        switch self {
+        case let .notFound(kind, id): return "no \(kind) '\(id)'"
+        case let .invalid(field, reason): return "\(field): \(reason)"
+        case let .tooLarge(bytes, limit): return "the upload is \(bytes) bytes; the limit is \(limit)"
+        case let .embedderMismatch(stored, configured):
+            return "the chunk collection holds \(stored)-dimensional embeddings but the configured embedder makes \(configured): use the embedder the data was indexed with (TROVE_EMBEDDER) or a new data folder"
+        case let .badSignature(why): return "invalid download link: \(why)"
+        case let .provider(error, _): return error.description
+        case let .ingestion(why): return why
+        }
+    }
+}

@@ -1,0 +1,95 @@
+import TroveEmbed
+import TroveEngine
+import TroveStorage
+
+/// Finds the passages of an owner's collections that answer a question: hybrid (BM25 and
+/// vector, fused by reciprocal rank) or vector only, filtered by the owner's chosen
+/// collections or files, deduplicated, cut at a minimum similarity and a token budget.
+public struct Retriever: Sendable {
+    let database: Database
+    let embedder: any Embedder
+    let counter: any TokenCounter
+
+    /// What to search and how much to keep.
+    public struct Request: Sendable {
+        public var query: String
+        public var collections: [String]
+        /// Only these files' chunks (attachments); empty: no restriction.
+        public var fileIDs: [String] = []
+        public var topK = 5
+        public var hybrid = true
+        public var minScore = 0.0
+        /// Tokens the passages together may take; nil: no limit.
+        public var tokenBudget: Int?
+
+        public init(query: String, collections: [String] = [], topK: Int = 5, hybrid: Bool = true, minScore: Double = 0, tokenBudget: Int? = nil) {
+            self.query = query
+            self.collections = collections
+            self.topK = topK
+            self.hybrid = hybrid
+            self.minScore = minScore
+            self.tokenBudget = tokenBudget
+        }
+    }
+
+    /// The passages, best first, numbered from 1 for citation.
+    public func retrieve(owner: String, _ request: Request) async throws -> [Source] {
+        let question = request.query.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !question.isEmpty, request.topK > 0 else { return [] }
+        guard let vector = try await embedder.embed([question]).first else { return [] }
+        var filters: [QueryFilter] = []
+        if !request.fileIDs.isEmpty {
+            filters.append(.oneOf(field: "file_id", values: request.fileIDs))
+        } else {
+            let names = request.collections.isEmpty ? [KnowledgeCollection.defaultName] : request.collections
+            filters.append(.oneOf(field: "collection", values: names))
+        }
+        // Ask for more than top_k: duplicates and low similarities are dropped after.
+        var q = EngineQuery(text: request.hybrid ? Self.textQuery(question) : nil, vector: vector, filters: filters, limit: request.topK * 3)
+        q.textField = "text"
+        q.vectorField = "embedding"
+        q.includeDocuments = true
+        q.fusionDepth = max(50, request.topK * 10)
+        let hits: [EngineHit]
+        do {
+            hits = try await database.search(q, in: ChatCollections.chunks, tenant: owner).hits
+        } catch EngineError.badQuery {
+            // A question the text parser refuses still gets the vector side.
+            q.text = nil
+            hits = try await database.search(q, in: ChatCollections.chunks, tenant: owner).hits
+        }
+        return select(hits, vector: vector, request: request)
+    }
+
+    private func select(_ hits: [EngineHit], vector: [Float], request: Request) -> [Source] {
+        var out: [Source] = []
+        var seenTexts = Set<String>()
+        var used = 0
+        for hit in hits {
+            guard let d = hit.document, case let .vector(e)? = d["embedding"] else { continue }
+            let similarity = Double(zip(vector, e).reduce(Float(0)) { $0 + $1.0 * $1.1 })
+            guard similarity >= request.minScore else { continue }
+            let text = d.string("text") ?? ""
+            let key = text.lowercased().split(whereSeparator: \.isWhitespace).joined(separator: " ")
+            guard seenTexts.insert(key).inserted else { continue }
+            let cost = counter.count(text) + 8
+            if let budget = request.tokenBudget, used + cost > budget { continue }
+            used += cost
+            out.append(Source(number: out.count + 1, fileID: d.string("file_id") ?? "", fileName: d.string("file_name") ?? "",
+                              collection: d.string("collection") ?? "", chunk: d.int("chunk") ?? 0, start: d.int("start") ?? 0,
+                              end: d.int("end") ?? 0, text: text, score: hit.score, similarity: similarity))
+            if out.count == request.topK { break }
+        }
+        return out
+    }
+
+    /// The question as a text query of plain words: any word matches (BM25 ranks), so that
+    /// the text side neither fails on operators nor demands every word.
+    static func textQuery(_ question: String) -> String? {
+        let words = question.split { !$0.isLetter && !$0.isNumber }.prefix(64).map { $0.lowercased() }
+            .filter { !["and", "or", "not"].contains($0) }
+        return words.isEmpty ? nil : words.joined(separator: " ")
+    }
+}
+
+import Foundation

@@ -1,0 +1,257 @@
+import Foundation
+import Testing
+import TroveChat
+import TroveRemote
+import TroveStandIn
+import TroveStorage
+
+/// The Anthropic chat client against the stand-in's `/v1/messages` (SSE events) over real HTTP.
+@Suite struct AnthropicChatModelTests {
+    private let weather = ToolSpec(name: "weather", description: "The weather in a city", parameters: .object([
+        JSONMember("type", .string("object")),
+        JSONMember("properties", .object([JSONMember("city", .object([JSONMember("type", .string("string"))]))])),
+    ]))
+    private let arguments = #"{"city":"Paris","days":2}"#
+    private var question: String { "What is the weather? [[call weather \(arguments)]]" }
+
+    @Test func completeEchoesWithExactUsage() async throws {
+        let server = try await StandInServer.start()
+        defer { Task { await server.stop() } }
+        let model = AnthropicChatModel(baseURL: server.baseURL + "/v1/", apiKey: nil)
+        #expect(model.baseURL == server.baseURL)
+        let request = ChatRequest(model: "echo-small", messages: [.system("You are terse."), .user("hello there world")], temperature: 0.5)
+        let reply = try await model.complete(request)
+        #expect(reply.content == "Echo: hello there world")
+        #expect(reply.model == "echo-small")
+        #expect(reply.finishReason == "stop")
+        let prompt = StandInServer.words("You are terse.") + StandInServer.words("hello there world")
+        #expect(reply.usage == TokenUsage(promptTokens: prompt, completionTokens: 4))
+        let record = try #require(server.chatRequests.last)
+        #expect(server.chatRequests.count == 1)
+        #expect(record.path == "/v1/messages")
+        #expect(!record.stream)
+        #expect(record.anthropicVersion == "2023-06-01")
+        let body = try JSONParser.parse(record.body)
+        #expect(body["system"] == .string("You are terse."))
+        #expect(body["max_tokens"] == .int(1024))
+        #expect(body["temperature"] == .double(0.5))
+        let messages = try #require(body["messages"]?.arrayValue)
+        #expect(messages.count == 1)
+        #expect(messages[0]["role"] == .string("user"))
+    }
+
+    @Test func systemTurnsJoinAndSameRoleTurnsMerge() async throws {
+        let server = try await StandInServer.start()
+        defer { Task { await server.stop() } }
+        let model = AnthropicChatModel(baseURL: server.baseURL, apiKey: nil)
+        let request = ChatRequest(model: "echo-small", messages: [.system("Be brief."), .user("one"), .system("Be kind."), .user("two")],
+                                  maxTokens: 64)
+        let reply = try await model.complete(request)
+        #expect(reply.content == "Echo: one\ntwo")
+        let body = try JSONParser.parse(try #require(server.chatRequests.last).body)
+        #expect(body["system"] == .string("Be brief.\n\nBe kind."))
+        #expect(body["max_tokens"] == .int(64))
+        let messages = try #require(body["messages"]?.arrayValue)
+        #expect(messages.count == 1)
+        let blocks = try #require(messages.first?["content"]?.arrayValue)
+        #expect(blocks.map { $0["text"] } == [.string("one"), .string("two")])
+    }
+
+    @Test func streamDeltasJoinToTheCompletion() async throws {
+        let server = try await StandInServer.start()
+        defer { Task { await server.stop() } }
+        let model = AnthropicChatModel(baseURL: server.baseURL, apiKey: nil)
+        let request = ChatRequest(model: "echo-small", messages: [.user("tell me a story please")])
+        let streamed = try await drain(model.stream(request))
+        #expect(streamed.deltas.count >= 2)
+        #expect(streamed.completions.count == 1)
+        #expect(streamed.doneIsLast)
+        let done = try #require(streamed.completions.first)
+        #expect(streamed.deltas.joined() == done.content)
+        #expect(done.content == "Echo: tell me a story please")
+        #expect(done.finishReason == "stop")
+        #expect(done.model == "echo-small")
+        #expect(done.usage == TokenUsage(promptTokens: 5, completionTokens: 6))
+        #expect(server.chatRequests.last?.stream == true)
+    }
+
+    @Test func toolCallWholeAndStreamed() async throws {
+        let server = try await StandInServer.start()
+        defer { Task { await server.stop() } }
+        let model = AnthropicChatModel(baseURL: server.baseURL, apiKey: nil)
+        let request = ChatRequest(model: "echo-small", messages: [.user(question)], tools: [weather])
+        let expectedUsage = TokenUsage(promptTokens: StandInServer.words(question), completionTokens: 1)
+
+        let reply = try await model.complete(request)
+        #expect(reply.finishReason == "tool_calls")
+        #expect(reply.content == "")
+        #expect(reply.usage == expectedUsage)
+        let call = try #require(reply.toolCalls.first)
+        #expect(reply.toolCalls.count == 1)
+        #expect(call.id == "call_1" && call.name == "weather")
+        #expect(try JSONParser.parse(call.arguments) == JSONParser.parse(arguments))
+        let body = try JSONParser.parse(try #require(server.chatRequests.last).body)
+        let tool = try #require(body["tools"]?.arrayValue?.first)
+        #expect(tool["name"] == .string("weather"))
+        #expect(tool["description"] == .string("The weather in a city"))
+        #expect(tool["input_schema"] == weather.parameters)
+
+        let streamed = try await drain(model.stream(request))
+        let done = try #require(streamed.completions.first)
+        #expect(streamed.completions.count == 1 && streamed.doneIsLast)
+        #expect(done.finishReason == "tool_calls")
+        #expect(done.usage == expectedUsage)
+        let streamedCall = try #require(done.toolCalls.first)
+        #expect(done.toolCalls.count == 1)
+        #expect(streamedCall.id == "call_1" && streamedCall.name == "weather")
+        #expect(try JSONParser.parse(streamedCall.arguments) == JSONParser.parse(arguments))
+    }
+
+    @Test func theToolResultGoesBackAsAToolResultBlock() async throws {
+        let server = try await StandInServer.start()
+        defer { Task { await server.stop() } }
+        let model = AnthropicChatModel(baseURL: server.baseURL, apiKey: nil)
+        let call = ToolCall(id: "call_1", name: "weather", arguments: arguments)
+        let request = ChatRequest(model: "echo-small", messages: [
+            .user(question), .assistant("", toolCalls: [call]), .tool("Sunny, 24 C", callID: "call_1", name: "weather"),
+        ], tools: [weather])
+        let reply = try await model.complete(request)
+        #expect(reply.content == "Tool said: Sunny, 24 C")
+        #expect(reply.finishReason == "stop")
+        #expect(reply.usage?.promptTokens == StandInServer.words(question) + StandInServer.words("Sunny, 24 C"))
+        let body = try JSONParser.parse(try #require(server.chatRequests.last).body)
+        let messages = try #require(body["messages"]?.arrayValue)
+        #expect(messages.count == 3)
+        #expect(messages[1]["role"] == .string("assistant"))
+        let use = try #require(messages[1]["content"]?.arrayValue?.first)
+        #expect(use["type"] == .string("tool_use"))
+        #expect(use["id"] == .string("call_1") && use["name"] == .string("weather"))
+        #expect(try use["input"] == JSONParser.parse(arguments))
+        #expect(messages[2]["role"] == .string("user"))
+        let result = try #require(messages[2]["content"]?.arrayValue?.first)
+        #expect(result["type"] == .string("tool_result"))
+        #expect(result["tool_use_id"] == .string("call_1"))
+        #expect(result["content"] == .string("Sunny, 24 C"))
+    }
+
+    @Test func theKeyIsSentAsXAPIKey() async throws {
+        let server = try await StandInServer.start(apiKey: "sk-ant")
+        defer { Task { await server.stop() } }
+        let model = AnthropicChatModel(baseURL: server.baseURL, apiKey: "sk-ant")
+        let reply = try await model.complete(ChatRequest(model: "echo-small", messages: [.user("hi")]))
+        #expect(reply.content == "Echo: hi")
+        let record = try #require(server.chatRequests.last)
+        #expect(record.apiKeyHeader == "sk-ant")
+        #expect(record.authorization == nil)
+        #expect(record.anthropicVersion == "2023-06-01")
+        #expect(try await model.models() == StandInServer.chatModels)
+        let wrong = AnthropicChatModel(baseURL: server.baseURL, apiKey: "sk-wrong", call: HTTPCall(retries: 0))
+        await #expect(throws: ChatModelError.unauthorized(provider: "anthropic", url: server.baseURL + "/v1/messages", message: "invalid api key")) {
+            _ = try await wrong.complete(ChatRequest(model: "echo-small", messages: [.user("hi")]))
+        }
+    }
+
+    @Test func aRateLimitIsRetried() async throws {
+        let server = try await StandInServer.start()
+        defer { Task { await server.stop() } }
+        let model = AnthropicChatModel(baseURL: server.baseURL, apiKey: nil, call: HTTPCall(retries: 2, backoff: .milliseconds(10)))
+        let reply = try await model.complete(ChatRequest(model: "flaky", messages: [.user("again")]))
+        #expect(reply.content == "Echo: again")
+        #expect(server.chatRequests.count == 2)
+    }
+
+    @Test func failuresAreTyped() async throws {
+        let server = try await StandInServer.start()
+        defer { Task { await server.stop() } }
+        let url = server.baseURL + "/v1/messages"
+        let model = AnthropicChatModel(baseURL: server.baseURL, apiKey: nil, call: HTTPCall(retries: 0))
+        func ask(_ name: String) -> ChatRequest { ChatRequest(model: name, messages: [.user("hi there")]) }
+
+        await #expect(throws: ChatModelError.modelNotFound(provider: "anthropic", model: "missing-x", message: "model: missing-x")) {
+            _ = try await model.complete(ask("missing-x"))
+        }
+        await #expect(throws: ChatModelError.status(provider: "anthropic", code: 500, message: "model crashed")) {
+            _ = try await model.complete(ask("broken"))
+        }
+        let malformed = await failure { _ = try await model.complete(ask("malformed")) }
+        #expect(kind(malformed) == "malformed")
+        let malformedStream = await failure { _ = try await drain(model.stream(ask("malformed"))) }
+        #expect(kind(malformedStream) == "malformed")
+        let slow = AnthropicChatModel(baseURL: server.baseURL, apiKey: nil, call: HTTPCall(timeout: .seconds(1), retries: 0))
+        await #expect(throws: ChatModelError.timedOut(provider: "anthropic", url: url, seconds: 1)) {
+            _ = try await slow.complete(ask("slow"))
+        }
+        await #expect(throws: ChatModelError.timedOut(provider: "anthropic", url: url, seconds: 1)) {
+            _ = try await drain(slow.stream(ask("slow")))
+        }
+    }
+
+    @Test func aStoppedServerIsUnreachable() async throws {
+        let server = try await StandInServer.start()
+        let base = server.baseURL
+        await server.stop()
+        let model = AnthropicChatModel(baseURL: base, apiKey: nil, call: HTTPCall(timeout: .seconds(2), retries: 0))
+        let error = await failure { _ = try await model.complete(ChatRequest(model: "echo-small", messages: [.user("hi")])) }
+        guard case let .unreachable(provider, url, _)? = error else {
+            Issue.record("expected unreachable, got \(String(describing: error))")
+            return
+        }
+        #expect(provider == "anthropic")
+        #expect(url == base + "/v1/messages")
+    }
+
+    @Test func modelsAreListed() async throws {
+        let server = try await StandInServer.start()
+        defer { Task { await server.stop() } }
+        #expect(try await AnthropicChatModel(baseURL: server.baseURL, apiKey: nil).models() == StandInServer.chatModels)
+    }
+
+    // MARK: Helpers
+
+    private struct Streamed {
+        var deltas: [String] = []
+        var completions: [ChatCompletion] = []
+        var doneIsLast = false
+    }
+
+    private func drain(_ stream: AsyncThrowingStream<ChatStreamEvent, any Error>) async throws -> Streamed {
+        var out = Streamed()
+        var last: ChatStreamEvent?
+        for try await event in stream {
+            switch event {
+            case let .delta(text): out.deltas.append(text)
+            case let .done(completion): out.completions.append(completion)
+            }
+            last = event
+        }
+        if case .done? = last { out.doneIsLast = true }
+        return out
+    }
+
+    /// The `ChatModelError` `body` throws; nil (and a recorded issue) for anything else.
+    private func failure(_ body: () async throws -> Void) async -> ChatModelError? {
+        do {
+            try await body()
+            Issue.record("no error was thrown")
+        } catch let error as ChatModelError {
+            return error
+        } catch {
+            Issue.record("not a ChatModelError: \(error)")
+        }
+        return nil
+    }
+
+    private func kind(_ error: ChatModelError?) -> String {
+        switch error {
+        case .unreachable?: return "unreachable"
+        case .timedOut?: return "timedOut"
+        case .unauthorized?: return "unauthorized"
+        case .modelNotFound?: return "modelNotFound"
+        case .rateLimited?: return "rateLimited"
+        case .status?: return "status"
+        case .malformed?: return "malformed"
+        case .notConfigured?: return "notConfigured"
+        case nil: return "none"
+        }
+    }
+}
