@@ -54,6 +54,7 @@ let package = Package(
                 "TroveText",
                 "TroveEmbed",
                 "TroveRemote",
+                "TroveChat",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -66,6 +67,6 @@ let package = Package(
         .testTarget(name: "TroveEmbedTests", dependencies: ["TroveEmbed", "TroveTestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TroveRemoteTests", dependencies: ["TroveRemote", "TroveEmbed", "TroveStandIn"]),
         .testTarget(name: "TroveChatTests", dependencies: ["TroveChat", "TroveEngine", "TroveEmbed", "TroveRemote", "TroveStorage", "TroveStandIn", "TroveTestSupport"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "troveTests", dependencies: ["trove", "TroveStorage", "TroveVector", "TroveText", "TroveEmbed", "TroveRemote", "TroveStandIn", "TroveTestSupport"]),
+        .testTarget(name: "troveTests", dependencies: ["trove", "TroveChat", "TroveStorage", "TroveVector", "TroveText", "TroveEmbed", "TroveRemote", "TroveStandIn", "TroveTestSupport"]),
     ]
 )

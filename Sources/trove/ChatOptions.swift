@@ -1,0 +1,67 @@
+import ArgumentParser
+import Foundation
+import TroveChat
+import TroveEmbed
+import TroveStorage
+
+/// The flags of every command that opens the chat services: the data folder, the owner
+/// records are written for, and the provider settings (each also read from its
+/// environment variable and the settings file).
+struct ChatOptions: ParsableArguments {
+    @Option(name: .long, help: "The data folder (engine/, blobs/, secrets/).")
+    var data: String = "./data"
+
+    @Option(name: .long, help: "The owner the records belong to.")
+    var owner: String = "local"
+
+    @Option(name: .customLong("llm-provider"), help: "openai | ollama | anthropic (env TROVE_LLM_PROVIDER; default ollama).")
+    var llmProvider: String?
+
+    @Option(name: .customLong("llm-url"), help: "The provider's base URL (env TROVE_LLM_URL).")
+    var llmURL: String?
+
+    @Option(name: .customLong("llm-model"), help: "The model (env TROVE_LLM_MODEL).")
+    var llmModel: String?
+
+    @Option(name: .customLong("llm-api-key"), help: "The API key (env TROVE_LLM_API_KEY).")
+    var llmAPIKey: String?
+
+    @Option(name: .long, help: "A settings file, trove.toml or trove.json (env TROVE_CONFIG; default <data>/trove.toml).")
+    var config: String?
+
+    @OptionGroup var embedder: EmbedderOptions
+
+    var flags: ChatSettings.Flags {
+        .init(provider: llmProvider, url: llmURL, model: llmModel, apiKey: llmAPIKey, embedder: embedder.embedder,
+              embedderModel: embedder.model, modelDirectory: embedder.modelDir, config: config)
+    }
+
+    /// Opens the chat services, turning set-up failures into messages that say what to do.
+    func open() async throws -> ChatSystem {
+        do {
+            let settings = try ChatSettings.resolve(flags: flags, dataFolder: data)
+            return try await ChatSystem.open(dataFolder: data, settings: settings, embedder: embedder.make())
+        } catch let error as CLIError {
+            throw error
+        } catch {
+            throw CLIError("\(error)")
+        }
+    }
+}
+
+/// Prints JSON values, one per line.
+func printJSON(_ value: JSONValue) {
+    print(JSONWriter.string(value))
+}
+
+/// Runs `body` with the services open, closing them after, and reports service errors
+/// as CLI errors.
+func withChat<T>(_ options: ChatOptions, _ body: (ChatSystem) async throws -> T) async throws -> T {
+    let system = try await options.open()
+    defer { try? system.close() }
+    do {
+        return try await body(system)
+    } catch let error as ChatError {
+        throw CLIError(error.description)
+    }
+}
