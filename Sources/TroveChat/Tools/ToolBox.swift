@@ -99,6 +99,6 @@ struct ToolBox: Sendable {
         weekday.locale = Locale(identifier: "en_US_POSIX")
         weekday.timeZone = tz
         weekday.dateFormat = "EEEE"
-        return "\(f.string(from: now)) (\(weekday.string(from: now)), \(tz.identifier))"
+        return "\(f.string(from: now)) (\(weekday.string(from: now)), \(zone.flatMap { $0.isEmpty ? nil : $0 } ?? "UTC"))"
     }
 }
