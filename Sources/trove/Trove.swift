@@ -19,8 +19,10 @@ struct Trove: AsyncParsableCommand {
 
 /// Options every database command takes.
 struct DatabaseFolder: ParsableArguments {
-    @Option(name: .long, help: "The database folder.")
-    var db: String = "./data"
+    /// The engine database inside the default data folder, so that engine commands and the
+    /// chat services (`--data ./data`) work on the same database.
+    @Option(name: .long, help: "The database folder (default: the engine folder of ./data).")
+    var db: String = "./data/engine"
 }
 
 /// Errors the CLI reports and exits on, with exit code 1.
