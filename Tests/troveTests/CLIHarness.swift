@@ -22,6 +22,18 @@ enum CLI {
         let stderr: String
     }
 
+    /// `run` on a thread of its own, for tests that serve the child from this process (the
+    /// stand-in): blocking the few threads of the concurrency pool while waiting for the child
+    /// would leave none to answer it.
+    static func runAsync(_ arguments: [String], stdin: String? = nil, in directory: String? = nil,
+                         environment: [String: String]? = nil) async throws -> Result {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread {
+                continuation.resume(with: Swift.Result { try run(arguments, stdin: stdin, in: directory, environment: environment) })
+            }.start()
+        }
+    }
+
     /// Runs `trove` with `arguments` to completion.
     @discardableResult
     static func run(_ arguments: [String], stdin: String? = nil, in directory: String? = nil,

@@ -54,14 +54,14 @@ import TroveStandIn
     @Test func aRemoteEmbedderAnswersThroughTheSameCommand() async throws {
         let server = try await StandInServer.start(dimension: 8)
         defer { Task { await server.stop() } }
-        let result = try CLI.run(["embed", "--embedder", server.baseURL + "/v1", "--model", "e5-small", "alpha beta", "gamma"])
+        let result = try await CLI.runAsync(["embed", "--embedder", server.baseURL + "/v1", "--model", "e5-small", "alpha beta", "gamma"])
         #expect(result.status == 0, "\(result.stderr)")
         let got = try vectors(result.stdout)
-        #expect(got.count == 2 && got.allSatisfy { $0.count == 8 })
+        try #require(got.count == 2 && got.allSatisfy { $0.count == 8 })
         let want = StandInServer.vector(for: "gamma", dimension: 8)
         let norm = want.reduce(0) { $0 + $1 * $1 }.squareRoot()
         #expect(cosine(got[1], want.map { $0 / norm }) > 0.9999)
-        let noModel = try CLI.run(["embed", "--embedder", server.baseURL + "/v1", "x"])
+        let noModel = try await CLI.runAsync(["embed", "--embedder", server.baseURL + "/v1", "x"])
         #expect(noModel.status != 0 && noModel.stderr.contains("TROVE_EMBEDDER_MODEL"))
     }
 }

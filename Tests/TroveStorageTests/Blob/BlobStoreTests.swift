@@ -22,7 +22,8 @@ import TroveTestSupport
     @Test func knownDigestAndNamesThatCouldEscapeAreRefused() throws {
         // SHA-256 of "abc" (FIPS 180-2, appendix B.1).
         #expect(BlobStore.sha256Hex(Array("abc".utf8)) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
-        let store = try BlobStore(root: TempDirectory().sub("blobs"))
+        let dir = TempDirectory()
+        let store = try BlobStore(root: dir.sub("blobs"))
         for bad in ["../../etc/passwd", "", String(repeating: "A", count: 64), String(repeating: "a", count: 63)] {
             #expect(throws: StorageError.self) { try store.read(bad) }
         }
@@ -35,7 +36,7 @@ import TroveTestSupport
         let path = try store.path(of: info.sha256)
         try Data("PAYLOAD".utf8).write(to: URL(fileURLWithPath: path))
         #expect(throws: StorageError.self) { try store.read(info.sha256, verify: true) }
-        FileManager.default.createFile(atPath: dir.sub("blobs/tmp/half-written"), contents: Data([1, 2, 3]))
+        _ = FileManager.default.createFile(atPath: dir.sub("blobs/tmp/half-written"), contents: Data([1, 2, 3]))
         _ = try BlobStore(root: dir.sub("blobs"))
         #expect(!FileManager.default.fileExists(atPath: dir.sub("blobs/tmp/half-written")))
     }
