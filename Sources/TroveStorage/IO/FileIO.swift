@@ -93,8 +93,14 @@ public enum FileSystem {
         return stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR
     }
 
+    /// Creates `path` and any missing parents (like `mkdir -p`).
     public static func createDirectory(_ path: String) throws(StorageError) {
         if isDirectory(path) { return }
+        if mkdir(path, 0o755) == 0 || errno == EEXIST { return }
+        let failure = errno
+        let parent = path.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
+        guard failure == ENOENT, !parent.isEmpty, parent != path else { throw .io(path: path, operation: "mkdir", errno: failure) }
+        try createDirectory(parent)
         if mkdir(path, 0o755) != 0 && errno != EEXIST { throw .io(path: path, operation: "mkdir", errno: errno) }
     }
 
