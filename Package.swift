@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "TroveEmbed", targets: ["TroveEmbed"]),
         .library(name: "TroveRemote", targets: ["TroveRemote"]),
         .library(name: "TroveChat", targets: ["TroveChat"]),
+        .library(name: "TroveServer", targets: ["TroveServer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -21,6 +22,11 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
+        .package(url: "https://github.com/vapor/jwt-kit", from: "5.8.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
@@ -41,6 +47,17 @@ let package = Package(
             "TroveEngine", "TroveEmbed", "TroveRemote", "TroveStorage", "TroveText",
             .product(name: "Crypto", package: "swift-crypto"), .product(name: "ZIPFoundation", package: "ZIPFoundation"),
         ]),
+        // The HTTP API: REST, OpenAI-compatible /v1, auth, SSE, metrics. No business logic.
+        .target(name: "TroveServer", dependencies: [
+            "TroveChat", "TroveEngine", "TroveEmbed", "TroveRemote", "TroveStorage",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+            .product(name: "JWTKit", package: "jwt-kit"),
+            .product(name: "Metrics", package: "swift-metrics"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         // Servers that speak remote model APIs' wire formats on 127.0.0.1, for tests only.
         .target(name: "TroveStandIn", dependencies: [
             "TroveStorage", .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Logging", package: "swift-log"),
@@ -55,7 +72,11 @@ let package = Package(
                 "TroveEmbed",
                 "TroveRemote",
                 "TroveChat",
+                "TroveServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(name: "CBLASTests", dependencies: ["CBLAS"]),
@@ -67,6 +88,10 @@ let package = Package(
         .testTarget(name: "TroveEmbedTests", dependencies: ["TroveEmbed", "TroveTestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TroveRemoteTests", dependencies: ["TroveRemote", "TroveEmbed", "TroveStandIn"]),
         .testTarget(name: "TroveChatTests", dependencies: ["TroveChat", "TroveEngine", "TroveEmbed", "TroveRemote", "TroveStorage", "TroveStandIn", "TroveTestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "TroveServerTests", dependencies: [
+            "TroveServer", "TroveChat", "TroveStorage", "TroveStandIn", "TroveTestSupport",
+            .product(name: "HummingbirdTesting", package: "hummingbird"), .product(name: "JWTKit", package: "jwt-kit"),
+        ]),
         .testTarget(name: "troveTests", dependencies: ["trove", "TroveChat", "TroveStorage", "TroveVector", "TroveText", "TroveEmbed", "TroveRemote", "TroveStandIn", "TroveTestSupport"]),
     ]
 )

@@ -18,6 +18,7 @@ public final class ChatSystem: Sendable {
     public let files: FileLibrary
     public let retriever: Retriever
     public let chat: ChatService
+    public let completions: CompletionService
 
     /// Opens (creating when needed) the data folder. `embedder` defaults to the one the
     /// settings name; `counter` to the native model's WordPiece vocabulary when it is the
@@ -55,6 +56,7 @@ public final class ChatSystem: Sendable {
         files = FileLibrary(database: database, blobs: try BlobStore(root: dataFolder + "/blobs"), ids: ids,
                             signer: try URLSigner.load(folder: dataFolder + "/secrets"), ingestor: ingestor, maxUploadBytes: settings.maxUploadBytes)
         let cache = settings.responseCacheSeconds > 0 ? ResponseCache(ttl: .seconds(settings.responseCacheSeconds)) : nil
+        completions = CompletionService(agents: agents, retriever: retriever, models: settings.registry, counter: counter)
         chat = ChatService(conversations: conversations, agents: agents, messages: messages, retriever: retriever, models: settings.registry,
                            counter: counter, responseCache: cache, ids: ids)
     }

@@ -12,7 +12,7 @@ struct Trove: AsyncParsableCommand {
         subcommands: [
             ImportCommand.self, GetCommand.self, DeleteCommand.self, StatsCommand.self,
             VerifyCommand.self, CompactCommand.self, BackupCommand.self, CollectionCommand.self, ExportCommand.self, SearchCommand.self, EmbedCommand.self, ModelsCommand.self, BenchCommand.self,
-            FilesCommand.self, RetrieveCommand.self, ChatCommand.self, AgentsCommand.self, MessagesCommand.self,
+            ServeCommand.self, FilesCommand.self, RetrieveCommand.self, ChatCommand.self, AgentsCommand.self, MessagesCommand.self,
         ]
     )
 }

@@ -14,15 +14,7 @@ public struct URLSigner: Sendable {
 
     /// The signer with the key kept in `folder`, made there when missing.
     public static func load(folder: String) throws -> URLSigner {
-        let path = folder + "/url-signing.key"
-        if let data = FileManager.default.contents(atPath: path), data.count == 32 { return URLSigner(key: Array(data)) }
-        try FileSystem.createDirectory(folder)
-        var bytes = [UInt8](repeating: 0, count: 32)
-        var rng = SystemRandomNumberGenerator()
-        for i in bytes.indices { bytes[i] = UInt8.random(in: 0...255, using: &rng) }
-        try FileSystem.writeAtomically(bytes, to: path, directory: folder)
-        chmod(path, 0o600)
-        return URLSigner(key: bytes)
+        URLSigner(key: try SecretFile.loadOrCreate("url-signing.key", in: folder))
     }
 
     /// The path of a link to `fileID` of `owner`, valid until `expires` (seconds since 1970).

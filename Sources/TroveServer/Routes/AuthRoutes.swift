@@ -1,0 +1,82 @@
+import Hummingbird
+import TroveStorage
+
+/// Login, the caller's identity, and the caller's API keys.
+struct AuthRoutes {
+    let api: TroveAPI
+
+    func addPublic(to router: Router<TroveRequestContext>) {
+        router.post("/api/auth/login") { request, _ in
+            let body = try await request.json(limit: api.settings.maxBodyBytes)
+            guard let username = body["username"]?.stringValue else { throw APIError.badRequest("$.username: required string", field: "$.username") }
+            guard let password = body["password"]?.stringValue else { throw APIError.badRequest("$.password: required string", field: "$.password") }
+            guard let user = try await api.users.authenticate(username: username, password: password) else {
+                throw APIError.unauthorized("wrong username or password")
+            }
+            let token = try await api.tokens.issue(userID: user.id, role: user.role)
+            return JSONResponse.make(.object([("access_token", .string(token)), ("token_type", .string("bearer")),
+                                              ("expires_in", .int(Int64(api.tokens.lifetime)))]))
+        }
+    }
+
+    func addPrivate(to router: RouterGroup<TroveRequestContext>) {
+        router.get("/api/auth/me") { _, context in
+            let p = try context.requirePrincipal()
+            guard let user = try await api.users.get(p.userID) else { throw APIError.unauthorized("the user no longer exists") }
+            return JSONResponse.make(user.json)
+        }
+        router.post("/api/keys") { request, context in
+            let p = try context.requirePrincipal()
+            let body = try await request.json(limit: api.settings.maxBodyBytes)
+            let (secret, info) = try await api.users.createKey(userID: p.userID, name: body["name"]?.stringValue ?? "")
+            guard case var .object(members) = info.json else { return JSONResponse.make(info.json) }
+            members.append(JSONMember("key", .string(secret)))
+            return JSONResponse.make(.object(members), status: .created)
+        }
+        router.get("/api/keys") { _, context in
+            let p = try context.requirePrincipal()
+            return JSONResponse.list(try await api.users.listKeys(userID: p.userID).map(\.json))
+        }
+        router.delete("/api/keys/{id}") { _, context in
+            let p = try context.requirePrincipal()
+            try await api.users.revokeKey(userID: p.userID, keyID: try context.parameters.require("id"))
+            return Response(status: .noContent)
+        }
+    }
+}
+
+/// Users, for admins only (a user calling them gets 403).
+struct UserRoutes {
+    let api: TroveAPI
+
+    func add(to router: RouterGroup<TroveRequestContext>) {
+        router.post("/api/users") { request, context in
+            try admin(context)
+            let body = try await request.json(limit: api.settings.maxBodyBytes)
+            guard let username = body["username"]?.stringValue else { throw APIError.badRequest("$.username: required string", field: "$.username") }
+            guard let password = body["password"]?.stringValue else { throw APIError.badRequest("$.password: required string", field: "$.password") }
+            let roleName = body["role"]?.stringValue ?? "user"
+            guard let role = Principal.Role(rawValue: roleName) else { throw APIError.badRequest("$.role: admin or user", field: "$.role") }
+            return JSONResponse.make(try await api.users.create(username: username, password: password, role: role).json, status: .created)
+        }
+        router.get("/api/users") { _, context in
+            try admin(context)
+            return JSONResponse.list(try await api.users.list().map(\.json))
+        }
+        router.patch("/api/users/{id}") { request, context in
+            try admin(context)
+            let body = try await request.json(limit: api.settings.maxBodyBytes)
+            guard let disabled = body["disabled"]?.boolValue else { throw APIError.badRequest("$.disabled: required true or false", field: "$.disabled") }
+            return JSONResponse.make(try await api.users.setDisabled(try context.parameters.require("id"), disabled).json)
+        }
+        router.delete("/api/users/{id}") { _, context in
+            try admin(context)
+            try await api.users.delete(try context.parameters.require("id"))
+            return Response(status: .noContent)
+        }
+    }
+
+    private func admin(_ context: TroveRequestContext) throws {
+        guard try context.requirePrincipal().role == .admin else { throw APIError.forbidden("this route is for admins") }
+    }
+}

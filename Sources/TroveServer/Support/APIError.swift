@@ -1,0 +1,98 @@
+import Hummingbird
+import TroveChat
+import TroveEngine
+import TroveStorage
+
+/// An error answered in OpenAI's shape, `{"error": {"message", "type", "code"}}`, on every
+/// route (so clients need one parser): the status, a type, and a code naming the field or
+/// the cause.
+public struct APIError: Error, Sendable, Equatable {
+    public var status: HTTPResponse.Status
+    public var type: String
+    public var message: String
+    public var code: String?
+    public var headers: HTTPFields = [:]
+
+    public init(status: HTTPResponse.Status, type: String, message: String, code: String? = nil) {
+        self.status = status
+        self.type = type
+        self.message = message
+        self.code = code
+    }
+
+    static func badRequest(_ message: String, field: String? = nil) -> APIError {
+        APIError(status: .badRequest, type: "invalid_request_error", message: message, code: field)
+    }
+    static func unauthorized(_ message: String) -> APIError {
+        var e = APIError(status: .unauthorized, type: "authentication_error", message: message, code: "invalid_token")
+        e.headers[.wwwAuthenticate] = "Bearer"
+        return e
+    }
+    static func forbidden(_ message: String) -> APIError { APIError(status: .forbidden, type: "permission_error", message: message, code: "forbidden") }
+    static func notFound(_ message: String) -> APIError { APIError(status: .notFound, type: "not_found_error", message: message, code: "not_found") }
+
+    var json: JSONValue {
+        .object([("error", .object([("message", .string(message)), ("type", .string(type)), ("code", code.map(JSONValue.string) ?? .null)]))])
+    }
+
+    /// The error as an HTTP response.
+    var response: Response {
+        var r = JSONResponse.make(json, status: status)
+        for field in headers { r.headers.append(field) }
+        return r
+    }
+
+    /// What a service error means over HTTP.
+    static func from(_ error: any Error) -> APIError {
+        switch error {
+        case let e as APIError: return e
+        case let ChatError.notFound(kind, id): return .notFound("no \(kind) '\(id)'")
+        case let ChatError.invalid(field, reason): return .badRequest("\(field): \(reason)", field: field)
+        case let e as ChatError:
+            switch e {
+            case .tooLarge: return APIError(status: .contentTooLarge, type: "invalid_request_error", message: e.description, code: "too_large")
+            case .badSignature: return APIError(status: .forbidden, type: "permission_error", message: e.description, code: "bad_signature")
+            case .ingestion: return APIError(status: .unsupportedMediaType, type: "invalid_request_error", message: e.description, code: "unsupported_file")
+            case let .provider(m, _): return providerError(m)
+            case .embedderMismatch: return APIError(status: .internalServerError, type: "server_error", message: e.description)
+            default: return APIError(status: .badRequest, type: "invalid_request_error", message: e.description)
+            }
+        case let e as ChatModelError: return providerError(e)
+        case let e as EngineError:
+            switch e {
+            case .unknownCollection: return .notFound(e.description)
+            case .collectionExists: return APIError(status: .conflict, type: "invalid_request_error", message: e.description, code: "exists")
+            default: return .badRequest(e.description)
+            }
+        case let e as SchemaError: return .badRequest(e.description)
+        case let e as StorageError:
+            if case .invalidArgument = e { return .badRequest(e.description) }
+            return APIError(status: .internalServerError, type: "server_error", message: e.description)
+        case let e as HTTPError:
+            return APIError(status: e.status, type: e.status.code < 500 ? "invalid_request_error" : "server_error", message: e.body ?? "\(e.status)")
+        default:
+            return APIError(status: .internalServerError, type: "server_error", message: "\(error)")
+        }
+    }
+
+    /// A failing model is the upstream's fault: 502 (504 on a timeout, 503 when unreachable).
+    static func providerError(_ e: ChatModelError) -> APIError {
+        switch e {
+        case .timedOut: return APIError(status: .gatewayTimeout, type: "provider_error", message: e.description, code: "provider_timeout")
+        case .unreachable, .notConfigured: return APIError(status: .serviceUnavailable, type: "provider_error", message: e.description, code: "provider_unavailable")
+        case .modelNotFound: return APIError(status: .notFound, type: "not_found_error", message: e.description, code: "model_not_found")
+        default: return APIError(status: .badGateway, type: "provider_error", message: e.description, code: "provider_error")
+        }
+    }
+}
+
+/// Answers any error a route throws in the API's error shape.
+struct APIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch {
+            return APIError.from(error).response
+        }
+    }
+}

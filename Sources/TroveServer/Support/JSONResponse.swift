@@ -1,0 +1,36 @@
+import Hummingbird
+import NIOCore
+import TroveStorage
+
+/// JSON in and out with the engine's own JSON reader and writer (order-preserving, typed
+/// errors with byte offsets).
+enum JSONResponse {
+    static func make(_ value: JSONValue, status: HTTPResponse.Status = .ok) -> Response {
+        Response(status: status, headers: [.contentType: "application/json"],
+                 body: .init(byteBuffer: ByteBuffer(string: JSONWriter.string(value))))
+    }
+
+    /// A list: `{"object": "list", "data": [...], "next_cursor": ...}`.
+    static func list(_ items: [JSONValue], cursor: String? = nil) -> Response {
+        make(.object([JSONMember("object", .string("list")), JSONMember("data", .array(items)),
+                      JSONMember("next_cursor", cursor.map(JSONValue.string) ?? .null)]))
+    }
+}
+
+extension Request {
+    /// The body parsed as JSON, at most `limit` bytes: too large → 413, not JSON → 400
+    /// naming the byte offset.
+    func json(limit: Int) async throws -> JSONValue {
+        let buffer: ByteBuffer
+        do {
+            buffer = try await body.collect(upTo: limit)
+        } catch {
+            throw APIError(status: .contentTooLarge, type: "invalid_request_error", message: "the body is larger than \(limit) bytes", code: "too_large")
+        }
+        do {
+            return try JSONParser.parse(Array(buffer.readableBytesView))
+        } catch {
+            throw APIError.badRequest("the body is not valid JSON: \(error)", field: "$")
+        }
+    }
+}

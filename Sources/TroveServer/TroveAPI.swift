@@ -1,0 +1,62 @@
+import Foundation
+import Hummingbird
+import Logging
+import TroveChat
+import TroveStorage
+
+/// What the route handlers call: the chat services, the user directory, the token issuer
+/// and the limits. Handlers decode, authorise, call one of these, and encode.
+public struct TroveAPI: Sendable {
+    public let system: ChatSystem
+    public let users: UserDirectory
+    public let tokens: TokenIssuer
+    public let settings: ServerSettings
+    let limiter: RateLimiter
+
+    /// Opens the user directory and the token secret in `dataFolder` (beside the chat
+    /// services' data).
+    public static func make(system: ChatSystem, dataFolder: String, settings: ServerSettings) async throws -> TroveAPI {
+        if let configured = settings.jwtSecret, configured.utf8.count < 32 {
+            throw APIError(status: .internalServerError, type: "server_error", message: "the JWT secret (TROVE_JWT_SECRET) must be at least 32 bytes; leave it unset to have one generated")
+        }
+        let secret = try settings.jwtSecret.map { Array($0.utf8) } ?? SecretFile.loadOrCreate("jwt.key", in: dataFolder + "/secrets")
+        return TroveAPI(system: system, users: try UserDirectory(database: system.database, bcryptCost: settings.bcryptCost),
+                        tokens: await TokenIssuer(secret: secret, lifetime: settings.tokenLifetime), settings: settings,
+                        limiter: RateLimiter(perSecond: settings.rateLimitPerSecond, burst: settings.rateLimitBurst))
+    }
+
+    /// On first start (no users at all), creates the admin: the password is
+    /// `TROVE_ADMIN_PASSWORD` or a generated one, returned so it can be printed once.
+    public func bootstrapAdmin(password: String?) async throws -> (username: String, generatedPassword: String?)? {
+        guard try await users.isEmpty else { return nil }
+        let chosen = password.flatMap { $0.isEmpty ? nil : $0 }
+        let alphabet = Array("abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789")
+        let generated = String((0..<20).map { _ in alphabet[Int.random(in: 0..<alphabet.count)] })
+        _ = try await users.create(username: "admin", password: chosen ?? generated, role: .admin)
+        return ("admin", chosen == nil ? generated : nil)
+    }
+
+    /// The application: every route, the middlewares, listening on the settings' address.
+    public func application(logger: Logger = Logger(label: "trove.server"), onServerRunning: (@Sendable (Int) async -> Void)? = nil) -> some ApplicationProtocol {
+        let router = Router(context: TroveRequestContext.self)
+        router.add(middleware: APIErrorMiddleware())
+        if !settings.corsOrigins.isEmpty {
+            router.add(middleware: CORSMiddleware(allowOrigin: settings.corsOrigins.count == 1 ? .custom(settings.corsOrigins[0]) : .originBased,
+                                                  allowHeaders: [.authorization, .contentType], allowMethods: [.get, .post, .patch, .delete, .options]))
+        }
+        addRoutes(to: router)
+        return Application(router: router, configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "trove"),
+                           onServerRunning: { channel in await onServerRunning?(channel.localAddress?.port ?? 0) }, logger: logger)
+    }
+
+    func addRoutes(to router: Router<TroveRequestContext>) {
+        SystemRoutes(api: self).add(to: router)
+        AuthRoutes(api: self).addPublic(to: router)
+        let api = router.group().add(middleware: AuthMiddleware(api: self))
+        AuthRoutes(api: self).addPrivate(to: api)
+        UserRoutes(api: self).add(to: api)
+        AgentRoutes(api: self).add(to: api)
+        ConversationRoutes(api: self).add(to: api)
+        OpenAIRoutes(api: self).add(to: api)
+    }
+}
