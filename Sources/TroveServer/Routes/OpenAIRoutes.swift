@@ -67,25 +67,31 @@ struct OpenAIRoutes {
     private func streamed(_ prepared: CompletionService.Prepared, id: String, created: Int64, shownModel: String) -> Response {
         let events = prepared.model.stream(prepared.request)
         let completions = api.system.completions
-        let chunks = AsyncThrowingStream<SSEResponse.Event, any Error> { continuation in
-            let task = Task {
-                func send(_ v: JSONValue) { continuation.yield(.init(name: nil, data: v.text)) }
-                send(OpenAIWire.chunk(id: id, model: shownModel, created: created, delta: .object([("role", .string("assistant")), ("content", .string(""))]), finish: nil))
-                do {
-                    for try await event in events {
-                        switch event {
-                        case let .delta(text):
-                            send(OpenAIWire.chunk(id: id, model: shownModel, created: created, delta: .object([("content", .string(text))]), finish: nil))
-                        case let .done(c):
-                            if let calls = OpenAIWire.toolCalls(c.toolCalls) {
-                                send(OpenAIWire.chunk(id: id, model: shownModel, created: created, delta: .object([("tool_calls", calls)]), finish: nil))
-                            }
-                            send(OpenAIWire.chunk(id: id, model: shownModel, created: created, delta: .object([JSONMember]()), finish: c.finishReason))
-                            send(.object([("id", .string(id)), ("object", .string("chat.completion.chunk")), ("created", .int(created)),
-                                          ("model", .string(shownModel)), ("choices", .array([])),
-                                          ("usage", OpenAIWire.usage(completions.usage(c, for: prepared.request)))]))
-                        }
+        return Self.chunks { send in
+            send(OpenAIWire.chunk(id: id, model: shownModel, created: created, delta: .object([("role", .string("assistant")), ("content", .string(""))]), finish: nil))
+            for try await event in events {
+                switch event {
+                case let .delta(text):
+                    send(OpenAIWire.chunk(id: id, model: shownModel, created: created, delta: .object([("content", .string(text))]), finish: nil))
+                case let .done(c):
+                    if let calls = OpenAIWire.toolCalls(c.toolCalls) {
+                        send(OpenAIWire.chunk(id: id, model: shownModel, created: created, delta: .object([("tool_calls", calls)]), finish: nil))
                     }
+                    send(OpenAIWire.chunk(id: id, model: shownModel, created: created, delta: .object([JSONMember]()), finish: c.finishReason))
+                    send(.object([("id", .string(id)), ("object", .string("chat.completion.chunk")), ("created", .int(created)),
+                                  ("model", .string(shownModel)), ("choices", .array([])),
+                                  ("usage", OpenAIWire.usage(completions.usage(c, for: prepared.request)))]))
+                }
+            }
+        }
+    }
+
+    /// Server-sent `data:` chunks from `produce`, a failure as an error object, then `[DONE]`.
+    private static func chunks(_ produce: @escaping @Sendable (@Sendable (JSONValue) -> Void) async throws -> Void) -> Response {
+        let stream = AsyncThrowingStream<SSEResponse.Event, any Error> { continuation in
+            let task = Task {
+                do {
+                    try await produce { continuation.yield(.init(name: nil, data: $0.text)) }
                 } catch {
                     continuation.yield(.init(name: nil, data: APIError.from(error).json.text))
                 }
@@ -94,7 +100,7 @@ struct OpenAIRoutes {
             }
             continuation.onTermination = { _ in task.cancel() }
         }
-        return SSEResponse.make(chunks)
+        return SSEResponse.make(stream)
     }
 
     /// With `conversation_id`: the last user message goes through the chat service, which
@@ -113,26 +119,16 @@ struct OpenAIRoutes {
         _ = try await api.system.conversations.get(owner: owner, id: conversationID)
         let events = api.system.chat.stream(owner: owner, conversationID: conversationID, text: text)
         let model = chat.model
-        let chunks = AsyncThrowingStream<SSEResponse.Event, any Error> { continuation in
-            let task = Task {
-                do {
-                    for try await e in events {
-                        switch e {
-                        case let .delta(t):
-                            continuation.yield(.init(name: nil, data: OpenAIWire.chunk(id: id, model: model, created: created, delta: .object([("content", .string(t))]), finish: nil).text))
-                        case .toolStep: break
-                        case let .done(ex):
-                            continuation.yield(.init(name: nil, data: OpenAIWire.chunk(id: id, model: model, created: created, delta: .object([JSONMember]()), finish: "stop", usage: ex.assistant.usage).text))
-                        }
-                    }
-                } catch {
-                    continuation.yield(.init(name: nil, data: APIError.from(error).json.text))
+        return Self.chunks { send in
+            for try await e in events {
+                switch e {
+                case let .delta(t):
+                    send(OpenAIWire.chunk(id: id, model: model, created: created, delta: .object([("content", .string(t))]), finish: nil))
+                case .toolStep: break
+                case let .done(ex):
+                    send(OpenAIWire.chunk(id: id, model: model, created: created, delta: .object([JSONMember]()), finish: "stop", usage: ex.assistant.usage))
                 }
-                continuation.yield(.init(name: nil, data: "[DONE]"))
-                continuation.finish()
             }
-            continuation.onTermination = { _ in task.cancel() }
         }
-        return SSEResponse.make(chunks)
     }
 }
