@@ -3,5 +3,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
+scripts/setup-openai-client.sh
 swift build --build-tests
 swift test --skip-build

@@ -1,0 +1,87 @@
+import Foundation
+import Testing
+import TroveStandIn
+import TroveTestSupport
+
+/// The official `openai` Python SDK against a live `trove serve` process (the chat model
+/// and embeddings behind it served by the stand-in), then SIGTERM: the server must finish
+/// and close the database cleanly.
+@Suite struct OpenAIClientTests {
+    @Test func theOpenAIPythonSDKTalksToTroveServe() async throws {
+        let python = FileManager.default.currentDirectoryPath + "/.venv-openai/bin/python"
+        try #require(FileManager.default.isExecutableFile(atPath: python), "run scripts/setup-openai-client.sh (scripts/test.sh does)")
+        let standIn = try await StandInServer.start(dimension: 24)
+        defer { Task { await standIn.stop() } }
+        let dir = TempDirectory("trove-serve")
+        var env = ProcessInfo.processInfo.environment
+        env["TROVE_ADMIN_PASSWORD"] = "sdk-admin-password"
+        let server = try ChildProcess(CLI.executable, ["serve", "--data", dir.sub("data"), "--port", "0",
+                                                       "--llm-provider", "openai", "--llm-url", standIn.baseURL + "/v1", "--llm-model", "standin",
+                                                       "--embedder", standIn.baseURL + "/v1", "--model", "embed"], environment: env)
+        let listening = try #require(await server.waitForLine(containing: "trove listening on ", seconds: 60), "\(server.output)")
+        #expect(server.output.contains("admin account created: username admin, password from TROVE_ADMIN_PASSWORD"))
+        let url = try #require(listening.split(separator: " ").first { $0.hasPrefix("http://") }.map(String.init))
+        env["TROVE_URL"] = url
+        env["TROVE_DIM"] = "24"
+        let script = FileManager.default.currentDirectoryPath + "/scripts/clients/openai_client_check.py"
+        let client = try ChildProcess(python, [script], environment: env)
+        let status = await client.wait(seconds: 120)
+        #expect(status == 0, "\(client.output)")
+        for check in ["models ok", "completion ok 13", "stream ok", "embeddings ok 24", "errors ok", "auth ok"] {
+            #expect(client.output.contains(check), "\(check): \(client.output)")
+        }
+        server.signal(SIGTERM)
+        #expect(await server.wait(seconds: 30) == 0)
+        #expect(server.output.contains("database closed"))
+    }
+}
+
+/// A child process whose stdout and stderr are collected on a thread of their own.
+final class ChildProcess: @unchecked Sendable {
+    private let process = Process()
+    private let lock = NSLock()
+    private var collected = ""
+
+    init(_ executable: String, _ arguments: [String], environment: [String: String]) throws {
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.environment = environment
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        Thread {
+            while true {
+                let data = pipe.fileHandleForReading.availableData
+                if data.isEmpty { break }
+                self.lock.withLock { self.collected += String(decoding: data, as: UTF8.self) }
+            }
+        }.start()
+    }
+
+    var output: String { lock.withLock { collected } }
+
+    /// The first output line holding `text`, waiting up to `seconds`.
+    func waitForLine(containing text: String, seconds: Double) async -> String? {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if let line = output.split(separator: "\n").first(where: { $0.contains(text) }) { return String(line) }
+            if !process.isRunning { return nil }
+            try? await Task.sleep(for: .milliseconds(50))
+        }
+        return nil
+    }
+
+    func signal(_ signal: Int32) { kill(process.processIdentifier, signal) }
+
+    /// The exit status, or nil if it did not exit within `seconds` (it is then killed).
+    func wait(seconds: Double) async -> Int32? {
+        let deadline = Date().addingTimeInterval(seconds)
+        while process.isRunning {
+            if Date() > deadline { process.terminate(); return nil }
+            try? await Task.sleep(for: .milliseconds(50))
+        }
+        try? await Task.sleep(for: .milliseconds(100))
+        return process.terminationStatus
+    }
+}
