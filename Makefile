@@ -1,6 +1,8 @@
-.PHONY: run test bench-storage bench-vector bench-text bench-mixed bench-embed
+.PHONY: run demo test bench-storage bench-vector bench-text bench-mixed bench-embed
 run:
 	scripts/run.sh
+demo:
+	scripts/demo.sh
 test:
 	scripts/test.sh
 bench-storage:
