@@ -52,11 +52,13 @@ public struct TroveAPI: Sendable {
     func addRoutes(to router: Router<TroveRequestContext>) {
         SystemRoutes(api: self).add(to: router)
         AuthRoutes(api: self).addPublic(to: router)
+        FileRoutes(api: self).addPublic(to: router)
         let api = router.group().add(middleware: AuthMiddleware(api: self))
         AuthRoutes(api: self).addPrivate(to: api)
         UserRoutes(api: self).add(to: api)
         AgentRoutes(api: self).add(to: api)
         ConversationRoutes(api: self).add(to: api)
         OpenAIRoutes(api: self).add(to: api)
+        FileRoutes(api: self).add(to: api)
     }
 }

@@ -77,7 +77,7 @@ import TroveStorage
     }
 
     @Test func aKeysTokenBucketAnswers429WithRetryAfter() async throws {
-        let h = try await ServerHarness { $0.rateLimitBurst = 3; $0.rateLimitPerSecond = 0.01 }
+        let h = try await ServerHarness(settings: { $0.rateLimitBurst = 3; $0.rateLimitPerSecond = 0.01 })
         defer { Task { await h.stop() } }
         try await h.run { c in
             let admin = try await c.login("admin", ServerHarness.adminPassword)

@@ -68,7 +68,7 @@ import TroveStorage
     }
 
     @Test func badInputIsA4xxInTheErrorShape() async throws {
-        let h = try await ServerHarness { $0.maxBodyBytes = 2000 }
+        let h = try await ServerHarness(settings: { $0.maxBodyBytes = 2000 })
         defer { Task { await h.stop() } }
         try await h.run { c in
             let admin = try await c.login("admin", ServerHarness.adminPassword)

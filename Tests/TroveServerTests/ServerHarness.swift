@@ -20,13 +20,14 @@ final class ServerHarness: @unchecked Sendable {
     let api: TroveAPI
     static let adminPassword = "admin-password-1"
 
-    init(settings adjust: (inout ServerSettings) -> Void = { _ in }) async throws {
+    init(chat adjustChat: (inout ChatSettings) -> Void = { _ in }, settings adjust: (inout ServerSettings) -> Void = { _ in }) async throws {
         standIn = try await StandInServer.start(dimension: 32)
         var chat = ChatSettings()
         chat.provider = .openai
         chat.llmURL = standIn.baseURL + "/v1"
         chat.llmModel = "standin"
         chat.llmTimeoutSeconds = 10
+        adjustChat(&chat)
         let embedder = try await RemoteEmbedder.connect(url: standIn.baseURL + "/v1", model: "embed")
         system = try await ChatSystem.open(dataFolder: folder.sub("data"), settings: chat, embedder: embedder, counter: EstimatingTokenCounter())
         var s = ServerSettings()
@@ -59,11 +60,12 @@ struct APIClient: Sendable {
         var json: JSONValue { (try? JSONParser.parse(text)) ?? .null }
     }
 
-    func call(_ method: HTTPRequest.Method, _ uri: String, token: String? = nil, json: String? = nil, headers extra: HTTPFields = [:]) async throws -> Answer {
+    func call(_ method: HTTPRequest.Method, _ uri: String, token: String? = nil, json: String? = nil, headers extra: HTTPFields = [:],
+              raw: String? = nil) async throws -> Answer {
         var headers = extra
         if let token { headers[.authorization] = "Bearer \(token)" }
         if json != nil { headers[.contentType] = "application/json" }
-        let r = try await client.execute(uri: uri, method: method, headers: headers, body: json.map { ByteBuffer(string: $0) })
+        let r = try await client.execute(uri: uri, method: method, headers: headers, body: (json ?? raw).map { ByteBuffer(string: $0) })
         return Answer(status: r.status, headers: r.headers, text: String(buffer: r.body))
     }
 

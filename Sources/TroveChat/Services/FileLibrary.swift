@@ -6,7 +6,7 @@ import TroveStorage
 /// engine. An actor, because a blob's reference count is read, changed and written
 /// back: uploads and deletes of files take turns (ingestion runs outside that turn).
 public actor FileLibrary {
-    public let maxUploadBytes: Int
+    public nonisolated let maxUploadBytes: Int
     let database: Database
     let blobs: BlobStore
     let ids: IDGenerator
