@@ -38,19 +38,27 @@ public struct TroveAPI: Sendable {
 
     /// The application: every route, the middlewares, listening on the settings' address.
     public func application(logger: Logger = Logger(label: "trove.server"), onServerRunning: (@Sendable (Int) async -> Void)? = nil) -> some ApplicationProtocol {
+        Application(router: router(), configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "trove"),
+                    onServerRunning: { channel in await onServerRunning?(channel.localAddress?.port ?? 0) }, logger: logger)
+    }
+
+    /// Every route and middleware.
+    public func router() -> Router<TroveRequestContext> {
         let router = Router(context: TroveRequestContext.self)
+        _ = ServerMetrics.shared
+        router.add(middleware: MetricsMiddleware())
         router.add(middleware: APIErrorMiddleware())
         if !settings.corsOrigins.isEmpty {
             router.add(middleware: CORSMiddleware(allowOrigin: settings.corsOrigins.count == 1 ? .custom(settings.corsOrigins[0]) : .originBased,
                                                   allowHeaders: [.authorization, .contentType], allowMethods: [.get, .post, .patch, .delete, .options]))
         }
         addRoutes(to: router)
-        return Application(router: router, configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "trove"),
-                           onServerRunning: { channel in await onServerRunning?(channel.localAddress?.port ?? 0) }, logger: logger)
+        return router
     }
 
     func addRoutes(to router: Router<TroveRequestContext>) {
         SystemRoutes(api: self).add(to: router)
+        SystemDocs(api: self).add(to: router)
         AuthRoutes(api: self).addPublic(to: router)
         FileRoutes(api: self).addPublic(to: router)
         let api = router.group().add(middleware: AuthMiddleware(api: self))

@@ -79,6 +79,7 @@ struct ConversationRoutes {
         let stream = body["stream"]?.boolValue ?? (request.uri.queryParameters.get("stream") == "true")
         guard stream else {
             let ex = try await api.system.chat.send(owner: owner, conversationID: id, text: content, attachments: attachments)
+            ServerMetrics.shared.record(usage: ex.assistant.usage, milliseconds: ex.assistant.latencyMilliseconds)
             return JSONResponse.make(Self.exchangeJSON(ex), status: .created)
         }
         // Refuse what can be refused before the stream starts (unknown conversation: 404).
@@ -126,7 +127,9 @@ struct SendEventStream: AsyncSequence, Sendable {
                 switch try await base.next() {
                 case let .delta(text)?: return .init(name: "delta", data: JSONValue.object([("content", .string(text))]).text)
                 case let .toolStep(step)?: return .init(name: "tool_step", data: step.json.text)
-                case let .done(ex)?: return .init(name: "done", data: ConversationRoutes.exchangeJSON(ex).text)
+                case let .done(ex)?:
+                    ServerMetrics.shared.record(usage: ex.assistant.usage, milliseconds: ex.assistant.latencyMilliseconds)
+                    return .init(name: "done", data: ConversationRoutes.exchangeJSON(ex).text)
                 case nil: return nil
                 }
             } catch {

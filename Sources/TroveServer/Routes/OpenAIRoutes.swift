@@ -31,8 +31,11 @@ struct OpenAIRoutes {
             let prepared = try await api.system.completions.prepare(owner: owner, chat)
             let id = OpenAIWire.newID(), created = Int64(Date().timeIntervalSince1970)
             if stream { return streamed(prepared, id: id, created: created, shownModel: chat.model) }
+            let started = ContinuousClock.now
             let c = try await prepared.model.complete(prepared.request)
             let usage = api.system.completions.usage(c, for: prepared.request)
+            let elapsed = ContinuousClock.now - started
+            ServerMetrics.shared.record(usage: usage, milliseconds: Int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000))
             return JSONResponse.make(OpenAIWire.completion(id: id, model: chat.model, created: created, content: c.content, toolCalls: c.toolCalls,
                                                            finish: c.finishReason, usage: usage,
                                                            extra: prepared.sources.isEmpty ? [] : [("sources", .array(prepared.sources.map(\.json)))]))
@@ -112,6 +115,7 @@ struct OpenAIRoutes {
         let id = OpenAIWire.newID(), created = Int64(Date().timeIntervalSince1970)
         if !stream {
             let ex = try await api.system.chat.send(owner: owner, conversationID: conversationID, text: text)
+            ServerMetrics.shared.record(usage: ex.assistant.usage, milliseconds: ex.assistant.latencyMilliseconds)
             return JSONResponse.make(OpenAIWire.completion(id: id, model: chat.model, created: created, content: ex.assistant.content, toolCalls: [],
                                                            finish: "stop", usage: ex.assistant.usage,
                                                            extra: [("conversation_id", .string(conversationID)), ("sources", .array(ex.assistant.sources.map(\.json)))]))
