@@ -22,7 +22,8 @@ import TroveStorage
             #expect(try await c.call(.get, "/api/auth/me").status == .unauthorized)
             #expect(try await c.call(.get, "/api/auth/me", headers: [.authorization: "Basic abc"]).status == .unauthorized)
             var parts = token.split(separator: ".").map(String.init)
-            parts[1] = parts[1].replacingOccurrences(of: "a", with: "b")
+            // A changed payload byte (the signature stays): must not verify.
+            parts[1] = (parts[1].hasPrefix("e") ? "f" : "e") + parts[1].dropFirst()
             #expect(try await c.call(.get, "/api/auth/me", token: parts.joined(separator: ".")).status == .unauthorized)
             let admin = try #require(try await h.api.users.list().first)
             let expired = try await h.api.tokens.issue(userID: admin.id, role: .admin, now: Date(timeIntervalSinceNow: -7200))
