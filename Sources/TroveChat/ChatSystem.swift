@@ -19,6 +19,7 @@ public final class ChatSystem: Sendable {
     public let retriever: Retriever
     public let chat: ChatService
     public let completions: CompletionService
+    public let collections: OwnerCollections
 
     /// Opens (creating when needed) the data folder. `embedder` defaults to the one the
     /// settings name; `counter` to the native model's WordPiece vocabulary when it is the
@@ -56,6 +57,7 @@ public final class ChatSystem: Sendable {
         files = FileLibrary(database: database, blobs: try BlobStore(root: dataFolder + "/blobs"), ids: ids,
                             signer: try URLSigner.load(folder: dataFolder + "/secrets"), ingestor: ingestor, maxUploadBytes: settings.maxUploadBytes)
         let cache = settings.responseCacheSeconds > 0 ? ResponseCache(ttl: .seconds(settings.responseCacheSeconds)) : nil
+        collections = OwnerCollections(database: database)
         completions = CompletionService(agents: agents, retriever: retriever, models: settings.registry, counter: counter)
         chat = ChatService(conversations: conversations, agents: agents, messages: messages, retriever: retriever, models: settings.registry,
                            counter: counter, responseCache: cache, ids: ids)

@@ -68,5 +68,6 @@ public struct TroveAPI: Sendable {
         ConversationRoutes(api: self).add(to: api)
         OpenAIRoutes(api: self).add(to: api)
         FileRoutes(api: self).add(to: api)
+        CollectionRoutes(api: self).add(to: api)
     }
 }

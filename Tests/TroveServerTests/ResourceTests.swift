@@ -44,12 +44,7 @@ import TroveStorage
     }
 
     @Test func anotherUsersRecordsAreNotFound() async throws {
-        let h = try await ServerHarness()
-        defer { Task { await h.stop() } }
-        try await h.run { c in
-            let admin = try await c.login("admin", ServerHarness.adminPassword)
-            let ann = try await c.user("ann", admin: admin)
-            let bob = try await c.user("bob", admin: admin)
+        try await ServerHarness.withUsers { c, _, ann, bob in
             let agentID = try #require(try await c.call(.post, "/api/agents", token: ann, json: #"{"name": "Mine"}"#).json["id"]?.stringValue)
             let convID = try #require(try await c.call(.post, "/api/conversations", token: ann, json: "{}").json["id"]?.stringValue)
             _ = try await c.call(.post, "/api/conversations/\(convID)/messages", token: ann, json: #"{"content": "my secret orchard"}"#)

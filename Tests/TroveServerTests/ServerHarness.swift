@@ -43,6 +43,17 @@ final class ServerHarness: @unchecked Sendable {
         await standIn.stop()
     }
 
+    /// A fresh harness running `body` with the client and the tokens of the admin and of
+    /// new users `ann` and `bob`; stopped after.
+    static func withUsers(_ body: @Sendable (APIClient, _ admin: String, _ ann: String, _ bob: String) async throws -> Void) async throws {
+        let h = try await ServerHarness()
+        defer { Task { await h.stop() } }
+        try await h.run { c in
+            let admin = try await c.login("admin", adminPassword)
+            try await body(c, admin, try await c.user("ann", admin: admin), try await c.user("bob", admin: admin))
+        }
+    }
+
     /// Runs `body` against the live server.
     func run(_ body: @Sendable (APIClient) async throws -> Void) async throws {
         try await api.application().test(.live) { client in try await body(APIClient(client: client)) }

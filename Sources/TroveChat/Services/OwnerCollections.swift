@@ -1,0 +1,87 @@
+import TroveEngine
+import TroveStorage
+
+/// Raw engine collections that belong to one owner: `name` is the owner's own name for
+/// it; the engine collection is `u_<owner>_<name>`, so no owner can name, read or search
+/// another's (an unknown name and another owner's are both "not found").
+public struct OwnerCollections: Sendable {
+    let database: Database
+
+    static func engineName(owner: String, _ name: String) -> String { "u_\(owner)_\(name)" }
+
+    private func resolve(owner: String, _ name: String) throws -> String {
+        guard KnowledgeCollection.isValidName(name) else { throw ChatError.notFound(kind: "collection", id: name) }
+        let engine = Self.engineName(owner: owner, name)
+        guard database.collectionNames.contains(engine) else { throw ChatError.notFound(kind: "collection", id: name) }
+        return engine
+    }
+
+    /// Creates a collection from its schema JSON (`{"fields": [...]}`, docs/FORMAT.md §7.4a).
+    public func create(owner: String, name: String, schema json: JSONValue) throws -> CollectionSchema {
+        guard KnowledgeCollection.isValidName(name) else { throw ChatError.invalid(field: "$.name", reason: KnowledgeCollection.nameRule) }
+        let schema: CollectionSchema
+        do { schema = try CollectionSchema(json: json) } catch { throw ChatError.invalid(field: "$.schema", reason: "\(error)") }
+        guard schema.tenantField == nil else { throw ChatError.invalid(field: "$.schema.tenant", reason: "owner collections are private already: leave it out") }
+        do {
+            try database.createCollection(Self.engineName(owner: owner, name), schema: schema)
+        } catch EngineError.collectionExists {
+            throw ChatError.invalid(field: "$.name", reason: "a collection '\(name)' exists")
+        }
+        return schema
+    }
+
+    /// The owner's collections: name, schema, documents.
+    public func list(owner: String) throws -> [(name: String, schema: CollectionSchema, documents: Int)] {
+        let prefix = Self.engineName(owner: owner, "")
+        let snapshot = try database.store.snapshot()
+        return try database.collectionNames.filter { $0.hasPrefix(prefix) }.sorted().map { engine in
+            (String(engine.dropFirst(prefix.count)), try database.schema(of: engine), try snapshot.count(in: engine))
+        }
+    }
+
+    public func info(owner: String, name: String) throws -> (schema: CollectionSchema, documents: Int) {
+        let engine = try resolve(owner: owner, name)
+        return (try database.schema(of: engine), try database.store.snapshot().count(in: engine))
+    }
+
+    public func drop(owner: String, name: String) throws {
+        try database.store.dropCollection(try resolve(owner: owner, name))
+    }
+
+    /// Inserts or replaces the document `id` from its JSON object (schema-checked).
+    public func put(owner: String, name: String, id: String, json: JSONValue) async throws -> Document {
+        let engine = try resolve(owner: owner, name)
+        var doc: Document
+        do { doc = try DocumentJSON.document(from: json, makeID: { id }) } catch { throw ChatError.invalid(field: "$", reason: "\(error)") }
+        doc.id = id
+        do { try Document.validate(id: id) } catch { throw ChatError.invalid(field: "id", reason: "\(error)") }
+        do {
+            try await database.put(doc, in: engine)
+        } catch let e as SchemaError {
+            throw ChatError.invalid(field: "$", reason: e.description)
+        }
+        return doc
+    }
+
+    public func get(owner: String, name: String, id: String) async throws -> Document {
+        let engine = try resolve(owner: owner, name)
+        guard RecordQueries.isPlausibleID(id), let doc = try await database.get(id, in: engine) else { throw ChatError.notFound(kind: "document", id: id) }
+        return doc
+    }
+
+    public func delete(owner: String, name: String, id: String) async throws {
+        let engine = try resolve(owner: owner, name)
+        guard RecordQueries.isPlausibleID(id), try await database.delete(id, in: engine) else { throw ChatError.notFound(kind: "document", id: id) }
+    }
+
+    /// Runs an engine query on the owner's collection.
+    public func search(owner: String, name: String, _ query: EngineQuery) async throws -> SearchPage {
+        let engine = try resolve(owner: owner, name)
+        do {
+            return try await database.search(query, in: engine)
+        } catch let e as EngineError {
+            if case .unknownCollection = e { throw ChatError.notFound(kind: "collection", id: name) }
+            throw ChatError.invalid(field: "$", reason: e.description)
+        }
+    }
+}

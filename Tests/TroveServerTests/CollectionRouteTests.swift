@@ -1,0 +1,40 @@
+import Foundation
+import Hummingbird
+import Testing
+import TroveStorage
+@testable import TroveServer
+
+@Suite struct CollectionRouteTests {
+    @Test func ownCollectionsWithSchemaDocumentsAndSearch() async throws {
+        try await ServerHarness.withUsers { c, _, ann, bob in
+            let schema = #"{"name": "notes", "schema": {"fields": [{"name": "body", "type": "text", "analyzer": "english"}, {"name": "tag", "type": "keyword"}, {"name": "at", "type": "timestamp"}, {"name": "v", "type": "vector", "dimension": 3, "metric": "cosine"}]}}"#
+            let made = try await c.call(.post, "/api/collections", token: ann, json: schema)
+            #expect(made.status == .created, "\(made.text)")
+            #expect(try await c.call(.post, "/api/collections", token: ann, json: schema).status == .badRequest)
+            #expect(try await c.call(.post, "/api/collections", token: bob, json: schema).status == .created, "names are per owner")
+            let docs = [("n1", #"{"body": "the kettle boils at dawn", "tag": "kitchen", "at": "2026-01-01T00:00:00Z", "v": [1, 0, 0]}"#),
+                        ("n2", #"{"body": "the garden sleeps", "tag": "garden", "at": "2026-02-01T00:00:00Z", "v": [0, 1, 0]}"#),
+                        ("n3", #"{"body": "a kettle in the garden", "tag": "garden", "at": "2026-03-01T00:00:00Z", "v": [0.7, 0.7, 0]}"#)]
+            for (id, body) in docs { #expect(try await c.call(.put, "/api/collections/notes/documents/\(id)", token: ann, json: body).status == .ok) }
+            let wrongDim = try await c.call(.put, "/api/collections/notes/documents/bad", token: ann, json: #"{"v": [1, 2]}"#)
+            #expect(wrongDim.status == .badRequest)
+            #expect(try await c.call(.get, "/api/collections/notes/documents/bad", token: ann).status == .notFound)
+            #expect(try await c.call(.get, "/api/collections/notes/documents/n1", token: ann).json["tag"]?.stringValue == "kitchen")
+            #expect(try await c.call(.get, "/api/collections/notes/documents/n1", token: bob).status == .notFound)
+            let text = try await c.call(.post, "/api/collections/notes/search", token: ann, json: #"{"text": "kettle", "snippets": ["body"]}"#)
+            #expect(Set(text.json["data"]?.arrayValue?.compactMap { $0["id"]?.stringValue } ?? []) == ["n1", "n3"])
+            let filtered = try await c.call(.post, "/api/collections/notes/search", token: ann, json: #"{"vector": [1, 0, 0], "filters": [{"field": "tag", "equals": "garden"}], "limit": 1}"#)
+            #expect(filtered.json["data"]?.arrayValue?.first?["id"]?.stringValue == "n3")
+            let byTime = try await c.call(.post, "/api/collections/notes/search", token: ann, json: #"{"filters": [{"field": "at", "from": "2026-01-15T00:00:00Z"}], "sort": "-at"}"#)
+            #expect(byTime.json["data"]?.arrayValue?.compactMap { $0["id"]?.stringValue } == ["n3", "n2"])
+            #expect(try await c.call(.post, "/api/collections/notes/search", token: bob, json: #"{"text": "kettle"}"#).json["data"]?.arrayValue?.isEmpty == true)
+            #expect(try await c.call(.post, "/api/collections/notes/search", token: ann, json: #"{"filters": [{"field": "tag"}]}"#).status == .badRequest)
+            #expect(try await c.call(.get, "/api/collections", token: ann).json["data"]?.arrayValue?.first?["documents"]?.intValue == 3)
+            #expect(try await c.call(.delete, "/api/collections/notes/documents/n1", token: bob).status == .notFound)
+            #expect(try await c.call(.delete, "/api/collections/notes/documents/n1", token: ann).status == .noContent)
+            #expect(try await c.call(.delete, "/api/collections/notes", token: ann).status == .noContent)
+            #expect(try await c.call(.get, "/api/collections/notes", token: ann).status == .notFound)
+            #expect(try await c.call(.get, "/api/collections/notes", token: bob).json["documents"]?.intValue == 0)
+        }
+    }
+}
