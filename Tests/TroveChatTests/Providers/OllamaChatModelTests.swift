@@ -131,42 +131,6 @@ import TroveStorage
         }
     }
 
-    @Test func aRateLimitIsRetried() async throws {
-        let server = try await StandInServer.start()
-        defer { Task { await server.stop() } }
-        let model = OllamaChatModel(baseURL: server.baseURL, call: HTTPCall(retries: 2, backoff: .milliseconds(10)))
-        let streamed = try await drain(model.stream(ChatRequest(model: "flaky", messages: [.user("again")])))
-        #expect(streamed.completions.first?.content == "Echo: again")
-        #expect(server.chatRequests.count == 2)
-    }
-
-    @Test func failuresAreTyped() async throws {
-        let server = try await StandInServer.start()
-        defer { Task { await server.stop() } }
-        let url = server.baseURL + "/api/chat"
-        let model = OllamaChatModel(baseURL: server.baseURL, call: HTTPCall(retries: 0))
-        func ask(_ name: String) -> ChatRequest { ChatRequest(model: name, messages: [.user("hi there")]) }
-
-        await #expect(throws: ChatModelError.modelNotFound(provider: "ollama", model: "missing-x",
-                                                           message: "model \"missing-x\" not found, try pulling it first")) {
-            _ = try await model.complete(ask("missing-x"))
-        }
-        await #expect(throws: ChatModelError.status(provider: "ollama", code: 500, message: "model crashed")) {
-            _ = try await model.complete(ask("broken"))
-        }
-        let malformed = await failure { _ = try await model.complete(ask("malformed")) }
-        #expect(kind(malformed) == "malformed")
-        let malformedStream = await failure { _ = try await drain(model.stream(ask("malformed"))) }
-        #expect(kind(malformedStream) == "malformed")
-        let slow = OllamaChatModel(baseURL: server.baseURL, call: HTTPCall(timeout: .seconds(1), retries: 0))
-        await #expect(throws: ChatModelError.timedOut(provider: "ollama", url: url, seconds: 1)) {
-            _ = try await slow.complete(ask("slow"))
-        }
-        await #expect(throws: ChatModelError.timedOut(provider: "ollama", url: url, seconds: 1)) {
-            _ = try await drain(slow.stream(ask("slow")))
-        }
-    }
-
     @Test func noUsageIsNil() async throws {
         let server = try await StandInServer.start()
         defer { Task { await server.stop() } }
@@ -178,25 +142,5 @@ import TroveStorage
         let done = try #require(try await drain(model.stream(request)).completions.first)
         #expect(done.content == "Echo: count nothing")
         #expect(done.usage == nil)
-    }
-
-    @Test func aStoppedServerIsUnreachable() async throws {
-        let server = try await StandInServer.start()
-        let base = server.baseURL
-        await server.stop()
-        let model = OllamaChatModel(baseURL: base, call: HTTPCall(timeout: .seconds(2), retries: 0))
-        let error = await failure { _ = try await drain(model.stream(ChatRequest(model: "echo-small", messages: [.user("hi")]))) }
-        guard case let .unreachable(provider, url, _)? = error else {
-            Issue.record("expected unreachable, got \(String(describing: error))")
-            return
-        }
-        #expect(provider == "ollama")
-        #expect(url == base + "/api/chat")
-    }
-
-    @Test func modelsAreListed() async throws {
-        let server = try await StandInServer.start()
-        defer { Task { await server.stop() } }
-        #expect(try await OllamaChatModel(baseURL: server.baseURL).models() == StandInServer.chatModels)
     }
 }

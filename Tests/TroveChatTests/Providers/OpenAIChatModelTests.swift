@@ -133,41 +133,6 @@ import TroveStorage
         }
     }
 
-    @Test func aRateLimitIsRetried() async throws {
-        let server = try await StandInServer.start()
-        defer { Task { await server.stop() } }
-        let model = OpenAIChatModel(baseURL: server.baseURL, apiKey: nil, call: HTTPCall(retries: 2, backoff: .milliseconds(10)))
-        let reply = try await model.complete(ChatRequest(model: "flaky", messages: [.user("again")]))
-        #expect(reply.content == "Echo: again")
-        #expect(server.chatRequests.count == 2)
-    }
-
-    @Test func failuresAreTyped() async throws {
-        let server = try await StandInServer.start()
-        defer { Task { await server.stop() } }
-        let url = server.baseURL + "/v1/chat/completions"
-        let model = OpenAIChatModel(baseURL: server.baseURL, apiKey: nil, call: HTTPCall(retries: 0))
-        func ask(_ name: String) -> ChatRequest { ChatRequest(model: name, messages: [.user("hi there")]) }
-
-        await #expect(throws: ChatModelError.modelNotFound(provider: "openai", model: "missing-x", message: "The model `missing-x` does not exist")) {
-            _ = try await model.complete(ask("missing-x"))
-        }
-        await #expect(throws: ChatModelError.status(provider: "openai", code: 500, message: "model crashed")) {
-            _ = try await model.complete(ask("broken"))
-        }
-        let malformed = await failure { _ = try await model.complete(ask("malformed")) }
-        #expect(kind(malformed) == "malformed")
-        let malformedStream = await failure { _ = try await drain(model.stream(ask("malformed"))) }
-        #expect(kind(malformedStream) == "malformed")
-        let slow = OpenAIChatModel(baseURL: server.baseURL, apiKey: nil, call: HTTPCall(timeout: .seconds(1), retries: 0))
-        await #expect(throws: ChatModelError.timedOut(provider: "openai", url: url, seconds: 1)) {
-            _ = try await slow.complete(ask("slow"))
-        }
-        await #expect(throws: ChatModelError.timedOut(provider: "openai", url: url, seconds: 1)) {
-            _ = try await drain(slow.stream(ask("slow")))
-        }
-    }
-
     @Test func noUsageIsNil() async throws {
         let server = try await StandInServer.start()
         defer { Task { await server.stop() } }
@@ -179,25 +144,5 @@ import TroveStorage
         let done = try #require(try await drain(model.stream(request)).completions.first)
         #expect(done.content == "Echo: count nothing")
         #expect(done.usage == nil)
-    }
-
-    @Test func aStoppedServerIsUnreachable() async throws {
-        let server = try await StandInServer.start()
-        let base = server.baseURL
-        await server.stop()
-        let model = OpenAIChatModel(baseURL: base, apiKey: nil, call: HTTPCall(timeout: .seconds(2), retries: 0))
-        let error = await failure { _ = try await model.complete(ChatRequest(model: "echo-small", messages: [.user("hi")])) }
-        guard case let .unreachable(provider, url, _)? = error else {
-            Issue.record("expected unreachable, got \(String(describing: error))")
-            return
-        }
-        #expect(provider == "openai")
-        #expect(url == base + "/v1/chat/completions")
-    }
-
-    @Test func modelsAreListed() async throws {
-        let server = try await StandInServer.start()
-        defer { Task { await server.stop() } }
-        #expect(try await OpenAIChatModel(baseURL: server.baseURL, apiKey: nil).models() == StandInServer.chatModels)
     }
 }

@@ -37,7 +37,7 @@ func failure(_ body: () async throws -> Void) async -> ChatModelError? {
     return nil
 }
 
-func kind(_ error: ChatModelError?) -> String {
+func caseName(_ error: ChatModelError?) -> String {
     switch error {
     case .unreachable?: return "unreachable"
     case .timedOut?: return "timedOut"
