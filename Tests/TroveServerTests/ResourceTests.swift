@@ -28,8 +28,15 @@ import TroveStorage
             let events = streamed.text.components(separatedBy: "\n\n").filter { !$0.isEmpty }
             #expect(events.filter { $0.hasPrefix("event: delta") }.count >= 2)
             #expect(events.last?.hasPrefix("event: done") == true)
+            let stored = try await c.call(.post, "/api/conversations/\(convID)/messages", token: ann, json: #"{"content": "imported note", "reply": false}"#)
+            #expect(stored.status == .created && stored.json["role"]?.stringValue == "user" && stored.json["content"]?.stringValue == "imported note")
+            let asAssistant = try await c.call(.post, "/api/conversations/\(convID)/messages", token: ann, json: #"{"content": "imported answer", "reply": false, "role": "assistant"}"#)
+            #expect(asAssistant.json["role"]?.stringValue == "assistant")
+            #expect(try await c.call(.post, "/api/conversations/\(convID)/messages", token: ann, json: #"{"content": "x", "reply": false, "role": "system"}"#).status == .badRequest)
+            let requestsBefore = h.standIn.chatRequests.count
             let messages = try await c.call(.get, "/api/conversations/\(convID)/messages", token: ann)
-            #expect(messages.json["data"]?.arrayValue?.count == 4)
+            #expect(messages.json["data"]?.arrayValue?.count == 6)
+            #expect(h.standIn.chatRequests.count == requestsBefore, "reply: false asks no model")
             let tokens = try await c.call(.get, "/api/conversations/\(convID)/tokens", token: ann)
             #expect(tokens.json["replies"]?.intValue == 2 && (tokens.json["total_tokens"]?.intValue ?? 0) > 0)
             let found = try await c.call(.get, "/api/messages/search?q=lanterns&conversation_id=\(convID)", token: ann)

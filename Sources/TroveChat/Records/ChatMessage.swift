@@ -97,6 +97,8 @@ public struct ChatMessage: Sendable, Equatable {
     public var attachments: [String] = []
     /// Why the model call failed (on the user message of a failed exchange).
     public var error: String?
+    /// Stored by `append` (no model call): its usage is not a provider's, and totals leave it out.
+    public var imported = false
 
     public var json: JSONValue {
         .object([
@@ -107,6 +109,7 @@ public struct ChatMessage: Sendable, Equatable {
             ("latency_ms", latencyMilliseconds.map { JSONValue.int(Int64($0)) } ?? .null),
             ("sources", .array(sources.map(\.json))), ("steps", .array(steps.map(\.json))),
             ("attachments", .array(attachments.map(JSONValue.string))), ("error", error.map(JSONValue.string) ?? .null),
+            ("imported", .bool(imported)),
         ])
     }
 
@@ -116,7 +119,7 @@ public struct ChatMessage: Sendable, Equatable {
             Field("content", .string(content)), Field("created_at", .timestamp(createdAt)),
             Field("prompt_tokens", .int(Int64(usage.promptTokens))), Field("completion_tokens", .int(Int64(usage.completionTokens))),
             Field("total_tokens", .int(Int64(usage.totalTokens))), Field("usage_estimated", .bool(usage.estimated)),
-            Field("status", .string(error == nil ? "ok" : "error")),
+            Field("status", .string(error != nil ? "error" : imported ? "imported" : "ok")),
         ]
         if let agentID { fields.append(Field("agent_id", .string(agentID))) }
         if let model { fields.append(Field("model", .string(model))) }
@@ -154,6 +157,7 @@ public struct ChatMessage: Sendable, Equatable {
         sources = d.json("sources")?.arrayValue?.compactMap(Source.init(json:)) ?? []
         attachments = d.json("attachments")?.arrayValue?.compactMap(\.stringValue) ?? []
         error = d.string("error")
+        imported = d.string("status") == "imported"
         steps = d.json("steps")?.arrayValue?.compactMap(ToolStep.init(json:)) ?? []
     }
 }

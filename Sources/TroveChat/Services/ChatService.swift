@@ -38,6 +38,24 @@ public struct ChatService: Sendable {
         try await run(owner: owner, conversationID: conversationID, text: text, attachments: attachments, events: nil)
     }
 
+    /// Stores a message without asking the model (importing history, or a turn written by
+    /// another system): same checks and record as `send`'s user message, and the
+    /// conversation's activity time and title move with it.
+    public func append(owner: String, conversationID: String, role: ChatRole = .user, text: String) async throws -> ChatMessage {
+        guard role == .user || role == .assistant else { throw ChatError.invalid(field: "$.role", reason: "user or assistant") }
+        guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw ChatError.invalid(field: "$.content", reason: "must not be empty") }
+        guard text.utf8.count <= 1_000_000 else { throw ChatError.invalid(field: "$.content", reason: "longer than 1,000,000 bytes") }
+        var conversation = try await conversations.get(owner: owner, id: conversationID)
+        var message = ChatMessage(id: ids.next(), owner: owner, conversationID: conversationID, agentID: conversation.agentID, role: role,
+                                  content: text, createdAt: RecordClock.now(),
+                                  usage: TokenUsage(promptTokens: counter.count(text), completionTokens: 0, estimated: true))
+        message.imported = true
+        if conversation.title.isEmpty, role == .user { conversation.title = Conversation.title(from: text) }
+        conversation.lastActivityAt = message.createdAt
+        try await messages.append([message], conversation: conversation)
+        return message
+    }
+
     /// `send`, streamed. The stream throws what `send` throws.
     public func stream(owner: String, conversationID: String, text: String, attachments: [String] = []) -> AsyncThrowingStream<SendEvent, any Error> {
         AsyncThrowingStream { continuation in

@@ -23,7 +23,7 @@ public struct UsageTotals: Sendable, Equatable {
 
 /// Token usage sums. The provider's usage of an exchange is on its assistant message
 /// (user messages carry their own text's count, for the record), so totals add up the
-/// assistant messages only and count each model call once.
+/// assistant replies only (not imported ones) and count each model call once.
 public struct UsageReport: Sendable {
     let database: Database
 
@@ -45,7 +45,7 @@ public struct UsageReport: Sendable {
     }
 
     private func sums(owner: String, filters: [QueryFilter], groupBy: [Aggregation.Group]) async throws -> [UsageTotals] {
-        let q = EngineQuery(filters: filters + [.equals(field: "role", value: ChatRole.assistant.rawValue)], limit: 0)
+        let q = EngineQuery(filters: filters + [.equals(field: "role", value: ChatRole.assistant.rawValue), .equals(field: "status", value: "ok")], limit: 0)
         let agg = Aggregation(groupBy: groupBy, metrics: [.sum("prompt_tokens"), .sum("completion_tokens"), .sum("total_tokens")])
         let buckets = try await database.aggregate(q, agg, in: ChatCollections.messages, tenant: owner)
         return buckets.map { b in

@@ -68,8 +68,9 @@ struct ConversationRoutes {
         }
     }
 
-    /// `{"content", "attachments"?, "stream"?}`; `?stream=true` or `"stream": true` answers
-    /// server-sent events: `delta`, `tool_step`, then `done` with the stored exchange (or `error`).
+    /// `{"content", "attachments"?, "stream"?, "reply"?, "role"?}`; `?stream=true` or `"stream": true`
+    /// answers server-sent events: `delta`, `tool_step`, then `done` with the stored exchange
+    /// (or `error`); `"reply": false` only stores the message (`role` user or assistant).
     private func send(_ request: Request, _ context: TroveRequestContext) async throws -> Response {
         let owner = try context.requirePrincipal().userID
         let id = try context.parameters.require("id")
@@ -77,6 +78,14 @@ struct ConversationRoutes {
         guard let content = body["content"]?.stringValue else { throw APIError.badRequest("$.content: required string", field: "$.content") }
         let attachments = body["attachments"]?.arrayValue?.compactMap(\.stringValue) ?? []
         let stream = body["stream"]?.boolValue ?? (request.uri.queryParameters.get("stream") == "true")
+        if body["reply"]?.boolValue == false {
+            let role = try body["role"].map { v -> ChatRole in
+                guard let r = v.stringValue.flatMap(ChatRole.init(rawValue:)) else { throw APIError.badRequest("$.role: user or assistant", field: "$.role") }
+                return r
+            } ?? .user
+            let message = try await api.system.chat.append(owner: owner, conversationID: id, role: role, text: content)
+            return JSONResponse.make(message.json, status: .created)
+        }
         guard stream else {
             let ex = try await api.system.chat.send(owner: owner, conversationID: id, text: content, attachments: attachments)
             ServerMetrics.shared.record(usage: ex.assistant.usage, milliseconds: ex.assistant.latencyMilliseconds)
