@@ -1,4 +1,4 @@
-.PHONY: run demo test bench-storage bench-vector bench-text bench-mixed bench-embed
+.PHONY: run demo test bench-server bench-storage bench-vector bench-text bench-mixed bench-embed
 run:
 	scripts/run.sh
 demo:
@@ -13,5 +13,7 @@ bench-text:
 	bash Benchmarks/text/run.sh
 bench-mixed:
 	bash Benchmarks/mixed/run.sh
+bench-server:
+	bash Benchmarks/server/run.sh
 bench-embed:
 	bash Benchmarks/embed/run.sh

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import TroveChat
 import TroveEmbed
+import TroveEngine
 import TroveStorage
 
 /// The flags of every command that opens the chat services: the data folder, the owner
@@ -29,6 +30,9 @@ struct ChatOptions: ParsableArguments {
     @Option(name: .long, help: "A settings file, trove.toml or trove.json (env TROVE_CONFIG; default <data>/trove.toml).")
     var config: String?
 
+    @Option(name: .customLong("memtable-mb"), help: "Unflushed writes a collection holds before they become a segment. Text search analyses them on every query, so a smaller buffer keeps searches of recent messages fast.")
+    var memtableMB = 8
+
     @OptionGroup var embedder: EmbedderOptions
 
     var flags: ChatSettings.Flags {
@@ -40,7 +44,10 @@ struct ChatOptions: ParsableArguments {
     func open() async throws -> ChatSystem {
         do {
             let settings = try ChatSettings.resolve(flags: flags, dataFolder: data)
-            return try await ChatSystem.open(dataFolder: data, settings: settings, embedder: embedder.make())
+            guard (1...4096).contains(memtableMB) else { throw CLIError("--memtable-mb must be in 1...4096") }
+            var options = DatabaseOptions()
+            options.store.memtableBytes = memtableMB << 20
+            return try await ChatSystem.open(dataFolder: data, settings: settings, embedder: embedder.make(), options: options)
         } catch let error as CLIError {
             throw error
         } catch {

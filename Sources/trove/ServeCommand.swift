@@ -13,6 +13,8 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Address to listen on.") var host = "127.0.0.1"
     @Option(name: .long, help: "Port (0: any free port).") var port = 8080
     @Option(name: .customLong("cors-origin"), help: "Allow this origin (repeat); default: no CORS.") var corsOrigin: [String] = []
+    @Option(name: .customLong("rate-limit"), help: "Requests per second per API key or user (token bucket).") var rateLimit = 50.0
+    @Option(name: .customLong("rate-burst"), help: "Burst size of the token bucket.") var rateBurst = 100.0
 
     func run() async throws {
         var logger = Logger(label: "trove")
@@ -22,6 +24,9 @@ struct ServeCommand: AsyncParsableCommand {
         settings.host = host
         settings.port = port
         settings.corsOrigins = corsOrigin
+        guard rateLimit > 0, rateBurst >= 1 else { throw CLIError("--rate-limit must be positive and --rate-burst at least 1") }
+        settings.rateLimitPerSecond = rateLimit
+        settings.rateLimitBurst = rateBurst
         settings.jwtSecret = ProcessInfo.processInfo.environment["TROVE_JWT_SECRET"]
         let api = try await TroveAPI.make(system: system, dataFolder: chat.data, settings: settings)
         if let admin = try await api.bootstrapAdmin(password: ProcessInfo.processInfo.environment["TROVE_ADMIN_PASSWORD"]) {
