@@ -50,6 +50,12 @@ import TroveTestSupport
         #expect(throws: ConfigFile.Failure.syntax(path: dir.sub("bad.toml"), line: 2, reason: "unsupported value (use a string, number or true/false)")) {
             try ChatSettings.resolve(flags: .init(config: dir.sub("bad.toml")), environment: [:])
         }
+        try #"{"llm": {"provider": "openai",}"#.write(toFile: dir.sub("bad.json"), atomically: true, encoding: .utf8)
+        #expect(throws: ConfigFile.Failure.self) { try ChatSettings.resolve(flags: .init(config: dir.sub("bad.json")), environment: [:]) }
+        try "[llm\nprovider = \"x\"\n".write(toFile: dir.sub("section.toml"), atomically: true, encoding: .utf8)
+        #expect(throws: ConfigFile.Failure.syntax(path: dir.sub("section.toml"), line: 1, reason: "expected [section]")) {
+            try ChatSettings.resolve(flags: .init(config: dir.sub("section.toml")), environment: [:])
+        }
         #expect(throws: ConfigFile.Failure.unreadable(path: dir.sub("none.toml"))) {
             try ChatSettings.resolve(flags: .init(config: dir.sub("none.toml")), environment: [:])
         }
