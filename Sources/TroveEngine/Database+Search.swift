@@ -106,6 +106,11 @@ extension Database {
         case .int?, .double?, .timestamp?: break
         default: throw EngineError.badQuery("cannot sort by '\(field)': not a numeric or timestamp field")
         }
+        if q.text != nil, q.vector == nil,
+           let (hits, more) = try TextFieldPage(context: context, query: q, field: field, descending: descending).page(after: after, limit: q.limit) {
+            let next = more ? hits.last.map { SearchCursor.after(field: field, descending: descending, value: $0.sortValue, id: $0.id).encoded } : nil
+            return SearchPage(hits: try decorate(hits, q, context: context), cursor: next)
+        }
         let all = try candidates(q, context: context)
         let values = try all.numbers(field, text: context.searchers.text)
         let (page, more) = try FieldSort(descending: descending).page(all, values: values, after: after, limit: q.limit)

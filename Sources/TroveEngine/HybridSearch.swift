@@ -15,22 +15,18 @@ struct QueryContext {
     let textFilter: DocumentFilter?
     let textRange: (field: String, from: Int64?, to: Int64?)?
 
-    func textOptions(limit: Int) -> TextSearchOptions {
+    /// Options searching `field` (default: the first declared text field) under the
+    /// query's filters and range.
+    func textOptions(limit: Int, field: String?) throws -> TextSearchOptions {
         var options = TextSearchOptions(limit: limit)
         options.filter = textFilter
         options.range = textRange
-        return options
-    }
-
-    /// The text searcher of `field` (default: the first declared text field).
-    func textSearcher(_ field: String?) throws -> TextSearcher {
-        let searcher = searchers.text
-        if let field, field != searcher.defaultField {
+        if let field, field != searchers.text.defaultField {
             guard case .text? = schema.field(field)?.type else { throw EngineError.badQuery("'\(field)' is not a text field") }
-            return TextSearcher(schema: searcher.schema, defaultField: field)
+            options.defaultField = field
         }
-        guard !searcher.defaultField.isEmpty else { throw EngineError.badQuery("the collection has no text field") }
-        return searcher
+        guard !(options.defaultField ?? searchers.text.defaultField).isEmpty else { throw EngineError.badQuery("the collection has no text field") }
+        return options
     }
 }
 
@@ -62,18 +58,18 @@ struct HybridSearch {
     }
 
     private func textHits(_ text: String, field: String?, depth: Int) throws -> [EngineHit] {
-        let searcher = try context.textSearcher(field)
+        let options = try context.textOptions(limit: depth, field: field)
         return try Self.parsing {
-            try searcher.search(context.snapshot, collection: context.collection, queryString: text, options: context.textOptions(limit: depth))
+            try context.searchers.text.search(context.snapshot, collection: context.collection, queryString: text, options: options)
                 .map { EngineHit(id: $0.id, score: Double($0.score)) }
         }
     }
 
     /// Every text match (no top-k cut), for sorts, counts and aggregations.
     func allTextMatches(_ q: EngineQuery) throws -> [TextMatch] {
-        let searcher = try context.textSearcher(q.textField)
+        let options = try context.textOptions(limit: Int.max, field: q.textField)
         return try Self.parsing {
-            try searcher.matches(context.snapshot, collection: context.collection, queryString: q.text ?? "", options: context.textOptions(limit: Int.max))
+            try context.searchers.text.matches(context.snapshot, collection: context.collection, queryString: q.text ?? "", options: options)
         }
     }
 

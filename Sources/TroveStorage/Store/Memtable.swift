@@ -21,6 +21,12 @@ final class Memtable: Sendable {
         var bytes = 0
     }
 
+    private static let serials = Atomic<UInt64>(0)
+
+    /// Unique among the memtables of this process (an address could be reused after a
+    /// flush frees one): what readers key structures derived from its entries by.
+    let serial = Memtable.serials.add(1, ordering: .relaxed).newValue
+
     private let inner = Mutex(Inner())
     /// Entries decoded so far, in order, and per keyword field asked about, the entries
     /// holding each string value: readers of unflushed documents (every search filters

@@ -70,6 +70,16 @@ public struct Snapshot: Sendable {
         }
     }
 
+    /// Every unflushed entry this snapshot sees, deleted ones included, for readers that
+    /// derive their own structures from unflushed documents and keep them across queries:
+    /// entries are append-only and never change, so what was derived from entries
+    /// `0..<n` of memtable `serial` stays true for every later snapshot of it.
+    public func unflushedEntries(in collection: String) throws -> UnflushedEntries {
+        let c = try state.collection(named: collection)
+        return UnflushedEntries(serial: c.memtable.serial, documents: try c.memtable.documents(below: c.memtableCount),
+                                count: c.memtableCount, deletes: c.memtableDeletes)
+    }
+
     /// Number, documents, deletes and bytes of each segment, oldest first.
     public func segmentsInfo(of collection: String) throws -> [(number: UInt64, documents: Int, deleted: Int, bytes: Int)] {
         try state.collection(named: collection).segments.map { ($0.reader.number, $0.reader.docCount, $0.deletes.count, $0.reader.map.count) }
@@ -91,6 +101,18 @@ public struct Snapshot: Sendable {
     public func segments(of collection: String) throws -> [(reader: SegmentReader, deletes: DeleteSet)] {
         try state.collection(named: collection).segments.map { ($0.reader, $0.deletes) }
     }
+}
+
+/// The unflushed entries of one collection as a snapshot sees them.
+public struct UnflushedEntries: Sendable {
+    /// Identifies the memtable; a flush replaces it with one of another serial.
+    public let serial: UInt64
+    /// Decoded entries, at least `count` of them (later ones belong to newer snapshots).
+    public let documents: [Document]
+    /// How many entries this snapshot sees.
+    public let count: Int
+    /// Which of them are deleted or replaced.
+    public let deletes: DeleteSet
 }
 
 /// What `stats` reports for one collection.

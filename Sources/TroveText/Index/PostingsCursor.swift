@@ -91,6 +91,20 @@ struct PostingsCursor {
         doc = Int(docs[index])
     }
 
+    /// Moves to the first doc ≥ `target`, backwards as well as forwards: a search that
+    /// visits windows of ordinals out of order repositions its cursors with this.
+    mutating func seek(to target: Int) throws {
+        guard block >= 0, doc != -1, target <= doc else { return try advance(to: target) }
+        if block < blocks, index < count, index > 0, Int(docs[index - 1]) < target, Int(docs[index]) >= target { return }
+        // blockContaining restarts from block 0 when the target lies before its last answer.
+        let b = blockContaining(target)
+        if b >= blocks { doc = Int.max; return }
+        if b != block { try load(b) } else { index = 0 }
+        while index < count && Int(docs[index]) < target { index += 1 }
+        guard index < count else { throw DecodeError(offset: skipStart, reason: "postings block ends before its skip entry's last doc") }
+        doc = Int(docs[index])
+    }
+
     /// Calls `body(doc, tf)` for every doc from the current one through `last`, leaving
     /// the cursor on the first doc after `last` (Int.max when none): a term-at-a-time
     /// scan straight over the decoded blocks. The cursor must be positioned (`next` or

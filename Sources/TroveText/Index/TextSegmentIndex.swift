@@ -1,7 +1,8 @@
 import TroveStorage
 
-/// A segment's inverted index for one text field, read in place from its sections.
-/// Borrows its bytes from the mapped segment, which `reader` keeps alive.
+/// A segment's (or a memory chunk's) inverted index for one text field, read in place
+/// from its sections. Borrows its bytes from the mapped segment or the memory sections,
+/// which `reader` keeps alive.
 struct TextSegmentIndex: @unchecked Sendable {
     let docCount: Int
     let docsWithField: Int
@@ -11,9 +12,9 @@ struct TextSegmentIndex: @unchecked Sendable {
     let postings: UnsafeRawBufferPointer
     let positions: UnsafeRawBufferPointer?
     let norms: UnsafeRawBufferPointer
-    let reader: SegmentReader
+    let reader: any SectionSource
 
-    static func open(_ reader: SegmentReader, slot: Int) throws -> TextSegmentIndex? {
+    static func open(_ reader: any SectionSource, slot: Int) throws -> TextSegmentIndex? {
         guard let hb = try reader.section(TextSections.tag("XH", slot)) else { return nil }
         func bad(_ why: String, _ prefix: StaticString = "XH") -> StorageError {
             .corruption(file: reader.path, offset: reader.offset(of: TextSections.tag(prefix, slot)), reason: "text field slot \(slot): \(why)")

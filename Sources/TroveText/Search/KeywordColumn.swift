@@ -40,7 +40,7 @@ extension TextSearcher {
     /// The keyword column of `field` in `reader` (cached per segment).
     public func keywordColumn(field: String, in reader: SegmentReader) throws -> KeywordColumn {
         guard let slot = schema.text.firstIndex(where: { $0.field == field }) else { throw TextSearchError.unknownField(field) }
-        let key = KeywordColumnKey(segment: reader.number, slot: slot)
+        let key = SegmentSlot(segment: reader.number, slot: slot)
         if let hit = keywordColumns.withLock({ $0[key] }) { return hit }
         let built = try KeywordColumn.build(try indexes(for: reader)[slot], docCount: reader.docCount)
         keywordColumns.withLock { $0[key] = built }
@@ -48,7 +48,7 @@ extension TextSearcher {
     }
 }
 
-struct KeywordColumnKey: Hashable, Sendable {
+struct SegmentSlot: Hashable, Sendable {
     let segment: UInt64
     let slot: Int
 }

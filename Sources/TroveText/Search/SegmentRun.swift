@@ -13,6 +13,10 @@ struct SegmentRun {
     let accept: ((Int) -> Bool)?
     let basePosition: Int
     let sort: (column: NumericColumn, descending: Bool)?
+    /// The sort column's windows (see `collectByField`), and the part of a range filter
+    /// that falls on the sort field: windows outside it are not read.
+    var windows: ColumnWindows? = nil
+    var sortRange: (from: Int64?, to: Int64?)? = nil
 
     /// One term of one clause in this segment, with what scoring it needs at hand. A plain
     /// value (its pointers go into the query's arena and the segment's mapped sections).
@@ -90,7 +94,9 @@ struct SegmentRun {
                                           info: info, norms: index.norms, lengthFactors: lengthFactors, bm25: bm))
             }
         }
-        if pruning && plan.isDisjunction {
+        if sort != nil {
+            try collectByField(&cursors, into: &top)
+        } else if pruning && plan.isDisjunction {
             let windows = MaxScoreWindows(cursors: cursors, accept: accept, basePosition: basePosition)
             try windows.run(into: &top)
         } else {
@@ -99,6 +105,11 @@ struct SegmentRun {
     }
 
     private func exhaustive(_ cursors: inout [TermCursor], into top: inout TopHits) throws {
+        try scan(&cursors, phrasePositions: try phrasePositions(), below: Int.max, into: &top)
+    }
+
+    /// Per phrase clause, per term: doc → positions.
+    func phrasePositions() throws -> [Int: [[Int: [Int]]]] {
         var phrasePositions: [Int: [[Int: [Int]]]] = [:]
         for (c, r) in stats.clauses.enumerated() where r.clause.phraseOffsets != nil {
             guard let index = indexes[r.clause.slot] else { continue }
@@ -110,14 +121,28 @@ struct SegmentRun {
                 return try index.positions(info)
             }
         }
+        return phrasePositions
+    }
+
+    /// Document-at-a-time over every doc some cursor is on, from where the cursors stand
+    /// up to `hi` (exclusive). Sorted by a column, a doc whose value cannot enter `top` is
+    /// passed over before it is filtered or scored.
+    func scan(_ cursors: inout [TermCursor], phrasePositions: [Int: [[Int: [Int]]]], below hi: Int, into top: inout TopHits) throws {
         while true {
             var doc = Int.max
             for c in cursors where stats.clauses[c.clause].clause.occur != .mustNot { doc = min(doc, c.doc) }
-            guard doc != Int.max else { return }
+            guard doc < hi else { return }
             for i in cursors.indices where stats.clauses[cursors[i].clause].clause.occur == .mustNot { try cursors[i].postings.advance(to: doc) }
-            if accept?(doc) ?? true, let entry = evaluate(doc, cursors, phrasePositions) { top.push(entry) }
+            if sortAdmits(doc, top), accept?(doc) ?? true, let entry = evaluate(doc, cursors, phrasePositions) { top.push(entry) }
             for i in cursors.indices where cursors[i].doc == doc { try cursors[i].postings.next() }
         }
+    }
+
+    @inline(__always)
+    private func sortAdmits(_ doc: Int, _ top: TopHits) -> Bool {
+        guard let sort else { return true }
+        guard let v = sort.column.value(doc) else { return false }
+        return top.admits(key: sort.descending ? Double(v) : -Double(v), position: basePosition + doc)
     }
 
     /// The exhaustive verdict and score of one document every cursor has reached.

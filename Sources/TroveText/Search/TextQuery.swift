@@ -25,6 +25,8 @@ public struct TextSearchOptions: Sendable {
     public var sortBy: (field: String, descending: Bool)?
     /// Documents allowed (keyword and tenant filters), applied during traversal.
     public var filter: DocumentFilter?
+    /// The field of clauses that name none, instead of the searcher's default field.
+    public var defaultField: String?
 
     public init(limit: Int = 10) { self.limit = limit }
 }

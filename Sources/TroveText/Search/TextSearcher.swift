@@ -21,12 +21,19 @@ public enum TextSearchError: Error, Equatable, Sendable, CustomStringConvertible
 public final class TextSearcher: Sendable {
     public let schema: TextSchema
     public let defaultField: String
-    private let cache = Mutex<[UInt64: [TextSegmentIndex?]]>([:])
-    let keywordColumns = Mutex<[KeywordColumnKey: KeywordColumn]>([:])
+    let cache = Mutex<[UInt64: [TextSegmentIndex?]]>([:])
+    /// Numeric columns and their windows per segment, and the rows of single keyword
+    /// terms (a tenant's): segments never change, and these are read by every query.
+    let columns = Mutex<[SegmentSlot: NumericColumn?]>([:])
+    let columnWindows = Mutex<[SegmentSlot: ColumnWindows?]>([:])
+    let keywordRows = Mutex<[KeywordRowsKey: RowSet]>([:])
+    private let memory: UnflushedChunks
+    let keywordColumns = Mutex<[SegmentSlot: KeywordColumn]>([:])
 
     public init(schema: TextSchema, defaultField: String) {
         self.schema = schema
         self.defaultField = defaultField
+        memory = UnflushedChunks(schema: schema)
     }
 
     /// Parses `queryString` and searches.
@@ -71,100 +78,47 @@ public final class TextSearcher: Sendable {
         }
     }
 
+    /// Scores every segment, then the unflushed chunks (positions: segments in order, then
+    /// memtable entries by ordinal); sorted by a column, the parts that can hold the best
+    /// values go first, so the others are mostly skipped.
     private func collect(_ snapshot: Snapshot, collection: String, query: TextQuery, options: TextSearchOptions, exhaustive: Bool) throws -> Run {
-        let plan = try QueryPlan(query: query, schema: schema, defaultField: defaultField)
+        let plan = try QueryPlan(query: query, schema: schema, defaultField: options.defaultField ?? defaultField)
         let segments = try snapshot.segments(of: collection)
-        let indexes = try segments.map { try self.indexes(for: $0.reader) }
-        var unflushed: [Document] = []
-        try snapshot.forEachUnflushed(in: collection, hint: options.filter?.hint) { doc in
-            if options.filter?.document(doc) ?? true { unflushed.append(doc) }
-            return true
-        }
-        let memory = plan.analyze(unflushed)
-        let stats = try plan.statistics(indexes: indexes, memory: memory)
-        let rangeSlot = try options.range.map { try numericSlot($0.field) }
-        let sortSlot = try options.sortBy.map { try numericSlot($0.field) }
-        var top = TopHits(k: max(0, options.limit))
+        let unflushed = try snapshot.unflushedEntries(in: collection)
+        let slots = try SearchPart.Slots(range: options.range.map { try numericSlot($0.field) }, sort: options.sortBy.map { try numericSlot($0.field) })
+        var parts: [SearchPart] = []
         var position = 0
-        for (s, segment) in segments.enumerated() {
-            let range = try rangeSlot.flatMap { try column(slot: $0, in: segment.reader) }
-            let sortColumn = try sortSlot.flatMap { try column(slot: $0, in: segment.reader) }
-            let allowed = try options.filter?.segment(segment.reader)
-            let accept: ((Int) -> Bool)? = segment.deletes.count == 0 && options.range == nil && allowed == nil ? nil : { o in
-                if segment.deletes.contains(o) { return false }
-                if let allowed, !allowed.contains(o) { return false }
-                guard let r = options.range else { return true }
-                guard let v = range?.value(o) else { return false }
-                return (r.from.map { v >= $0 } ?? true) && (r.to.map { v < $0 } ?? true)
-            }
-            let run = SegmentRun(plan: plan, stats: stats, indexes: indexes[s], segment: s, accept: accept, basePosition: position,
-                                 sort: sortColumn.map { c in (column: c, descending: options.sortBy?.descending ?? true) })
-            try run.collect(into: &top, pruning: !exhaustive && options.sortBy == nil)
+        for segment in segments {
+            parts.append(try segmentPart(segment, slots: slots, options: options, basePosition: position))
             position += segment.reader.docCount
         }
-        plan.collectUnflushed(memory, docs: unflushed, stats: stats, options: options, basePosition: position, into: &top)
+        let unflushedStart = position
+        for chunk in try memory.chunks(unflushed) {
+            parts.append(SearchPart(chunk, entries: unflushed, slots: slots, options: options, basePosition: unflushedStart + chunk.start))
+        }
+        let stats = try plan.statistics(indexes: parts.map(\.indexes))
+        var top = TopHits(k: max(0, options.limit))
+        for i in SearchPart.order(parts, sortBy: options.sortBy) {
+            let part = parts[i]
+            var run = SegmentRun(plan: plan, stats: stats, indexes: part.indexes, segment: i, accept: part.accept, basePosition: part.basePosition,
+                                 sort: part.sortColumn.map { c in (column: c, descending: options.sortBy?.descending ?? true) })
+            run.windows = part.sortWindows
+            if let r = options.range, r.field == options.sortBy?.field { run.sortRange = (r.from, r.to) }
+            try run.collect(into: &top, pruning: !exhaustive && options.sortBy == nil)
+        }
         retainOnly(segments.map(\.reader.number))
-        return Run(top: top, segments: segments, unflushed: unflushed, unflushedStart: position)
+        return Run(top: top, segments: segments, unflushed: unflushed.documents, unflushedStart: unflushedStart)
     }
 
-    /// The ordinals of `reader` whose field `field` holds any of `terms` (as analysed by
-    /// the field's analyser: for a keyword field, the exact values): the rows of a keyword
-    /// filter. Deleted documents are not removed here.
-    public func rows(field: String, terms: [String], in reader: SegmentReader) throws -> RowSet {
-        guard let slot = schema.text.firstIndex(where: { $0.field == field }) else { throw TextSearchError.unknownField(field) }
-        var rows = RowSet(capacity: reader.docCount)
-        guard let index = try indexes(for: reader)[slot] else { return rows }
-        let arena = QueryArena()
-        defer { withExtendedLifetime(arena) {} }
-        for term in terms {
-            for analysed in schema.text[slot].analyzer.terms(term) {
-                guard let info = try index.dictionary.lookup(Array(analysed.utf8)) else { continue }
-                var cursor = try index.cursor(info, arena: arena)
-                try cursor.next()
-                try cursor.forEach(through: Int.max - 1) { doc, _ in rows.insert(doc) }
-            }
+    private func segmentPart(_ segment: (reader: SegmentReader, deletes: DeleteSet), slots: SearchPart.Slots, options: TextSearchOptions, basePosition: Int) throws -> SearchPart {
+        let reader = segment.reader, deletes = segment.deletes
+        let allowed = try options.filter?.segment(reader)
+        let excluded: ((Int) -> Bool)? = deletes.count == 0 && allowed == nil ? nil : { o in
+            deletes.contains(o) || !(allowed?.contains(o) ?? true)
         }
-        return rows
-    }
-
-    /// The ordinals of `reader` whose numeric or timestamp field lies in `[from, to)`:
-    /// the rows of a range filter.
-    public func rows(field: String, from: Int64?, to: Int64?, in reader: SegmentReader) throws -> RowSet {
-        let slot = try numericSlot(field)
-        var rows = RowSet(capacity: reader.docCount)
-        guard let column = try column(slot: slot, in: reader) else { return rows }
-        for o in 0..<reader.docCount {
-            if let v = column.value(o), from.map({ v >= $0 }) ?? true, to.map({ v < $0 }) ?? true { rows.insert(o) }
-        }
-        return rows
-    }
-
-    /// The column of a numeric or timestamp field in `reader`, or nil when the segment
-    /// was written before the field existed.
-    public func column(field: String, in reader: SegmentReader) throws -> NumericColumn? {
-        try column(slot: try numericSlot(field), in: reader)
-    }
-
-    func column(slot: Int, in reader: SegmentReader) throws -> NumericColumn? {
-        guard let bytes = try reader.section(TextSections.tag("NC", slot)) else { return nil }
-        return try NumericColumn(section: bytes, owner: reader)
-    }
-
-    func numericSlot(_ field: String) throws -> Int {
-        guard let i = schema.numeric.firstIndex(where: { $0.field == field }) else { throw TextSearchError.unknownField(field) }
-        return i
-    }
-
-    func indexes(for reader: SegmentReader) throws -> [TextSegmentIndex?] {
-        if let hit = cache.withLock({ $0[reader.number] }) { return hit }
-        let opened = try schema.text.indices.map { try TextSegmentIndex.open(reader, slot: $0) }
-        cache.withLock { $0[reader.number] = opened }
-        return opened
-    }
-
-    private func retainOnly(_ numbers: [UInt64]) {
-        let live = Set(numbers)
-        cache.withLock { c in for key in c.keys where !live.contains(key) { c[key] = nil } }
-        keywordColumns.withLock { c in for key in c.keys where !live.contains(key.segment) { c[key] = nil } }
+        return SearchPart(indexes: try indexes(for: reader), basePosition: basePosition, excluded: excluded,
+                          rangeColumn: try slots.range.flatMap { try column(slot: $0, in: reader) },
+                          range: options.range, sortColumn: try slots.sort.flatMap { try column(slot: $0, in: reader) },
+                          sortWindows: try slots.sort.flatMap { try windows(slot: $0, in: reader) })
     }
 }

@@ -18,6 +18,14 @@ struct TopHits {
     /// The key a candidate must beat (strictly, since later positions lose ties).
     var threshold: Double { isFull ? heap[0].key : -.infinity }
 
+    /// Whether an entry with this key at this position would be kept now.
+    @inline(__always)
+    func admits(key: Double, position: Int) -> Bool {
+        guard k > 0 else { return false }
+        guard isFull else { return true }
+        return key > heap[0].key || (key == heap[0].key && position < heap[0].position)
+    }
+
     @inline(__always)
     static func before(_ a: Entry, _ b: Entry) -> Bool { a.key > b.key || (a.key == b.key && a.position < b.position) }
 

@@ -1,0 +1,30 @@
+extension SegmentRun {
+    /// Below this many postings in the segment, one forward pass is cheaper than visiting
+    /// windows out of order.
+    static let windowedMinimumPostings = 1024
+
+    /// The top hits by the sort column: windows of ordinals best value first, each read
+    /// with the cursors repositioned to its start; once the best value a window can hold
+    /// cannot enter `top`, neither can any later window, and the segment is done. Exact:
+    /// a window is skipped only when none of its documents could be kept.
+    func collectByField(_ cursors: inout [TermCursor], into top: inout TopHits) throws {
+        guard let sort else { return }
+        let phrases = try phrasePositions()
+        var postings = 0
+        for c in cursors where stats.clauses[c.clause].clause.occur != .mustNot { postings += c.postings.df }
+        guard let windows, postings >= Self.windowedMinimumPostings else {
+            return try scan(&cursors, phrasePositions: phrases, below: Int.max, into: &top)
+        }
+        for w in windows.order(descending: sort.descending) {
+            let window = windows.windows[Int(w)]
+            if let r = sortRange, r.from.map({ window.max < $0 }) ?? false || r.to.map({ window.min >= $0 }) ?? false { continue }
+            let best = windows.bestKey(window, descending: sort.descending)
+            if !top.admits(key: best, position: basePosition + window.lo) {
+                if best < top.threshold { return }
+                continue
+            }
+            for i in cursors.indices { try cursors[i].postings.seek(to: window.lo) }
+            try scan(&cursors, phrasePositions: phrases, below: window.hi, into: &top)
+        }
+    }
+}
