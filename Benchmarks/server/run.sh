@@ -51,8 +51,8 @@ def ms(v):
     n, unit = re.match(r"([\d.]+)(us|ms|s)", v).groups()
     return float(n) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
 rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
-p50 = ms(re.search(r"50%\s+(\S+)", text).group(1))
-p99 = ms(re.search(r"99%\s+(\S+)", text).group(1))
+p50 = ms(re.search(r"^\s+50%\s+(\S+)", text, re.M).group(1))
+p99 = ms(re.search(r"^\s+99%\s+(\S+)", text, re.M).group(1))
 errors = int(re.search(r"non2xx (\d+)", text).group(1)) + int((re.search(r"Non-2xx or 3xx responses: (\d+)", text) or [0, 0])[1])
 print(f"| {sys.argv[2]} | {sys.argv[3]} | {rps:,.0f} | {p50:.2f} | {p99:.2f} | {errors} |")
 PY

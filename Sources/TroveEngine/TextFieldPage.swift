@@ -32,8 +32,13 @@ struct TextFieldPage {
         guard top.count > need, top.allSatisfy({ $0.sortValue != nil }) else { return nil }
         guard need > 0 else { return (out.map(hit), true) }
         guard let last = top[need - 1].sortValue, last < Int64.max else { return nil }
-        let better = top.filter { hit in hit.sortValue.map { descending ? $0 > last : $0 < last } ?? false }
-        out += ordered(better) + (try tied(last))
+        if top[need].sortValue != last {
+            // The first match past the page holds another value: every tie is on the page.
+            out += ordered(Array(top.prefix(need)))
+        } else {
+            let better = top.filter { hit in hit.sortValue.map { descending ? $0 > last : $0 < last } ?? false }
+            out += ordered(better) + (try tied(last))
+        }
         return (out.prefix(limit).map(hit), true)
     }
 

@@ -100,6 +100,9 @@ public final class TextSearcher: Sendable {
         var top = TopHits(k: max(0, options.limit))
         for i in SearchPart.order(parts, sortBy: options.sortBy) {
             let part = parts[i]
+            // Parts come best value first: once one cannot enter the top, none can.
+            if let sort = options.sortBy, let best = part.sortWindows?.bestKey(descending: sort.descending),
+               !top.admits(key: best, position: part.basePosition), best < top.threshold { break }
             var run = SegmentRun(plan: plan, stats: stats, indexes: part.indexes, segment: i, accept: part.accept, basePosition: part.basePosition,
                                  sort: part.sortColumn.map { c in (column: c, descending: options.sortBy?.descending ?? true) })
             run.windows = part.sortWindows
