@@ -41,14 +41,7 @@ public final class Database: Sendable {
     /// segments without their text and vector sections.
     public static func storeOptions(_ options: DatabaseOptions) -> StoreOptions {
         var o = options.store
-        // Extensions ask for the schema on every document written: parse each metadata once.
-        let cache = Mutex<[[UInt8]: CollectionSchema?]>([:])
-        let schemaOf: @Sendable ([UInt8]) -> CollectionSchema? = { metadata in
-            if let hit = cache.withLock({ $0[metadata] }) { return hit }
-            let parsed = CollectionSchema.fromMetadata(metadata)
-            cache.withLock { $0[metadata] = .some(parsed) }
-            return parsed
-        }
+        let schemaOf: @Sendable ([UInt8]) -> CollectionSchema? = { SchemaCache.schema($0) }
         o.extensions += [
             SchemaExtension(schema: schemaOf),
             // Collections imported before engine schemas existed keep a bare text schema.
@@ -82,9 +75,9 @@ public final class Database: Sendable {
     }
 
     public func schema(of name: String) throws -> CollectionSchema {
-        let snapshot = try store.snapshot()
-        guard snapshot.collectionNames.contains(name) else { throw EngineError.unknownCollection(name) }
-        guard let schema = CollectionSchema.fromMetadata(try snapshot.metadata(of: name)) else {
+        let metadata: [UInt8]
+        do { metadata = try store.snapshot().metadata(of: name) } catch StorageError.unknownCollection { throw EngineError.unknownCollection(name) }
+        guard let schema = SchemaCache.schema(metadata) else {
             throw EngineError.noSchema(name)
         }
         return schema

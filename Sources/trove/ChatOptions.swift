@@ -41,12 +41,14 @@ struct ChatOptions: ParsableArguments {
     }
 
     /// Opens the chat services, turning set-up failures into messages that say what to do.
-    func open() async throws -> ChatSystem {
+    /// `vectorThreads`: lanes one vector query is split over.
+    func open(vectorThreads: Int = DatabaseOptions().vectorThreads) async throws -> ChatSystem {
         do {
             let settings = try ChatSettings.resolve(flags: flags, dataFolder: data)
             guard (1...4096).contains(memtableMB) else { throw CLIError("--memtable-mb must be in 1...4096") }
             var options = DatabaseOptions()
             options.store.memtableBytes = memtableMB << 20
+            options.vectorThreads = vectorThreads
             return try await ChatSystem.open(dataFolder: data, settings: settings, embedder: embedder.make(), options: options)
         } catch let error as CLIError {
             throw error

@@ -19,7 +19,9 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         var logger = Logger(label: "trove")
         logger.logLevel = .info
-        let system = try await chat.open()
+        // A server answers many queries at once: splitting each vector scan over the
+        // cores would only add hand-offs between them.
+        let system = try await chat.open(vectorThreads: 1)
         var settings = ServerSettings()
         settings.host = host
         settings.port = port

@@ -6,6 +6,10 @@ public struct Snapshot: Sendable {
     /// The manifest generation this view was built on.
     public var generation: UInt64 { state.generation }
 
+    /// Which published state this view is: two snapshots of one store with the same
+    /// version see exactly the same documents (a cursor's pinned view can be shared).
+    public var version: UInt64 { state.version }
+
     /// Collection names, sorted.
     public var collectionNames: [String] { state.ids.keys.sorted() }
 

@@ -133,7 +133,13 @@ public final class Store: @unchecked Sendable {
 
     var nextCollectionID: UInt32 = 1
 
-    func publish(_ state: StoreState) { published.withLock { $0 = state } }
+    func publish(_ state: StoreState) {
+        published.withLock { current in
+            var next = state
+            next.version = current.version + 1
+            current = next
+        }
+    }
 
     /// Runs `body` as the writer, refusing when the store is closed, read-only or broken.
     func withWriter<R>(_ body: () throws -> R) throws -> R {

@@ -47,6 +47,8 @@ struct CollectionState: Sendable {
 /// readers copy it (a few reference counts) and keep it as their snapshot.
 struct StoreState: Sendable {
     var generation: UInt64
+    /// Counts publications in this process: equal versions, equal views.
+    var version: UInt64 = 0
     var collections: [UInt32: CollectionState]
     var ids: [String: UInt32]
 
