@@ -4,7 +4,7 @@ public struct ServerSettings: Sendable {
     public var port = 8080
     /// Largest JSON body, in bytes.
     public var maxBodyBytes = 1 << 20
-    /// Origins allowed by CORS; empty: no CORS headers (closed).
+    /// Origins allowed by CORS (`*`: any); empty: no CORS headers (closed).
     public var corsOrigins: [String] = []
     /// Token bucket per API key or user: sustained requests per second and burst size.
     public var rateLimitPerSecond = 50.0

@@ -47,11 +47,15 @@ public struct TroveAPI: Sendable {
         let router = Router(context: TroveRequestContext.self)
         _ = ServerMetrics.shared
         router.add(middleware: MetricsMiddleware())
-        router.add(middleware: APIErrorMiddleware())
+        // CORS outside the error middleware: error answers carry its headers too (it
+        // would wrap a thrown error into one the error middleware no longer recognises).
         if !settings.corsOrigins.isEmpty {
-            router.add(middleware: CORSMiddleware(allowOrigin: settings.corsOrigins.count == 1 ? .custom(settings.corsOrigins[0]) : .originBased,
-                                                  allowHeaders: [.authorization, .contentType], allowMethods: [.get, .post, .patch, .delete, .options]))
+            let any = settings.corsOrigins.contains("*")
+            if !any { router.add(middleware: OriginGate(origins: Set(settings.corsOrigins))) }
+            router.add(middleware: CORSMiddleware(allowOrigin: any ? .all : .originBased, allowHeaders: [.authorization, .contentType],
+                                                  allowMethods: [.get, .post, .put, .patch, .delete, .options]))
         }
+        router.add(middleware: APIErrorMiddleware())
         addRoutes(to: router)
         return router
     }
