@@ -19,11 +19,16 @@ public final class ServerMetrics: Sendable {
 
     private init() {
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
-        llmLatency = registry.makeDurationHistogram(name: "trove_llm_request_duration_seconds",
-                                                    buckets: [.milliseconds(100), .milliseconds(500), .seconds(1), .seconds(2), .seconds(5), .seconds(10), .seconds(30), .seconds(60)],
-                                                    help: "Time of a chat reply, all model calls of the tool loop together")
-        promptTokens = registry.makeCounter(name: "trove_tokens_total", labels: [("kind", "prompt")], help: "Tokens used by chat replies")
-        completionTokens = registry.makeCounter(name: "trove_tokens_total", labels: [("kind", "completion")], help: "Tokens used by chat replies")
+        llmLatency = registry.makeDurationHistogram(descriptor: Self.name("llm_request_duration", "seconds", "Time of a chat reply, all model calls of the tool loop together"),
+                                                    buckets: [.milliseconds(100), .milliseconds(500), .seconds(1), .seconds(2), .seconds(5), .seconds(10), .seconds(30), .seconds(60)])
+        let tokens = Self.name("tokens", "total", "Tokens used by chat replies")
+        promptTokens = registry.makeCounter(descriptor: tokens, labels: [("kind", "prompt")])
+        completionTokens = registry.makeCounter(descriptor: tokens, labels: [("kind", "completion")])
+    }
+
+    /// `trove_<metric>_<unit>`.
+    private static func name(_ metric: String, _ unit: String, _ help: String) -> MetricNameDescriptor {
+        MetricNameDescriptor(namespace: "trove", metricName: metric, unitName: unit, helpText: help)
     }
 
     /// Records one reply's latency and tokens.
@@ -37,12 +42,14 @@ public final class ServerMetrics: Sendable {
     func scrape(_ database: TroveEngineDatabase) -> String {
         if let snapshot = try? database.store.snapshot() {
             for c in snapshot.stats() {
-                registry.makeGauge(name: "trove_collection_documents", labels: [("collection", c.name)], help: "Live documents per collection").set(to: Double(c.documents))
-                registry.makeGauge(name: "trove_collection_segment_bytes", labels: [("collection", c.name)], help: "Bytes of segment files per collection").set(to: Double(c.segmentBytes))
+                registry.makeGauge(descriptor: Self.name("collection", "documents", "Live documents per collection"), labels: [("collection", c.name)])
+                    .set(to: Double(c.documents))
+                registry.makeGauge(descriptor: Self.name("collection_segment", "bytes", "Bytes of segment files per collection"), labels: [("collection", c.name)])
+                    .set(to: Double(c.segmentBytes))
             }
         }
         if let bytes = try? database.store.bytesOnDisk() {
-            registry.makeGauge(name: "trove_database_bytes", help: "Bytes of the database folder").set(to: Double(bytes))
+            registry.makeGauge(descriptor: Self.name("database", "bytes", "Bytes of the database folder")).set(to: Double(bytes))
         }
         return registry.emitToString()
     }
