@@ -27,6 +27,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
     ],
     targets: [
         .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
@@ -46,6 +48,7 @@ let package = Package(
         .target(name: "TroveChat", dependencies: [
             "TroveEngine", "TroveEmbed", "TroveRemote", "TroveStorage", "TroveText",
             .product(name: "Crypto", package: "swift-crypto"), .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            .product(name: "NIOPosix", package: "swift-nio"),
         ]),
         // The HTTP API: REST, OpenAI-compatible /v1, auth, SSE, metrics. No business logic.
         .target(name: "TroveServer", dependencies: [
@@ -57,6 +60,9 @@ let package = Package(
             .product(name: "Prometheus", package: "swift-prometheus"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "HummingbirdCore", package: "hummingbird"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
         ]),
         // Servers that speak remote model APIs' wire formats on 127.0.0.1, for tests only.
         .target(name: "TroveStandIn", dependencies: [
@@ -80,7 +86,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "CBLASTests", dependencies: ["CBLAS"]),
-        .target(name: "TroveTestSupport", path: "Sources/TroveTestSupport"),
+        .target(name: "TroveTestSupport", dependencies: ["TroveStorage"], path: "Sources/TroveTestSupport"),
         .testTarget(name: "TroveStorageTests", dependencies: ["TroveStorage", "TroveTestSupport"]),
         .testTarget(name: "TroveVectorTests", dependencies: ["TroveVector", "TroveStorage", "TroveTestSupport", "CTroveSupport", "trove"]),
         .testTarget(name: "TroveTextTests", dependencies: ["TroveText", "TroveStorage", "TroveTestSupport"]),

@@ -6,7 +6,7 @@ extension Database {
     /// collection: text, vector, hybrid, or neither (every document the filters allow);
     /// ordered by score or a field; one page of `limit` hits and the cursor of the next.
     public func search(_ query: EngineQuery, in collection: String, tenant: String? = nil) async throws -> SearchPage {
-        guard query.limit >= 0, query.rrfK >= 0, query.fusionDepth >= 0 else { throw EngineError.badQuery("limit, rrf k and fusion depth must not be negative") }
+        try Self.checkDepth(query)
         let cursor = try query.searchAfter.map(SearchCursor.decode)
         switch query.sort {
         case .score:
@@ -35,15 +35,29 @@ extension Database {
         }
     }
 
+    /// Refuses negative sizes, and sizes past `EngineQuery.maximumDepth`, before anything
+    /// is allocated for them.
+    static func checkDepth(_ query: EngineQuery) throws {
+        guard query.limit >= 0, query.rrfK >= 0, query.fusionDepth >= 0 else { throw EngineError.badQuery("limit, rrf k and fusion depth must not be negative") }
+        let most = EngineQuery.maximumDepth
+        guard query.limit <= most else { throw EngineError.limitExceeded("limit \(query.limit) is over \(most)") }
+        guard query.fusionDepth <= most else { throw EngineError.limitExceeded("fusion depth \(query.fusionDepth) is over \(most)") }
+        if let text = query.text, text.utf8.count > EngineQuery.maximumTextBytes {
+            throw EngineError.limitExceeded("the query text is \(text.utf8.count) bytes, over \(EngineQuery.maximumTextBytes)")
+        }
+    }
+
     /// How many documents `query` matches (for a vector query: how many of its
     /// `fusionDepth` nearest neighbours pass the filters).
     public func count(_ query: EngineQuery, in collection: String, tenant: String? = nil) async throws -> Int {
+        try Self.checkDepth(query)
         let context = try self.context(query, collection: collection, tenant: tenant, snapshot: nil)
         return try candidates(query, context: context).items.count
     }
 
     /// Groups and sums (or averages, minima, maxima) over the documents `query` matches.
     public func aggregate(_ query: EngineQuery, _ aggregation: Aggregation, in collection: String, tenant: String? = nil) async throws -> [AggregateBucket] {
+        try Self.checkDepth(query)
         let context = try self.context(query, collection: collection, tenant: tenant, snapshot: nil)
         let run = AggregationRun(aggregation: aggregation, schema: context.schema)
         try run.check()
@@ -86,8 +100,10 @@ extension Database {
     }
 
     private func scorePage(_ q: EngineQuery, context: QueryContext, pin: UInt64?, offset: Int) throws -> SearchPage {
-        let (wanted, overflow) = offset.addingReportingOverflow(q.limit + 1)
-        guard !overflow else { throw EngineError.badQuery("cursor offset out of range") }
+        guard offset <= EngineQuery.maximumDepth - q.limit else {
+            throw EngineError.limitExceeded("a score-ordered page ends at most \(EngineQuery.maximumDepth) hits deep (cursor offset \(offset) + limit \(q.limit)); sort by a field to page further")
+        }
+        let wanted = offset + q.limit + 1
         var hits: [EngineHit]
         if q.text != nil || q.vector != nil {
             hits = try HybridSearch(context: context).run(q, limit: wanted)

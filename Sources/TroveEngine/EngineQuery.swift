@@ -14,6 +14,8 @@ public enum EngineError: Error, Equatable, Sendable, CustomStringConvertible {
     case badQuery(String)
     /// A score-ordered cursor whose pinned snapshot has expired: start the paging again.
     case cursorExpired
+    /// The query asks for more than a search gives (`EngineQuery.maximumDepth`).
+    case limitExceeded(String)
 
     public var description: String {
         switch self {
@@ -23,6 +25,7 @@ public enum EngineError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .tenantRequired(c): return "collection '\(c)' is tenant-scoped: every read and write needs a tenant"
         case let .tenantMismatch(id): return "document '\(id)' cannot be written for this tenant"
         case let .badQuery(why): return "bad query: \(why)"
+        case let .limitExceeded(why): return "limit exceeded: \(why)"
         case .cursorExpired: return "the cursor has expired (score-ordered paging keeps its snapshot for \(SnapshotPins.lifetimeSeconds) s): run the query again"
         }
     }
@@ -59,6 +62,12 @@ public struct EngineQuery: Sendable {
     public var vectorField: String?
     public var filters: [QueryFilter] = []
     public var limit = 10
+    /// How deep any search reaches: `limit`, `fusionDepth`, and a score-ordered page's
+    /// offset plus its limit (a cursor's offset is read from the caller, so it is bounded
+    /// before anything is sized by it). Deeper paging sorts by a field instead.
+    public static let maximumDepth = 10_000
+    /// The longest query text, in UTF-8 bytes (a pasted page is about 3 KB).
+    public static let maximumTextBytes = 32_768
     /// Reciprocal-rank fusion: score = Σ weight / (rrfK + rank), rank from 1.
     public var rrfK = 60
     public var textWeight: Double = 1

@@ -74,7 +74,11 @@ struct HybridSearch {
     }
 
     static func parsing<R>(_ body: () throws -> R) throws -> R {
-        do { return try body() } catch let e as QueryParser.ParseError { throw EngineError.badQuery("\(e)") }
+        do {
+            return try body()
+        } catch let e as QueryParser.ParseError {
+            throw e.isLimit ? EngineError.limitExceeded("\(e)") : EngineError.badQuery("\(e)")
+        }
     }
 
     private func vectorHits(_ vector: [Float], field: String?, depth: Int) throws -> [EngineHit] {

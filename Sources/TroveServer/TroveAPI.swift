@@ -1,5 +1,7 @@
 import Foundation
 import Hummingbird
+import HummingbirdCore
+import NIOCore
 import Logging
 import TroveChat
 import TroveStorage
@@ -12,6 +14,10 @@ public struct TroveAPI: Sendable {
     public let tokens: TokenIssuer
     public let settings: ServerSettings
     let limiter: RateLimiter
+    /// Per address, for the routes that need no credential.
+    let publicLimiter: RateLimiter
+    let logins: LoginThrottle
+    let providerProbe: ProviderProbe
 
     /// Opens the user directory and the token secret in `dataFolder` (beside the chat
     /// services' data).
@@ -20,9 +26,13 @@ public struct TroveAPI: Sendable {
             throw APIError(status: .internalServerError, type: "server_error", message: "the JWT secret (TROVE_JWT_SECRET) must be at least 32 bytes; leave it unset to have one generated")
         }
         let secret = try settings.jwtSecret.map { Array($0.utf8) } ?? SecretFile.loadOrCreate("jwt.key", in: dataFolder + "/secrets")
-        return TroveAPI(system: system, users: try UserDirectory(database: system.database, bcryptCost: settings.bcryptCost),
+        return TroveAPI(system: system, users: try UserDirectory(database: system.database, bcryptCost: settings.bcryptCost, maxKeysPerUser: settings.maxKeysPerUser),
                         tokens: await TokenIssuer(secret: secret, lifetime: settings.tokenLifetime), settings: settings,
-                        limiter: RateLimiter(perSecond: settings.rateLimitPerSecond, burst: settings.rateLimitBurst))
+                        limiter: RateLimiter(perSecond: settings.rateLimitPerSecond, burst: settings.rateLimitBurst),
+                        publicLimiter: RateLimiter(perSecond: settings.publicRateLimitPerSecond, burst: settings.publicRateLimitBurst),
+                        logins: LoginThrottle(maxFailures: settings.loginMaxFailures, lockoutSeconds: settings.loginLockoutSeconds,
+                                              perAddressPerMinute: settings.loginAttemptsPerMinute, perAddressBurst: settings.loginAttemptsPerMinute),
+                        providerProbe: ProviderProbe(settings: system.settings))
     }
 
     /// On first start (no users at all), creates the admin: the password is
@@ -38,7 +48,12 @@ public struct TroveAPI: Sendable {
 
     /// The application: every route, the middlewares, listening on the settings' address.
     public func application(logger: Logger = Logger(label: "trove.server"), onServerRunning: (@Sendable (Int) async -> Void)? = nil) -> some ApplicationProtocol {
-        Application(router: router(), configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "trove"),
+        let connections = ConnectionCount(limit: settings.maxConnections)
+        let readSeconds = settings.requestReadSeconds
+        let http = HTTP1Channel.Configuration(additionalChannelHandlers: [ConnectionGuard(count: connections, readSeconds: readSeconds)],
+                                              idleTimeout: TimeAmount.seconds(Int64(settings.idleTimeoutSeconds)))
+        return Application(router: router(), server: .http1(configuration: http),
+                    configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "trove"),
                     onServerRunning: { channel in await onServerRunning?(channel.localAddress?.port ?? 0) }, logger: logger)
     }
 
@@ -61,10 +76,11 @@ public struct TroveAPI: Sendable {
     }
 
     func addRoutes(to router: Router<TroveRequestContext>) {
-        SystemRoutes(api: self).add(to: router)
-        SystemDocs(api: self).add(to: router)
-        AuthRoutes(api: self).addPublic(to: router)
-        FileRoutes(api: self).addPublic(to: router)
+        let open = router.group().add(middleware: AddressLimitMiddleware(limiter: publicLimiter))
+        SystemRoutes(api: self).add(to: open)
+        SystemDocs(api: self).add(to: open)
+        AuthRoutes(api: self).addPublic(to: open)
+        FileRoutes(api: self).addPublic(to: open)
         let api = router.group().add(middleware: AuthMiddleware(api: self))
         AuthRoutes(api: self).addPrivate(to: api)
         UserRoutes(api: self).add(to: api)

@@ -158,6 +158,7 @@ extension StandInState {
     /// `GET /v1/models` (OpenAI's list, or Anthropic's when the request names an API
     /// version) and `GET /api/tags` (Ollama).
     func chatModelList(_ request: Request, ollama: Bool) -> Response {
+        modelLists.add(1, ordering: .relaxed)
         let wire: ChatWire = ollama ? .ollama : (Self.header(request, "anthropic-version") != nil ? .anthropic : .openAI)
         if let apiKey {
             let sent = wire == .anthropic ? Self.header(request, "x-api-key") : request.headers[.authorization]

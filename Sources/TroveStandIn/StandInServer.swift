@@ -32,6 +32,8 @@ public final class StandInServer: Sendable {
 
     /// The requests received so far, in order.
     public var requests: [Request] { state.requests.withLock { $0 } }
+    /// How many model lists were asked for, in any wire format.
+    public var modelListRequests: Int { state.modelLists.load(ordering: .relaxed) }
 
     /// Starts a server; with `apiKey`, requests without `Authorization: Bearer <apiKey>` (or,
     /// to Anthropic's endpoints, `x-api-key: <apiKey>`) get 401.
@@ -101,6 +103,8 @@ final class StandInState: Sendable {
     let requests = Mutex<[StandInServer.Request]>([])
     let chatRequests = Mutex<[StandInServer.ChatRecord]>([])
     let flakyCalls = Atomic<Int>(0)
+    /// Model lists served (a provider probe is one).
+    let modelLists = Atomic<Int>(0)
     let apiKey: String?
     let dimension: Int
 

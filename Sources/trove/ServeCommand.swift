@@ -8,13 +8,20 @@ import TroveServer
 
 /// `trove serve`: the HTTP API on the data folder, until SIGTERM or SIGINT.
 struct ServeCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "serve", abstract: "Run the HTTP server (REST + OpenAI-compatible /v1) on the data folder.")
+    static let configuration = CommandConfiguration(commandName: "serve", abstract: "Run the HTTP server (REST + OpenAI-compatible /v1) on the data folder.",
+                                                    discussion: ServerLimits.text)
     @OptionGroup var chat: ChatOptions
     @Option(name: .long, help: "Address to listen on.") var host = "127.0.0.1"
     @Option(name: .long, help: "Port (0: any free port).") var port = 8080
     @Option(name: .customLong("cors-origin"), help: "Allow this origin (repeat); default: no CORS.") var corsOrigin: [String] = []
-    @Option(name: .customLong("rate-limit"), help: "Requests per second per API key or user (token bucket).") var rateLimit = 50.0
+    @Option(name: .customLong("rate-limit"), help: "Requests per second per user, all keys together (token bucket).") var rateLimit = 50.0
     @Option(name: .customLong("rate-burst"), help: "Burst size of the token bucket.") var rateBurst = 100.0
+    @Option(name: .customLong("public-rate-limit"), help: "Requests per second per client address on the routes without a credential.") var publicRateLimit = 20.0
+    @Option(name: .customLong("login-attempts"), help: "Login attempts per client address per minute.") var loginAttempts = 10.0
+    @Option(name: .customLong("max-connections"), help: "Connections open at once; more are closed at once.") var maxConnections = 512
+    @Option(name: .customLong("idle-timeout"), help: "Seconds a connection may send nothing before it is closed.") var idleTimeout = 60
+    @Option(name: .customLong("request-timeout"), help: "Seconds a request's head and body may take to arrive.") var requestTimeout = 60
+    @Option(name: .customLong("max-keys"), help: "API keys one user may hold.") var maxKeys = 100
 
     func run() async throws {
         var logger = Logger(label: "trove")
@@ -29,6 +36,16 @@ struct ServeCommand: AsyncParsableCommand {
         guard rateLimit > 0, rateBurst >= 1 else { throw CLIError("--rate-limit must be positive and --rate-burst at least 1") }
         settings.rateLimitPerSecond = rateLimit
         settings.rateLimitBurst = rateBurst
+        guard publicRateLimit > 0, loginAttempts >= 1, maxConnections >= 1, idleTimeout >= 1, requestTimeout >= 1, maxKeys >= 1 else {
+            throw CLIError("--public-rate-limit, --login-attempts, --max-connections, --idle-timeout, --request-timeout and --max-keys must be positive")
+        }
+        settings.publicRateLimitPerSecond = publicRateLimit
+        settings.publicRateLimitBurst = publicRateLimit * 2
+        settings.loginAttemptsPerMinute = loginAttempts
+        settings.maxConnections = maxConnections
+        settings.idleTimeoutSeconds = idleTimeout
+        settings.requestReadSeconds = requestTimeout
+        settings.maxKeysPerUser = maxKeys
         settings.jwtSecret = ProcessInfo.processInfo.environment["TROVE_JWT_SECRET"]
         let api = try await TroveAPI.make(system: system, dataFolder: chat.data, settings: settings)
         if let admin = try await api.bootstrapAdmin(password: ProcessInfo.processInfo.environment["TROVE_ADMIN_PASSWORD"]) {
@@ -42,7 +59,12 @@ struct ServeCommand: AsyncParsableCommand {
             // Written straight to the descriptor: scripts wait for this line through a pipe.
             FileHandle.standardOutput.write(Data("trove listening on http://\(host):\(port) (data \(chat.data))\n".utf8))
         }
-        let group = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        var lifecycle = ServiceGroupConfiguration(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        // In-flight requests get this long to finish; then they are cancelled (an upload's
+        // extraction and embedding stop between steps, a running pdftotext is stopped).
+        lifecycle.maximumGracefulShutdownDuration = .seconds(10)
+        lifecycle.maximumCancellationDuration = .seconds(10)
+        let group = ServiceGroup(configuration: lifecycle)
         try await group.run()
         try system.close()
         print("trove stopped; database closed")

@@ -18,7 +18,7 @@ import TroveStorage
         let arena = QueryArena()
         defer { withExtendedLifetime(arena) {} }
         try bytes.withUnsafeBytes { raw in
-            var c = try PostingsCursor(bytes: raw, at: 3, arena: arena)
+            var c = try PostingsCursor(bytes: raw, at: 3, docCount: 1 << 32, arena: arena)
             #expect(c.df == 1000 && c.blocks == 8)
             var seen: [Int] = []
             try c.next()
@@ -28,7 +28,7 @@ import TroveStorage
                 try c.next()
             }
             #expect(seen == docs.map(Int.init))
-            var s = try PostingsCursor(bytes: raw, at: 3, arena: arena)
+            var s = try PostingsCursor(bytes: raw, at: 3, docCount: 1 << 32, arena: arena)
             for target in [0, Int(docs[500]), Int(docs[500]) + 1, Int(docs[999])] {
                 try s.advance(to: target)
                 #expect(s.doc == Int(docs.first { Int($0) >= target }!))
@@ -55,7 +55,7 @@ import TroveStorage
         let arena = QueryArena()
         defer { withExtendedLifetime(arena) {} }
         try bytes.withUnsafeBytes { raw in
-            var c = try PostingsCursor(bytes: raw, at: 0, arena: arena)
+            var c = try PostingsCursor(bytes: raw, at: 0, docCount: 1 << 32, arena: arena)
             try c.next()
             var seen: [(Int, Int)] = []
             var last = 0
@@ -66,7 +66,7 @@ import TroveStorage
             }
             #expect(seen.map(\.0) == docs.map(Int.init))
             #expect(seen.map(\.1) == tfs.map(Int.init))
-            var probe = try PostingsCursor(bytes: raw, at: 0, arena: arena)
+            var probe = try PostingsCursor(bytes: raw, at: 0, docCount: 1 << 32, arena: arena)
             for target in [0, 5, 900, 901, 20_000, 3, 44_000, Int(d), Int(d) + 1, 10] {
                 let expected = (0..<probe.blocks).first { probe.lastDoc(ofBlock: $0) >= target } ?? probe.blocks
                 #expect(probe.blockContaining(target) == expected, "target \(target)")
@@ -83,10 +83,27 @@ import TroveStorage
             let part = Array(bytes[..<cut])
             part.withUnsafeBytes { raw in
                 do {
-                    var c = try PostingsCursor(bytes: raw, at: 0, arena: arena)
+                    var c = try PostingsCursor(bytes: raw, at: 0, docCount: 1 << 32, arena: arena)
                     while c.doc != Int.max { try c.next() }
                 } catch {}
             }
+        }
+    }
+
+    /// Doc ids index the segment's norms and columns: postings that name a document past
+    /// the segment's end (their checksum may hold) must be an error before any such read.
+    @Test func postingsNamingDocumentsPastTheSegmentAreErrors() throws {
+        var bytes: [UInt8] = []
+        PostingsFormat.encode(docs: Array(0..<300).map { $0 * 3 }, tfs: Array(repeating: 1, count: 300), norms: Array(repeating: 1, count: 900), into: &bytes)
+        let arena = QueryArena()
+        defer { withExtendedLifetime(arena) {} }
+        try bytes.withUnsafeBytes { raw in
+            var whole = try PostingsCursor(bytes: raw, at: 0, docCount: 898, arena: arena)
+            var n = 0
+            while true { try whole.next(); if whole.doc == Int.max { break }; n += 1 }
+            #expect(n == 300)
+            var short = try PostingsCursor(bytes: raw, at: 0, docCount: 500, arena: arena)
+            #expect(throws: DecodeError.self) { while short.doc != Int.max { try short.next() } }
         }
     }
 

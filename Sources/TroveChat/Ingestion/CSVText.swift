@@ -10,7 +10,7 @@ enum CSVText {
     /// In order of preference when several fit equally.
     private static let candidates: [UInt8] = [UInt8(ascii: ","), UInt8(ascii: "\t"), UInt8(ascii: ";")]
 
-    static func extract(_ bytes: [UInt8]) -> String {
+    static func extract(_ bytes: [UInt8], budget: inout TextBudget) throws(IngestionError) -> String {
         let delimiter = sniffDelimiter(bytes) ?? mostFrequentInFirstLine(bytes)
         let rows = parse(bytes, delimiter: delimiter)
         guard let header = rows.first else { return "" }
@@ -27,6 +27,7 @@ enum CSVText {
                 let value = oneLine(field)
                 if value.isEmpty { continue }  // an empty cell says nothing worth a token
                 let name = index < names.count ? names[index] : "column \(index + 1)"
+                try budget.spend(name.utf8.count + value.utf8.count + 4)
                 pairs.append("\(name): \(value)")
             }
             if !pairs.isEmpty { lines.append(pairs.joined(separator: "; ")) }

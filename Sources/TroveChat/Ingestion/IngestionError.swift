@@ -14,12 +14,27 @@ public enum IngestionError: Error, Equatable, Sendable, CustomStringConvertible 
     case empty(what: String)
     /// A helper program did not finish in time and was stopped.
     case timedOut(tool: String, seconds: Int)
+    /// The extracted text grew past `limit` bytes (JSON paths and CSV headers are
+    /// repeated per value, so text can outgrow its file).
+    case textTooLarge(limit: Int)
+    /// The text splits into more than `limit` chunks.
+    case tooManyChunks(count: Int, limit: Int)
+    /// The work was cancelled (the server is shutting down).
+    case cancelled
     /// The splitter's chunk and overlap sizes do not make sense together.
     case badSplitSettings(chunkTokens: Int, overlapTokens: Int, reason: String)
 
     /// The `missingTool` value for `pdftotext`, with the Debian package that provides it.
     public static let pdftotextMissing = IngestionError.missingTool(
         name: "pdftotext", hint: "install Debian's poppler-utils: apt-get install poppler-utils")
+
+    /// Whether the error is one of the size limits (the upload is refused, not kept as failed).
+    public var isLimit: Bool {
+        switch self {
+        case .tooLarge, .textTooLarge, .tooManyChunks: return true
+        default: return false
+        }
+    }
 
     public var description: String {
         switch self {
@@ -33,6 +48,12 @@ public enum IngestionError: Error, Equatable, Sendable, CustomStringConvertible 
             return "the content is \(bytes) bytes, over the limit of \(limit) bytes"
         case let .empty(what):
             return "no text could be extracted from the \(what)"
+        case let .textTooLarge(limit):
+            return "the extracted text is over the limit of \(limit) bytes"
+        case let .tooManyChunks(count, limit):
+            return "the text splits into \(count) chunks, over the limit of \(limit) per file"
+        case .cancelled:
+            return "ingestion was cancelled"
         case let .timedOut(tool, seconds):
             return "'\(tool)' did not finish within \(seconds) s and was stopped"
         case let .badSplitSettings(chunk, overlap, reason):

@@ -4,11 +4,11 @@ import TroveStorage
 /// Flattens JSON into `path: value` lines (`items[0].name: Widget`), in document order.
 /// Paths keep each value's meaning when the text is later cut into chunks and searched.
 enum JSONText {
-    static func extract(_ bytes: [UInt8]) throws(IngestionError) -> String {
+    static func extract(_ bytes: [UInt8], budget: inout TextBudget) throws(IngestionError) -> String {
         let whole: Result<JSONValue, JSONError> = Result { () throws(JSONError) in try JSONParser.parse(bytes) }
         switch whole {
         case let .success(value):
-            return flatten(value)
+            return try flatten(value, budget: &budget)
         case let .failure(error):
             // JSON Lines: one value per line, each flattened as its own block.
             let records = lines(of: bytes[...])
@@ -20,7 +20,7 @@ enum JSONText {
                 guard let value = try? JSONParser.parse(Array(record)) else {
                     throw .corrupt(what: "JSON Lines", detail: "record \(index + 1) is not a JSON value")
                 }
-                blocks.append(flatten(value))
+                blocks.append(try flatten(value, budget: &budget))
             }
             return blocks.joined(separator: "\n\n")
         }
@@ -31,30 +31,35 @@ enum JSONText {
         bytes.split(separator: 0x0A).filter { !$0.allSatisfy(ContentType.isASCIISpace) }
     }
 
-    static func flatten(_ value: JSONValue) -> String {
+    static func flatten(_ value: JSONValue, budget: inout TextBudget) throws(IngestionError) -> String {
         var lines: [String] = []
-        walk(value, path: "", into: &lines)
+        try walk(value, path: "", into: &lines, budget: &budget)
         return lines.joined(separator: "\n")
     }
 
-    private static func walk(_ value: JSONValue, path: String, into lines: inout [String]) {
+    /// Every path built is spent from the budget (even a container's, which emits nothing
+    /// by itself), so deep nesting cannot cost more work than the budget allows.
+    private static func walk(_ value: JSONValue, path: String, into lines: inout [String], budget: inout TextBudget) throws(IngestionError) {
+        try budget.spend(path.utf8.count + 1)
         switch value {
         case let .object(members):
-            if members.isEmpty { emit("(empty)", path: path, into: &lines) }
-            for member in members { walk(member.value, path: join(path, member.key), into: &lines) }
+            if members.isEmpty { lines.append(line("(empty)", path: path)) }
+            for member in members { try walk(member.value, path: join(path, member.key), into: &lines, budget: &budget) }
         case let .array(items):
-            if items.isEmpty { emit("(empty)", path: path, into: &lines) }
-            for (index, item) in items.enumerated() { walk(item, path: path + "[\(index)]", into: &lines) }
-        case let .string(text): emit(text, path: path, into: &lines)
-        case let .int(number): emit(String(number), path: path, into: &lines)
-        case let .double(number): emit(JSONWriter.string(.double(number)), path: path, into: &lines)
-        case let .bool(flag): emit(flag ? "true" : "false", path: path, into: &lines)
-        case .null: emit("null", path: path, into: &lines)
+            if items.isEmpty { lines.append(line("(empty)", path: path)) }
+            for (index, item) in items.enumerated() { try walk(item, path: path + "[\(index)]", into: &lines, budget: &budget) }
+        case let .string(text):
+            try budget.spend(text.utf8.count)
+            lines.append(line(text, path: path))
+        case let .int(number): lines.append(line(String(number), path: path))
+        case let .double(number): lines.append(line(JSONWriter.string(.double(number)), path: path))
+        case let .bool(flag): lines.append(line(flag ? "true" : "false", path: path))
+        case .null: lines.append(line("null", path: path))
         }
     }
 
-    private static func emit(_ text: String, path: String, into lines: inout [String]) {
-        lines.append(path.isEmpty ? text : "\(path): \(text)")
+    private static func line(_ text: String, path: String) -> String {
+        path.isEmpty ? text : "\(path): \(text)"
     }
 
     /// Keys that would make the path ambiguous are written as `["key"]`.

@@ -6,7 +6,10 @@ import Foundation
 enum PDFText {
     static let timeoutSeconds = 60
 
-    static func extract(_ bytes: [UInt8], pdftotextPath: String?) throws(IngestionError) -> String {
+    /// - Parameters:
+    ///   - maxOutputBytes: text beyond this is refused (`textTooLarge`) before it is read.
+    ///   - cancel: polled while the tool runs; when raised the tool is stopped.
+    static func extract(_ bytes: [UInt8], pdftotextPath: String?, maxOutputBytes: Int, cancel: CancellationFlag) throws(IngestionError) -> String {
         guard let tool = locate(pdftotextPath) else { throw IngestionError.pdftotextMissing }
         let manager = FileManager.default
         let folder = URL(fileURLWithPath: NSTemporaryDirectory())
@@ -43,15 +46,7 @@ enum PDFText {
             // Present a moment ago but not runnable now (removed, no exec permission).
             throw IngestionError.pdftotextMissing
         }
-        if finished.wait(timeout: .now() + .seconds(timeoutSeconds)) == .timedOut {
-            process.terminate()
-            if finished.wait(timeout: .now() + .seconds(5)) == .timedOut {
-                kill(process.processIdentifier, SIGKILL)
-                finished.wait()
-            }
-            throw .timedOut(tool: "pdftotext", seconds: timeoutSeconds)
-        }
-
+        try wait(for: process, finished: finished, cancel: cancel)
         guard process.terminationReason == .exit, process.terminationStatus == 0 else {
             let message = (try? String(contentsOf: errors, encoding: .utf8)) ?? ""
             let detail = message.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -60,11 +55,32 @@ enum PDFText {
                 detail: "pdftotext exited with status \(process.terminationStatus)"
                     + (detail.isEmpty ? "" : ": " + String(detail.prefix(500))))
         }
-        guard let data = manager.contents(atPath: output.path) else {
+        let size = (try? manager.attributesOfItem(atPath: output.path)[.size] as? Int) ?? nil
+        guard let size, let data = manager.contents(atPath: output.path) else {
             throw .corrupt(what: "PDF", detail: "pdftotext wrote no output")
         }
+        // Checked on the file, before reading it into memory.
+        guard size <= maxOutputBytes, data.count <= maxOutputBytes else { throw .textTooLarge(limit: maxOutputBytes) }
         // Form feeds end pages: a paragraph break is what they mean for reading.
         return String(decoding: data, as: UTF8.self).replacingOccurrences(of: "\u{0C}", with: "\n\n")
+    }
+
+    /// Waits for the tool in short steps, so a raised `cancel` stops it within a tenth of a
+    /// second; stops it after `timeoutSeconds` too (TERM, then KILL after 5 s).
+    private static func wait(for process: Process, finished: DispatchSemaphore, cancel: CancellationFlag) throws(IngestionError) {
+        let deadline = DispatchTime.now() + .seconds(timeoutSeconds)
+        var stopped: IngestionError?
+        while finished.wait(timeout: .now() + .milliseconds(100)) == .timedOut {
+            if cancel.isRaised { stopped = .cancelled } else if DispatchTime.now() >= deadline { stopped = .timedOut(tool: "pdftotext", seconds: timeoutSeconds) }
+            guard stopped != nil else { continue }
+            process.terminate()
+            if finished.wait(timeout: .now() + .seconds(5)) == .timedOut {
+                kill(process.processIdentifier, SIGKILL)
+                finished.wait()
+            }
+            break
+        }
+        if let stopped { throw stopped }
     }
 
     /// The tool's path: the given one if it is executable, else the first `pdftotext` on PATH.

@@ -2,13 +2,26 @@
 ///
 /// Every type's text comes out tidied the same way: LF line ends, no control characters,
 /// no trailing spaces, at most one blank line in a row, nothing leading or trailing.
-/// PDF extraction runs `pdftotext` and blocks for up to a minute, so call `extract` from a
-/// thread that may block (not from the cooperative pool in a tight loop).
+/// Extraction parses whole files and PDF extraction runs `pdftotext` for up to a minute:
+/// call `extract` on a thread that may block (`BlockingPool`), never on the cooperative pool.
 public struct TextExtractor: Sendable {
     /// Where `pdftotext` is; nil searches PATH.
     public var pdftotextPath: String?
     /// The largest input, and the largest part unpacked from a DOCX, accepted.
     public var maxBytes: Int
+    /// Extracted text may be this many times the input's size (CSV headers and JSON
+    /// paths repeat per value: a table of small numbers legitimately grows ~10×)...
+    public var maxExpansion = 16
+    /// ...but never less than this (tiny files)...
+    public var minTextBytes = 1 << 20
+    /// ...and never more than this, whatever the input.
+    public var maxTextBytes = 32 << 20
+
+    /// The most text an input of `inputBytes` may extract to.
+    public func textLimit(inputBytes: Int) -> Int {
+        let (scaled, overflow) = inputBytes.multipliedReportingOverflow(by: maxExpansion)
+        return min(maxTextBytes, max(minTextBytes, overflow ? Int.max : scaled))
+    }
 
     /// - Parameters:
     ///   - pdftotextPath: the `pdftotext` program (poppler-utils); nil searches PATH.
@@ -20,30 +33,34 @@ public struct TextExtractor: Sendable {
 
     /// The text of `bytes` read as `type` (see `ContentType.detect`).
     ///
-    /// - Throws: `IngestionError.tooLarge` over `maxBytes`; `.corrupt` when the content is not
-    ///   valid `type`; `.missingTool` when a PDF needs `pdftotext` and it is not installed;
-    ///   `.timedOut` when `pdftotext` hangs; `.empty` when no text comes out.
-    public func extract(_ bytes: [UInt8], as type: ContentType) throws(IngestionError) -> String {
+    /// - Throws: `IngestionError.tooLarge` over `maxBytes`; `.textTooLarge` when the text
+    ///   outgrows `textLimit(inputBytes:)`; `.corrupt` when the content is not valid `type`;
+    ///   `.missingTool` when a PDF needs `pdftotext` and it is not installed; `.timedOut`
+    ///   when `pdftotext` hangs; `.cancelled` when `cancel` is raised meanwhile; `.empty`
+    ///   when no text comes out.
+    public func extract(_ bytes: [UInt8], as type: ContentType, cancel: CancellationFlag = CancellationFlag()) throws(IngestionError) -> String {
         guard bytes.count <= maxBytes else { throw .tooLarge(bytes: bytes.count, limit: maxBytes) }
+        var budget = TextBudget(limit: textLimit(inputBytes: bytes.count))
         let raw: String
         switch type {
         case .txt: raw = Self.decode(bytes)
         case .md: raw = MarkdownText.extract(Self.decode(bytes))
         case .html: raw = HTMLText.extract(Self.withoutBOM(bytes))
-        case .json: raw = try JSONText.extract(Self.withoutBOM(bytes))
-        case .csv: raw = CSVText.extract(Self.withoutBOM(bytes))
+        case .json: raw = try JSONText.extract(Self.withoutBOM(bytes), budget: &budget)
+        case .csv: raw = try CSVText.extract(Self.withoutBOM(bytes), budget: &budget)
         case .docx: raw = try DocxText.extract(bytes, maxBytes: maxBytes)
-        case .pdf: raw = try PDFText.extract(bytes, pdftotextPath: pdftotextPath)
+        case .pdf: raw = try PDFText.extract(bytes, pdftotextPath: pdftotextPath, maxOutputBytes: budget.limit, cancel: cancel)
         }
+        guard raw.utf8.count <= budget.limit else { throw .textTooLarge(limit: budget.limit) }
         let text = Self.tidy(raw)
         guard !text.isEmpty else { throw .empty(what: "\(type.rawValue) content") }
         return text
     }
 
     /// Detects the type from the content (see `ContentType.detect`) and extracts the text.
-    public func extract(_ bytes: [UInt8], filename: String?) throws(IngestionError) -> (type: ContentType, text: String) {
+    public func extract(_ bytes: [UInt8], filename: String?, cancel: CancellationFlag = CancellationFlag()) throws(IngestionError) -> (type: ContentType, text: String) {
         let type = try ContentType.detect(bytes, filename: filename)
-        let text = try extract(bytes, as: type)
+        let text = try extract(bytes, as: type, cancel: cancel)
         return (type, text)
     }
 

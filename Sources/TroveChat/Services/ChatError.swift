@@ -14,6 +14,12 @@ public enum ChatError: Error, Equatable, Sendable, CustomStringConvertible {
     case provider(ChatModelError, messageID: String?)
     /// A file could not be turned into text.
     case ingestion(String)
+    /// The call is over one of the documented limits (extracted text, chunks per file);
+    /// nothing was changed.
+    case limitExceeded(String)
+    /// The caller already has as much work in flight as it may (concurrent uploads):
+    /// nothing was changed, try again later.
+    case busy(String)
 
     public var description: String {
         switch self {
@@ -25,6 +31,8 @@ public enum ChatError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .badSignature(why): return "invalid download link: \(why)"
         case let .provider(error, _): return error.description
         case let .ingestion(why): return why
+        case let .limitExceeded(why): return why
+        case let .busy(why): return why
         }
     }
 }

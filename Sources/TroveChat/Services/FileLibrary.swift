@@ -7,6 +7,11 @@ import TroveStorage
 /// back: uploads and deletes of files take turns (ingestion runs outside that turn).
 public actor FileLibrary {
     public nonisolated let maxUploadBytes: Int
+    /// Uploads one owner may have in flight at once; more answer `busy`.
+    public static let defaultMaxConcurrentUploads = 2
+    public nonisolated let maxConcurrentUploads = FileLibrary.defaultMaxConcurrentUploads
+    /// Uploads in flight per owner (changed only synchronously, inside one turn).
+    private var uploading: [String: Int] = [:]
     let database: Database
     let blobs: BlobStore
     let ids: IDGenerator
@@ -23,10 +28,11 @@ public actor FileLibrary {
         self.maxUploadBytes = maxUploadBytes
     }
 
-    /// Stores `bytes` (type detected from the content), then extracts, chunks, embeds and
-    /// indexes its text into the owner's `collection`. A file whose text cannot be
-    /// extracted is kept with status `failed` and the reason; an unsupported or oversized
-    /// upload is refused and nothing is stored.
+    /// Extracts and chunks `bytes` (type detected from the content), stores them, then
+    /// embeds and indexes the chunks into the owner's `collection`. A file whose text
+    /// cannot be extracted is kept with status `failed` and the reason; an unsupported or
+    /// oversized upload, one whose text or chunks pass the limits, and one over the
+    /// owner's concurrent uploads, are refused and nothing is stored.
     public func upload(owner: String, name: String, bytes: [UInt8], collection: String = KnowledgeCollection.defaultName) async throws -> StoredFile {
         guard bytes.count <= maxUploadBytes else { throw ChatError.tooLarge(bytes: bytes.count, limit: maxUploadBytes) }
         guard !bytes.isEmpty else { throw ChatError.invalid(field: "file", reason: "the upload is empty") }
@@ -34,15 +40,37 @@ public actor FileLibrary {
         let cleanName = String(name.replacingOccurrences(of: "/", with: "_").prefix(255))
         let type: ContentType
         do { type = try ContentType.detect(bytes, filename: cleanName) } catch { throw ChatError.ingestion("\(error)") }
+        guard uploading[owner, default: 0] < maxConcurrentUploads else {
+            throw ChatError.busy("\(maxConcurrentUploads) uploads of this user are already being processed; try again when one finishes")
+        }
+        uploading[owner, default: 0] += 1
+        defer { uploading[owner, default: 1] -= 1; if uploading[owner] == 0 { uploading[owner] = nil } }
+        let pieces = try await extracted(bytes, type: type)
         let stored = try storeBlob(owner: owner, name: cleanName.isEmpty ? "upload" : cleanName, bytes: bytes, type: type, collection: collection)
-        let (indexed, chunks) = await ingestor.prepare(stored, bytes: bytes)
+        let (indexed, chunks) = try await ingestor.index(stored, pieces: pieces)
         return try commit(indexed, chunks: chunks)
+    }
+
+    /// The pieces of the upload's text, or why there are none; a limit, a full pool or a
+    /// cancellation is thrown instead (the upload is refused).
+    private func extracted(_ bytes: [UInt8], type: ContentType) async throws -> Result<[TextChunk], any Error> {
+        do {
+            return .success(try await ingestor.pieces(of: bytes, type: type))
+        } catch let e as IngestionError where e.isLimit {
+            throw ChatError.limitExceeded(e.description)
+        } catch BlockingPool.Refusal.full {
+            throw ChatError.busy("the server is busy extracting other files; try again shortly")
+        } catch is CancellationError {
+            throw CancellationError()
+        } catch {
+            return .failure(error)
+        }
     }
 
     /// Writes the chunks and the file's new status in one batch, unless the file was
     /// deleted while its text was being embedded.
     private func commit(_ file: StoredFile, chunks: [Document]) throws -> StoredFile {
-        guard try database.store.get(file.id, in: ChatCollections.files) != nil else { throw ChatError.notFound(kind: "file", id: file.id) }
+        guard try fileExists(file) else { throw ChatError.notFound(kind: "file", id: file.id) }
         try awaitApply(chunks.map { .put($0, in: ChatCollections.chunks) } + [.put(file.document, in: ChatCollections.files)], owner: file.owner)
         return file
     }
@@ -52,7 +80,7 @@ public actor FileLibrary {
     public func reindex(owner: String, id: String) async throws -> StoredFile {
         let (file, bytes) = try await content(owner: owner, id: id)
         let old = try await queries.all(in: ChatCollections.chunks, owner: owner, filters: [.equals(field: "file_id", value: id)], sort: "chunk")
-        let (indexed, chunks) = await ingestor.prepare(file, bytes: bytes)
+        let (indexed, chunks) = try await ingestor.prepare(file, bytes: bytes)
         let keep = Set(chunks.map(\.id))
         try awaitApply(old.filter { !keep.contains($0.id) }.map { .delete(id: $0.id, in: ChatCollections.chunks) }, owner: owner)
         return try commit(indexed, chunks: chunks)
@@ -92,6 +120,10 @@ public actor FileLibrary {
     public func delete(owner: String, id: String) async throws {
         let file = try await get(owner: owner, id: id)
         let chunks = try await queries.all(in: ChatCollections.chunks, owner: owner, filters: [.equals(field: "file_id", value: id)], sort: "chunk")
+        // From here to the blob's removal nothing suspends. The awaits above let another
+        // delete of the same file run to its end meanwhile: it must be seen as gone, or
+        // both would take a reference off the blob that other files still share.
+        guard try fileExists(file) else { throw ChatError.notFound(kind: "file", id: id) }
         let refs = try blobRefs(file.sha256)
         var changes: [DatabaseChange] = [.delete(id: id, in: ChatCollections.files)]
         changes += chunks.map { .delete(id: $0.id, in: ChatCollections.chunks) }
@@ -113,6 +145,10 @@ public actor FileLibrary {
     public func download(token: String) async throws -> (file: StoredFile, bytes: [UInt8]) {
         let (owner, id) = try signer.verify(token: token)
         return try await content(owner: owner, id: id)
+    }
+
+    private func fileExists(_ file: StoredFile) throws -> Bool {
+        try database.store.get(file.id, in: ChatCollections.files).map { $0["owner"] == .string(file.owner) } ?? false
     }
 
     private func blobRefs(_ sha256: String) throws -> Int {

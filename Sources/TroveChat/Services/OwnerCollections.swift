@@ -20,7 +20,14 @@ public struct OwnerCollections: Sendable {
     public func create(owner: String, name: String, schema json: JSONValue) throws -> CollectionSchema {
         guard KnowledgeCollection.isValidName(name) else { throw ChatError.invalid(field: "$.name", reason: KnowledgeCollection.nameRule) }
         let schema: CollectionSchema
-        do { schema = try CollectionSchema(json: json) } catch { throw ChatError.invalid(field: "$.schema", reason: "\(error)") }
+        do {
+            schema = try CollectionSchema(json: json)
+        } catch let e as SchemaError {
+            if case .tooManyFields = e { throw ChatError.limitExceeded("$.schema: \(e)") }
+            throw ChatError.invalid(field: "$.schema", reason: "\(e)")
+        } catch {
+            throw ChatError.invalid(field: "$.schema", reason: "\(error)")
+        }
         guard schema.tenantField == nil else { throw ChatError.invalid(field: "$.schema.tenant", reason: "owner collections are private already: leave it out") }
         do {
             try database.createCollection(Self.engineName(owner: owner, name), schema: schema)
@@ -81,6 +88,7 @@ public struct OwnerCollections: Sendable {
             return try await database.search(query, in: engine)
         } catch let e as EngineError {
             if case .unknownCollection = e { throw ChatError.notFound(kind: "collection", id: name) }
+            if case .limitExceeded = e { throw ChatError.limitExceeded(e.description) }
             throw ChatError.invalid(field: "$", reason: e.description)
         }
     }

@@ -7,12 +7,15 @@ public enum SchemaError: Error, Equatable, Sendable, CustomStringConvertible {
     case invalid(String)
     case incompatible(field: String, reason: String)
     case document(id: String, field: String, reason: String)
+    /// More fields than `CollectionSchema.maximumFields`.
+    case tooManyFields(Int)
 
     public var description: String {
         switch self {
         case let .invalid(why): return "invalid schema: \(why)"
         case let .incompatible(field, reason): return "incompatible schema change to field '\(field)': \(reason)"
         case let .document(id, field, reason): return "document '\(id)', field '\(field)': \(reason)"
+        case let .tooManyFields(n): return "\(n) fields declared; a schema declares at most \(CollectionSchema.maximumFields)"
         }
     }
 }
@@ -53,7 +56,13 @@ public struct CollectionSchema: Sendable, Equatable {
 
     public func field(_ name: String) -> Field? { fields.first { $0.name == name } }
 
+    /// The most fields one schema declares. Each indexed field's sections are tagged with
+    /// a two-digit slot (docs/FORMAT.md), so no kind can have more than 100; one cap for
+    /// all kinds keeps the rule simple to state.
+    public static let maximumFields = 100
+
     private func check() throws {
+        guard fields.count <= Self.maximumFields else { throw SchemaError.tooManyFields(fields.count) }
         var seen = Set<String>()
         for f in fields {
             guard !f.name.isEmpty, f.name != "id" else { throw SchemaError.invalid("a field needs a name other than 'id'") }
@@ -120,7 +129,8 @@ public struct CollectionSchema: Sendable, Equatable {
             case (.keyword, .string): ok = true
             case (.text, .string), (.text, .json): ok = true
             case let (.vector(d, _, _), .vector(x)): ok = x.count == d && x.allSatisfy(\.isFinite)
-            case (.int, .int), (.double, .double), (.double, .int), (.timestamp, .timestamp), (.timestamp, .int): ok = true
+            case (.int, .int), (.double, .double), (.double, .int): ok = true
+            case let (.timestamp, .timestamp(t)), let (.timestamp, .int(t)): ok = Timestamp.range.contains(t)
             default: ok = false
             }
             guard ok else { throw SchemaError.document(id: doc.id, field: f.name, reason: "expected \(Self.name(of: f.type))") }
@@ -165,7 +175,7 @@ public struct CollectionSchema: Sendable, Equatable {
         case let .vector(d, _, _): return "a vector of \(d) finite floats"
         case .int: return "an int"
         case .double: return "a number"
-        case .timestamp: return "a timestamp"
+        case .timestamp: return "a timestamp between years 0001 and 9999"
         }
     }
 }

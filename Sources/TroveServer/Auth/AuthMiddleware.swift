@@ -2,7 +2,7 @@ import Hummingbird
 
 /// Finds the principal of a request from `Authorization: Bearer …` — an API key (`trv_…`)
 /// or an access token — and refuses the request (401) when there is none or it does not
-/// verify, or (429, `Retry-After`) when the caller's token bucket is empty.
+/// verify, or (429, `Retry-After`) when the user's token bucket is empty.
 struct AuthMiddleware: RouterMiddleware {
     typealias Context = TroveRequestContext
     let api: TroveAPI
@@ -22,11 +22,8 @@ struct AuthMiddleware: RouterMiddleware {
             }
             principal = Principal(userID: user.id, username: user.username, role: user.role, keyID: nil)
         }
-        if let wait = api.limiter.take(principal.keyID ?? principal.userID) {
-            var e = APIError(status: .tooManyRequests, type: "rate_limit_error", message: "too many requests: retry in \(wait) s", code: "rate_limited")
-            e.headers[.retryAfter] = String(wait)
-            throw e
-        }
+        // Per user, not per key: minting keys must not multiply the rate.
+        if let wait = api.limiter.take(principal.userID) { throw APIError.busy("too many requests: retry in \(wait) s", retryAfter: wait) }
         var context = context
         context.principal = principal
         return try await next(request, context)
@@ -34,3 +31,15 @@ struct AuthMiddleware: RouterMiddleware {
 }
 
 import Foundation
+
+/// Limits the public routes (login, signed downloads, health, metrics, the API document)
+/// per client address: they need no credential, so the address is all there is to count.
+struct AddressLimitMiddleware: RouterMiddleware {
+    typealias Context = TroveRequestContext
+    let limiter: RateLimiter
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        if let wait = limiter.take(context.clientAddress) { throw APIError.busy("too many requests from this address: retry in \(wait) s", retryAfter: wait) }
+        return try await next(request, context)
+    }
+}

@@ -41,11 +41,21 @@ public actor UserDirectory {
     static let keys = "auth_keys"
     let database: Database
     let bcryptCost: UInt8
+    /// Where bcrypt runs (a quarter second at cost 12): never on the cooperative pool, and
+    /// never inside this actor's turn, which every authenticated request needs.
+    let hashing: BlockingPool
+    /// API keys one user may hold.
+    let maxKeysPerUser: Int
     private let ids = IDGenerator()
+    /// Usernames being created right now: uniqueness is checked across the awaits of
+    /// a create, so a second create of the same name cannot slip between them.
+    private var creating: Set<String> = []
 
-    public init(database: Database, bcryptCost: UInt8 = 12) throws {
+    public init(database: Database, bcryptCost: UInt8 = 12, hashing: BlockingPool = BlockingPool(threads: 2, queueLimit: 32), maxKeysPerUser: Int = 100) throws {
         self.database = database
         self.bcryptCost = bcryptCost
+        self.hashing = hashing
+        self.maxKeysPerUser = maxKeysPerUser
         let existing = Set(database.collectionNames)
         if !existing.contains(Self.users) {
             try database.createCollection(Self.users, schema: CollectionSchema(fields: [
@@ -68,11 +78,13 @@ public actor UserDirectory {
             throw APIError.badRequest("$.username: 3 to 64 of a-z, 0-9, '.', '_' and '-'", field: "$.username")
         }
         guard (8...200).contains(password.utf8.count) else { throw APIError.badRequest("$.password: 8 to 200 bytes", field: "$.password") }
-        guard try await find(username: name) == nil else {
-            throw APIError(status: .conflict, type: "invalid_request_error", message: "the username '\(name)' is taken", code: "$.username")
-        }
+        let taken = APIError(status: .conflict, type: "invalid_request_error", message: "the username '\(name)' is taken", code: "$.username")
+        guard creating.insert(name).inserted else { throw taken }
+        defer { creating.remove(name) }
+        guard try await find(username: name) == nil else { throw taken }
         let account = UserAccount(id: ids.next(), username: name, role: role, disabled: false, createdAt: Int64(Date().timeIntervalSince1970 * 1e6))
-        let hash = Bcrypt.hash(password, cost: bcryptCost)
+        let cost = bcryptCost
+        let hash = try await hashing.run { Bcrypt.hash(password, cost: cost) }
         try await database.put(Document(id: account.id, fields: [
             Field("username", .string(name)), Field("role", .string(role.rawValue)), Field("created_at", .timestamp(account.createdAt)),
             Field("password_hash", .string(hash)), Field("disabled", .bool(false)),
@@ -84,10 +96,10 @@ public actor UserDirectory {
     public func authenticate(username: String, password: String) async throws -> UserAccount? {
         guard let doc = try await find(username: username.lowercased()), case let .string(hash)? = doc["password_hash"] else {
             // Spend the same time as a real check, so timing does not tell which usernames exist.
-            _ = Bcrypt.verify(password, hash: Self.decoyHash)
+            _ = try await hashing.run { Bcrypt.verify(password, hash: Self.decoyHash) }
             return nil
         }
-        guard Bcrypt.verify(password, hash: hash) else { return nil }
+        guard try await hashing.run({ Bcrypt.verify(password, hash: hash) }) else { return nil }
         let account = Self.account(doc)
         return account.disabled ? nil : account
     }
@@ -144,16 +156,21 @@ public actor UserDirectory {
     /// A new key for the user: the secret (shown once) and its listing.
     public func createKey(userID: String, name: String) async throws -> (secret: String, info: APIKeyInfo) {
         guard name.utf8.count <= 200 else { throw APIError.badRequest("$.name: at most 200 bytes", field: "$.name") }
+        // Counted in this turn and written without a suspension between, so parallel
+        // creates cannot pass the cap together.
+        guard try keyCount(userID: userID) < maxKeysPerUser else {
+            throw APIError.limit("a user holds at most \(maxKeysPerUser) API keys (revoked ones count); delete the user's old keys or ask an admin")
+        }
         let alphabet = Array("abcdefghijklmnopqrstuvwxyz234567")
         var rng = SystemRandomNumberGenerator()
         let secret = "trv_" + String((0..<40).map { _ in alphabet[Int.random(in: 0..<32, using: &rng)] })
         let info = APIKeyInfo(id: ids.next(), name: name, prefix: String(secret.prefix(8)), revoked: false,
                               createdAt: Int64(Date().timeIntervalSince1970 * 1e6))
-        try await database.put(Document(id: info.id, fields: [
+        try database.applySynchronously([.put(Document(id: info.id, fields: [
             Field("user_id", .string(userID)), Field("secret_sha256", .string(BlobStore.sha256Hex(Array(secret.utf8)))),
             Field("created_at", .timestamp(info.createdAt)), Field("name", .string(name)), Field("prefix", .string(info.prefix)),
             Field("revoked", .bool(false)),
-        ]), in: Self.keys)
+        ]), in: Self.keys)], tenant: nil)
         return (secret, info)
     }
 
@@ -182,6 +199,16 @@ public actor UserDirectory {
     public func revokeKey(userID: String, keyID: String) async throws {
         guard let d = try await database.get(keyID, in: Self.keys), d["user_id"] == .string(userID) else { throw APIError.notFound("no API key '\(keyID)'") }
         _ = try await database.update(keyID, in: Self.keys, set: [Field("revoked", .bool(true))])
+    }
+
+    /// The user's keys, counted without a suspension (see `createKey`).
+    private func keyCount(userID: String) throws -> Int {
+        var count = 0
+        try database.store.snapshot().forEach(in: Self.keys) { d in
+            if d["user_id"] == .string(userID) { count += 1 }
+            return true
+        }
+        return count
     }
 
     private func keyDocuments(userID: String) async throws -> [Document] {

@@ -5,14 +5,18 @@ import TroveStorage
 struct AuthRoutes {
     let api: TroveAPI
 
-    func addPublic(to router: Router<TroveRequestContext>) {
-        router.post("/api/auth/login") { request, _ in
+    func addPublic(to router: RouterGroup<TroveRequestContext>) {
+        router.post("/api/auth/login") { request, context in
             let body = try await request.json(limit: api.settings.maxBodyBytes)
             guard let username = body["username"]?.stringValue else { throw APIError.badRequest("$.username: required string", field: "$.username") }
             guard let password = body["password"]?.stringValue else { throw APIError.badRequest("$.password: required string", field: "$.password") }
-            guard let user = try await api.users.authenticate(username: username, password: password) else {
-                throw APIError.unauthorized("wrong username or password")
+            let account = username.lowercased()
+            if let wait = api.logins.admit(username: account, address: context.clientAddress) {
+                throw APIError.busy("too many login attempts: retry in \(wait) s", retryAfter: wait)
             }
+            let user = try await api.users.authenticate(username: account, password: password)
+            api.logins.record(username: account, success: user != nil)
+            guard let user else { throw APIError.unauthorized("wrong username or password") }
             let token = try await api.tokens.issue(userID: user.id, role: user.role)
             return JSONResponse.make(.object([("access_token", .string(token)), ("token_type", .string("bearer")),
                                               ("expires_in", .int(Int64(api.tokens.lifetime)))]))

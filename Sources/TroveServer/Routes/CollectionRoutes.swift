@@ -69,7 +69,8 @@ struct CollectionRoutes {
     static func query(_ body: JSONValue) throws -> EngineQuery {
         guard case .object = body else { throw APIError.badRequest("$: expected an object", field: "$") }
         var q = EngineQuery(text: body["text"]?.stringValue, limit: body["limit"]?.intValue ?? 10)
-        guard (1...1000).contains(q.limit) else { throw APIError.badRequest("$.limit: 1 to 1000", field: "$.limit") }
+        guard q.limit >= 1 else { throw APIError.badRequest("$.limit: 1 to 1000", field: "$.limit") }
+        guard q.limit <= 1000 else { throw APIError.limit("$.limit: at most 1000 hits a page") }
         q.textField = body["text_field"]?.stringValue
         q.vectorField = body["vector_field"]?.stringValue
         if let v = body["vector"] {

@@ -9,7 +9,7 @@ import TroveStorage
 struct FileRoutes {
     let api: TroveAPI
 
-    func addPublic(to router: Router<TroveRequestContext>) {
+    func addPublic(to router: RouterGroup<TroveRequestContext>) {
         router.get("/files/signed/{token}") { _, context in
             let (file, bytes) = try await api.system.files.download(token: context.parameters.require("token"))
             var headers: HTTPFields = [.contentType: file.contentType.mediaType]

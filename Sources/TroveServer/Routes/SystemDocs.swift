@@ -5,7 +5,7 @@ import NIOCore
 struct SystemDocs {
     let api: TroveAPI
 
-    func add(to router: Router<TroveRequestContext>) {
+    func add(to router: RouterGroup<TroveRequestContext>) {
         router.get("/metrics") { _, _ in
             Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
                      body: .init(byteBuffer: ByteBuffer(string: ServerMetrics.shared.scrape(api.system.database))))

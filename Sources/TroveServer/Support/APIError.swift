@@ -29,6 +29,16 @@ public struct APIError: Error, Sendable, Equatable {
         return e
     }
     static func forbidden(_ message: String) -> APIError { APIError(status: .forbidden, type: "permission_error", message: message, code: "forbidden") }
+    /// A request over one of the server's documented limits: 422, nothing changed.
+    static func limit(_ message: String) -> APIError {
+        APIError(status: .unprocessableContent, type: "invalid_request_error", message: message, code: "limit_exceeded")
+    }
+    /// The caller (or the server) has as much in flight as it may: 429 with Retry-After.
+    static func busy(_ message: String, retryAfter seconds: Int) -> APIError {
+        var e = APIError(status: .tooManyRequests, type: "rate_limit_error", message: message, code: "rate_limited")
+        e.headers[.retryAfter] = String(max(1, seconds))
+        return e
+    }
     static func notFound(_ message: String) -> APIError { APIError(status: .notFound, type: "not_found_error", message: message, code: "not_found") }
 
     var json: JSONValue {
@@ -53,6 +63,8 @@ public struct APIError: Error, Sendable, Equatable {
             case .tooLarge: return APIError(status: .contentTooLarge, type: "invalid_request_error", message: e.description, code: "too_large")
             case .badSignature: return APIError(status: .forbidden, type: "permission_error", message: e.description, code: "bad_signature")
             case .ingestion: return APIError(status: .unsupportedMediaType, type: "invalid_request_error", message: e.description, code: "unsupported_file")
+            case .limitExceeded: return .limit(e.description)
+            case .busy: return .busy(e.description, retryAfter: 5)
             case let .provider(m, _): return providerError(m)
             case .embedderMismatch: return APIError(status: .internalServerError, type: "server_error", message: e.description)
             default: return APIError(status: .badRequest, type: "invalid_request_error", message: e.description)
@@ -62,9 +74,13 @@ public struct APIError: Error, Sendable, Equatable {
             switch e {
             case .unknownCollection: return .notFound(e.description)
             case .collectionExists: return APIError(status: .conflict, type: "invalid_request_error", message: e.description, code: "exists")
+            case .limitExceeded: return .limit(e.description)
             default: return .badRequest(e.description)
             }
-        case let e as SchemaError: return .badRequest(e.description)
+        case let e as SchemaError:
+            if case .tooManyFields = e { return .limit(e.description) }
+            return .badRequest(e.description)
+        case is BlockingPool.Refusal: return .busy("the server is busy; try again shortly", retryAfter: 2)
         case let e as StorageError:
             if case .invalidArgument = e { return .badRequest(e.description) }
             return APIError(status: .internalServerError, type: "server_error", message: e.description)

@@ -10,6 +10,8 @@ struct MultipartForm {
     }
 
     var parts: [Part]
+    /// The most parts a form may have (an upload needs two: the file and its collection).
+    static let maximumParts = 16
 
     /// The boundary of a `multipart/form-data; boundary=…` content type.
     static func boundary(contentType: String) -> String? {
@@ -30,6 +32,10 @@ struct MultipartForm {
         var i = 0
         while let found = Self.find(delimiter, in: body, from: i) {
             positions.append(found)
+            // n + 1 delimiters close n parts; counted before any part is copied.
+            guard positions.count <= Self.maximumParts + 1 else {
+                throw APIError(status: .contentTooLarge, type: "invalid_request_error", message: "the form has more than \(Self.maximumParts) parts", code: "too_many_parts")
+            }
             i = found + delimiter.count
         }
         guard positions.count >= 2 else { throw APIError.badRequest("the multipart body has no parts for its boundary", field: "file") }

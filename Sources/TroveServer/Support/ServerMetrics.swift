@@ -38,14 +38,27 @@ public final class ServerMetrics: Sendable {
         if let ms = milliseconds { llmLatency.record(.milliseconds(ms)) }
     }
 
+    /// The label a collection is counted under: the server's own collections by name;
+    /// users' private collections (`u_<user id>_<name>`) all under one label, because
+    /// /metrics is public and those names say who has what.
+    static func label(of collection: String) -> String {
+        collection.hasPrefix("u_") ? "user_collections" : collection
+    }
+
     /// The Prometheus text, with the engine's sizes as of now.
     func scrape(_ database: TroveEngineDatabase) -> String {
         if let snapshot = try? database.store.snapshot() {
+            var totals: [String: (documents: Int, bytes: Int64)] = [:]
             for c in snapshot.stats() {
-                registry.makeGauge(descriptor: Self.name("collection", "documents", "Live documents per collection"), labels: [("collection", c.name)])
-                    .set(to: Double(c.documents))
-                registry.makeGauge(descriptor: Self.name("collection_segment", "bytes", "Bytes of segment files per collection"), labels: [("collection", c.name)])
-                    .set(to: Double(c.segmentBytes))
+                let label = Self.label(of: c.name)
+                totals[label, default: (0, 0)].documents += c.documents
+                totals[label, default: (0, 0)].bytes += c.segmentBytes
+            }
+            for (label, t) in totals {
+                registry.makeGauge(descriptor: Self.name("collection", "documents", "Live documents per collection"), labels: [("collection", label)])
+                    .set(to: Double(t.documents))
+                registry.makeGauge(descriptor: Self.name("collection_segment", "bytes", "Bytes of segment files per collection"), labels: [("collection", label)])
+                    .set(to: Double(t.bytes))
             }
         }
         if let bytes = try? database.store.bytesOnDisk() {

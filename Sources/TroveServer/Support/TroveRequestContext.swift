@@ -16,10 +16,13 @@ public struct Principal: Sendable, Equatable {
 public struct TroveRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     public var principal: Principal?
+    /// The peer's IP address (what public routes are rate-limited by).
+    public let clientAddress: String
 
     public init(source: Source) {
         coreContext = .init(source: source)
         principal = nil
+        clientAddress = source.channel.remoteAddress?.ipAddress ?? "unknown"
     }
 
     /// The principal; routes behind the middleware always have one.

@@ -77,12 +77,22 @@ public enum DocumentJSON {
 
 /// RFC 3339 rendering of microsecond timestamps, always in UTC.
 public enum Timestamp {
+    /// The instants RFC 3339 can write: 0001-01-01T00:00:00Z through
+    /// 9999-12-31T23:59:59.999999Z. Schemas refuse timestamps outside it.
+    public static let range: ClosedRange<Int64> = -62_135_596_800_000_000...253_402_300_799_999_999
+
+    /// The RFC 3339 form of `microseconds`; a value outside `range` (which no schema
+    /// accepts, but which a file may hold) is written as its decimal number instead, so
+    /// no stored value can make a read fail.
     public static func rfc3339(microseconds: Int64) -> String {
-        let seconds = microseconds >= 0 ? microseconds / 1_000_000 : (microseconds - 999_999) / 1_000_000
-        let micros = microseconds - seconds * 1_000_000
+        guard range.contains(microseconds) else { return String(microseconds) }
+        // Floor division: the remainder is the non-negative fraction of the second.
+        let (q, r) = microseconds.quotientAndRemainder(dividingBy: 1_000_000)
+        let seconds = r < 0 ? q - 1 : q
+        let micros = r < 0 ? r + 1_000_000 : r
         var t = time_t(seconds)
         var parts = tm()
-        gmtime_r(&t, &parts)
+        guard gmtime_r(&t, &parts) != nil else { return String(microseconds) }
         func pad(_ v: Int32, _ width: Int) -> String {
             let s = String(v)
             return String(repeating: "0", count: max(0, width - s.count)) + s

@@ -22,6 +22,11 @@ public struct Manifest: Sendable, Equatable {
     static let magic: [UInt8] = Array("TROVEMAN".utf8)
     public static let version: UInt32 = 1
 
+    /// File numbers and generations stay below this: a counter read from disk at the top
+    /// of its type would overflow on its next use, so such a manifest is refused as
+    /// corrupt (2^48 flushes is far beyond any real database's life).
+    public static let maximumCounter: UInt64 = 1 << 48
+
     public var generation: UInt64
     public var nextFileNumber: UInt64
     /// Recovery replays log files numbered this or higher.
@@ -71,6 +76,9 @@ public struct Manifest: Sendable, Equatable {
             guard v == version else { throw StorageError.unsupportedVersion(file: path, found: v, supported: version) }
             _ = try r.u32()
             var m = Manifest(generation: try r.u64(), nextFileNumber: try r.u64(), walNumber: try r.u64(), nextCollectionID: try r.u32(), collections: [])
+            guard m.generation < maximumCounter, m.nextFileNumber < maximumCounter, m.walNumber < maximumCounter, m.nextCollectionID < UInt32.max else {
+                throw DecodeError(offset: 16, reason: "a counter is out of range (generation \(m.generation), next file \(m.nextFileNumber), log \(m.walNumber), next collection \(m.nextCollectionID))")
+            }
             let n = try r.length(limit: r.remaining)
             for _ in 0..<n {
                 var c = Collection(id: try r.u32(), name: try r.string(), metadata: [UInt8](try r.lengthPrefixed()), segments: [])
@@ -78,7 +86,7 @@ public struct Manifest: Sendable, Equatable {
                 for _ in 0..<s {
                     let number = try r.u64()
                     let docs = try r.u64(), deleteFile = try r.u64(), deleted = try r.u64(), size = try r.u64()
-                    guard docs <= UInt64(UInt32.max), deleted <= docs, size <= UInt64(Int64.max) else {
+                    guard docs <= UInt64(UInt32.max), deleted <= docs, size <= UInt64(Int64.max), number < maximumCounter, deleteFile < maximumCounter else {
                         throw DecodeError(offset: r.offset - 32, reason: "segment \(number) has impossible counts")
                     }
                     c.segments.append(Segment(number: number, docCount: Int(docs), deleteFile: deleteFile, deletedCount: Int(deleted), fileSize: Int64(size)))
@@ -116,9 +124,9 @@ enum FileNames {
     }
 
     /// The number and kind of a numbered file name like `000012.seg`; only names this
-    /// layer writes (zero-padded to six digits) parse.
+    /// layer writes (zero-padded to six digits, below `Manifest.maximumCounter`) parse.
     static func parse(_ name: String) -> (number: UInt64, kind: String)? {
-        guard let dot = name.firstIndex(of: "."), let n = UInt64(name[..<dot]), pad(n) == name[..<dot] else { return nil }
+        guard let dot = name.firstIndex(of: "."), let n = UInt64(name[..<dot]), pad(n) == name[..<dot], n < Manifest.maximumCounter else { return nil }
         return (n, String(name[name.index(after: dot)...]))
     }
 }

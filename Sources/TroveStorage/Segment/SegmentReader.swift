@@ -153,6 +153,22 @@ public final class SegmentReader: @unchecked Sendable {
         return raw
     }
 
+    /// How many documents the block index says block `i` holds.
+    func documentCount(ofBlock i: Int) -> Int {
+        (i + 1 < blockCount ? blockEntry(i + 1).firstOrdinal : docCount) - blockEntry(i).firstOrdinal
+    }
+
+    /// The block's table, checked to hold as many documents as the block index says: a
+    /// block that holds more (its own checksum is good) would hand out ordinals past the
+    /// segment's end.
+    private func documents(in bytes: UnsafeRawBufferPointer, block b: Int) throws -> DocumentBlock {
+        let docs = try DocumentBlock(bytes)
+        guard docs.count == documentCount(ofBlock: b) else {
+            throw DecodeError(offset: 0, reason: "block holds \(docs.count) documents; the block index says \(documentCount(ofBlock: b))")
+        }
+        return docs
+    }
+
     /// Which block holds `ordinal` (binary search over first ordinals).
     func blockNumber(for ordinal: Int) -> Int {
         var lo = 0, hi = blockCount - 1
@@ -173,7 +189,7 @@ public final class SegmentReader: @unchecked Sendable {
         let raw = try block(b)
         return try raw.withUnsafeBytes { bytes in
             do {
-                return try body(try DocumentBlock(bytes).encoded(at: ordinal - first))
+                return try body(try documents(in: bytes, block: b).encoded(at: ordinal - first))
             } catch let e as DecodeError {
                 throw StorageError.corruption(file: path, offset: blockEntry(b).offset, reason: "block \(b) offset \(e.offset): \(e.reason)")
             }
@@ -248,8 +264,12 @@ public final class SegmentReader: @unchecked Sendable {
         let step = max(1, blockCount / blocks)
         for b in stride(from: 0, to: blockCount, by: step) {
             try block(b, useCache: false).withUnsafeBytes { bytes in
-                let docs = try DocumentBlock(bytes)
-                for i in 0..<docs.count { out.append([UInt8](try docs.encoded(at: i))) }
+                do {
+                    let docs = try documents(in: bytes, block: b)
+                    for i in 0..<docs.count { out.append([UInt8](try docs.encoded(at: i))) }
+                } catch let e as DecodeError {
+                    throw StorageError.corruption(file: path, offset: blockEntry(b).offset, reason: "block \(b) offset \(e.offset): \(e.reason)")
+                }
             }
         }
         return out
@@ -263,7 +283,7 @@ public final class SegmentReader: @unchecked Sendable {
             let first = blockEntry(b).firstOrdinal
             let keepGoing: Bool = try raw.withUnsafeBytes { bytes in
                 do {
-                    let docs = try DocumentBlock(bytes)
+                    let docs = try documents(in: bytes, block: b)
                     for k in 0..<docs.count where try !body(first + k, try docs.encoded(at: k)) { return false }
                 } catch let e as DecodeError {
                     throw StorageError.corruption(file: path, offset: blockEntry(b).offset, reason: "block \(b) offset \(e.offset): \(e.reason)")

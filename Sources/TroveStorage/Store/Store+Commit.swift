@@ -35,6 +35,9 @@ extension Store {
                 }
                 try commitGroup(group)
             } catch {
+                // Refused before the group was taken: take this batch back out, or the next
+                // writer would commit a batch its caller was told had failed.
+                pending.withLock { $0.removeAll { $0 === request } }
                 writerLock.unlock()
                 throw error
             }

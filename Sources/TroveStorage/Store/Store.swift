@@ -87,6 +87,7 @@ public final class Store: @unchecked Sendable {
             var state = published.withLock { $0 }
             if state.ids[name] != nil { throw StorageError.collectionExists(name) }
             var manifest = try manifestForWrite(state)
+            guard manifest.nextCollectionID < UInt32.max - 1 else { throw StorageError.invalidArgument("no collection ids are left in this database") }
             let id = manifest.nextCollectionID
             manifest.nextCollectionID += 1
             manifest.collections.append(Manifest.Collection(id: id, name: name, metadata: metadata, segments: []))

@@ -48,6 +48,7 @@ struct EncodedOperation: Sendable {
         return w.bytes
     }
 
+    /// The operations of a logged batch, for recovery and `verify` (each put decoded in full).
     static func decodePayload(_ bytes: UnsafeRawBufferPointer) throws -> [EncodedOperation] {
         var r = ByteReader(bytes)
         let n = try r.length(limit: bytes.count)
@@ -61,7 +62,9 @@ struct EncodedOperation: Sendable {
             switch kind {
             case put:
                 let encoded = try r.lengthPrefixed()
-                let id = try DocumentCodec.decodeID(encoded)
+                // The whole document, not just its id: a logged put that passes its CRC but
+                // does not decode would otherwise open fine and then fail every flush.
+                let id = try DocumentCodec.decode(encoded).id
                 ops.append(EncodedOperation(kind: kind, collection: UInt32(collection), id: id, hash: IDHash.hash(id), encoded: [UInt8](encoded)))
             case delete:
                 let id = try r.string()

@@ -41,7 +41,20 @@ public enum Zstd {
 
     /// Decompresses one frame that must expand to exactly `expectedSize` bytes.
     /// Throws `DecodeError` when the frame is damaged or its size is not the expected one.
+    /// Frames that do not record their size may expand to at most this (ours always record it).
+    static let maximumUnsizedFrame = 64 << 20
+
     public static func decompress(_ source: UnsafeRawBufferPointer, expectedSize: Int, dictionary: ZstdDictionary? = nil) throws -> [UInt8] {
+        // `expectedSize` comes from disk: check it against the frame before allocating it.
+        let declared = ZSTD_getFrameContentSize(source.baseAddress, source.count)
+        let unknown = UInt64.max, error = UInt64.max - 1  // ZSTD_CONTENTSIZE_UNKNOWN, _ERROR
+        if declared == error {
+            throw DecodeError(offset: 0, reason: "not a zstd frame")
+        } else if declared == unknown {
+            guard expectedSize >= 0, expectedSize <= maximumUnsizedFrame else { throw DecodeError(offset: 0, reason: "expected size \(expectedSize) is out of range") }
+        } else if declared != UInt64(clamping: expectedSize) || expectedSize < 0 {
+            throw DecodeError(offset: 0, reason: "the frame holds \(declared) bytes, expected \(expectedSize)")
+        }
         guard let ctx = pool.withLock({ $0.popLast()?.pointer }) ?? ZSTD_createDCtx() else {
             throw DecodeError(offset: 0, reason: "cannot allocate a zstd context")
         }

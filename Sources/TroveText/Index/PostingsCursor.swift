@@ -18,13 +18,17 @@ struct PostingsCursor {
     private(set) var block = -1
     private let docs: UnsafeMutablePointer<UInt32>
     private let tfs: UnsafeMutablePointer<UInt32>
+    private let docCount: Int
     private var count = 0
     private var index = 0
     private var shallowBlock = 0
     /// The current document: −1 before the first `next()`, Int.max when exhausted.
     private(set) var doc = -1
 
-    init(bytes: UnsafeRawBufferPointer, at offset: Int, arena: QueryArena) throws {
+    /// - Parameter docCount: the segment's documents: every doc id read must be below it
+    ///   (ids index the norms and columns, so one past the end would read out of bounds).
+    init(bytes: UnsafeRawBufferPointer, at offset: Int, docCount: Int, arena: QueryArena) throws {
+        self.docCount = docCount
         var r = ByteReader(bytes, offset: offset)
         df = try r.length(limit: Int(UInt32.max))
         blocks = try r.length(limit: Int(UInt32.max))
@@ -147,12 +151,17 @@ struct PostingsCursor {
         }
         BitPacking.unpack(bytes, offset: offset + 2, count: n, width: db, into: docs)
         BitPacking.unpack(bytes, offset: offset + 2 + docBytes, count: n, width: tb, into: tfs)
-        var previous = UInt32(truncatingIfNeeded: firstPossibleDoc(ofBlock: b) - 1)
+        // Summed without wrapping and checked against the skip entry and the segment:
+        // the bytes passed their checksum but may still name documents that do not exist.
+        let last = lastDoc(ofBlock: b)
+        guard last < docCount else { throw DecodeError(offset: offset, reason: "postings name document \(last) of \(docCount)") }
+        var previous = firstPossibleDoc(ofBlock: b) - 1
         for i in 0..<n {
-            previous &+= docs[i]
-            docs[i] = previous
+            previous += Int(docs[i])
+            guard previous <= last else { throw DecodeError(offset: offset, reason: "postings block disagrees with its skip entry") }
+            docs[i] = UInt32(truncatingIfNeeded: previous)
         }
-        guard n > 0, Int(previous) == lastDoc(ofBlock: b) else {
+        guard n > 0, previous == last else {
             throw DecodeError(offset: offset, reason: "postings block disagrees with its skip entry")
         }
         block = b

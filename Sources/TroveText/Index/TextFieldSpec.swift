@@ -50,6 +50,16 @@ public struct TextSchema: Sendable, Equatable {
     }
 
     public var isEmpty: Bool { text.isEmpty && numeric.isEmpty }
+
+    /// Text fields, and numeric fields, each numbered by a two-digit section slot.
+    public static let maximumFields = 100
+
+    /// The fields that have a slot: a schema with more (refused upstream, but metadata is
+    /// read from disk) indexes and searches the first hundred of each kind instead of
+    /// trapping on a section tag.
+    public var slotted: TextSchema {
+        TextSchema(text: Array(text.prefix(Self.maximumFields)), numeric: Array(numeric.prefix(Self.maximumFields)))
+    }
 }
 
 /// Section tags of the text layer: two letters and the field's two-digit slot.

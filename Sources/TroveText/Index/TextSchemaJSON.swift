@@ -12,7 +12,9 @@ extension TextSchema {
         return Array(JSONWriter.string(json).utf8)
     }
 
-    /// The schema in `metadata`, or an empty one when the metadata holds none.
+    /// The schema in `metadata`, or an empty one when the metadata holds none. Fields
+    /// past the 100 a slot can number are left unindexed rather than trusted: metadata
+    /// is read from disk.
     public init(metadata: [UInt8]) {
         self.init()
         guard !metadata.isEmpty, let json = try? JSONParser.parse(metadata) else { return }
@@ -23,11 +25,12 @@ extension TextSchema {
                 if case let .string(a)? = item["analyzer"], let parsed = Analyzer(rawValue: a) { analyzer = parsed }
                 var positions = true
                 if case let .bool(p)? = item["positions"] { positions = p }
+                guard text.count < TextSchema.maximumFields else { break }
                 text.append(TextFieldSpec(field: field, analyzer: analyzer, positions: positions))
             }
         }
         if case let .array(items)? = json["numeric"] {
-            for case let .string(f) in items { numeric.append(NumericFieldSpec(field: f)) }
+            for case let .string(f) in items.prefix(TextSchema.maximumFields) { numeric.append(NumericFieldSpec(field: f)) }
         }
     }
 

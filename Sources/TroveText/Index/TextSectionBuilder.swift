@@ -35,7 +35,8 @@ final class TextSectionBuilder: SegmentSectionBuilder {
     private var columnKinds: [NumericColumn.Kind]
     private var docCount = 0
 
-    init(schema: TextSchema) {
+    init(schema full: TextSchema) {
+        let schema = full.slotted
         self.schema = schema
         fields = Array(repeating: FieldState(), count: schema.text.count)
         columns = Array(repeating: [], count: schema.numeric.count)

@@ -42,7 +42,7 @@ struct TextSegmentIndex: @unchecked Sendable {
     }
 
     func cursor(_ info: TermInfo, arena: QueryArena) throws -> PostingsCursor {
-        do { return try PostingsCursor(bytes: postings, at: info.postingsOffset, arena: arena) } catch let e as DecodeError {
+        do { return try PostingsCursor(bytes: postings, at: info.postingsOffset, docCount: docCount, arena: arena) } catch let e as DecodeError {
             throw StorageError.corruption(file: reader.path, offset: 0, reason: "postings: \(e.reason)")
         }
     }
@@ -60,7 +60,9 @@ struct TextSegmentIndex: @unchecked Sendable {
             var p = 0
             var list: [Int] = []
             for _ in 0..<c.frequency {
-                p += Int(try r.varint())
+                // Positions are u32: a larger delta (read from disk) is corruption, not a trap.
+                p += try r.length(limit: Int(UInt32.max))
+                guard p <= Int(UInt32.max) else { throw StorageError.corruption(file: reader.path, offset: 0, reason: "positions: position past 2^32") }
                 list.append(p)
             }
             out[c.doc] = list

@@ -194,7 +194,9 @@ final class MaxScoreWindows {
                 let s = cursors[i].blockScore(b)
                 let lo = (max(from, cursors[i].postings.firstPossibleDoc(ofBlock: b)) - start) / Self.stretch
                 let hi = (min(end, cursors[i].postings.lastDoc(ofBlock: b)) - start) / Self.stretch
-                for j in lo...hi { termBest[j] = max(termBest[j], s) }
+                // Skip entries out of order (a damaged file) give an empty range, not a trap;
+                // the block's own load reports the damage.
+                if lo <= hi { for j in lo...hi { termBest[j] = max(termBest[j], s) } }
                 b += 1
             }
             for j in 0..<Self.stretches { stretchBounds[j] += termBest[j] }

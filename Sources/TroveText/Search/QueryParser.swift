@@ -5,8 +5,14 @@ public enum QueryParser {
     public struct ParseError: Error, Equatable, Sendable, CustomStringConvertible {
         public let position: Int
         public let message: String
+        /// The query is well formed but over `maximumClauses`.
+        public var isLimit = false
         public var description: String { "query syntax error at character \(position + 1): \(message)" }
     }
+
+    /// The most clauses (terms, phrases, prefixes) one query may hold: each costs a
+    /// postings cursor, so an unbounded count is unbounded work.
+    public static let maximumClauses = 1_024
 
     public static func parse(_ text: String) throws(ParseError) -> TextQuery {
         let chars = Array(text)
@@ -61,6 +67,9 @@ public enum QueryParser {
                 clause = clause.withBoost(boost)
             }
             if i < chars.count, !chars[i].isWhitespace { throw ParseError(position: i, message: "unexpected '\(chars[i])'") }
+            guard must.count + should.count + mustNot.count < maximumClauses else {
+                throw ParseError(position: start, message: "more than \(maximumClauses) clauses", isLimit: true)
+            }
             switch occur {
             case "+": must.append(clause)
             case "-": mustNot.append(clause)

@@ -30,7 +30,8 @@ public final class TextSearcher: Sendable {
     private let memory: UnflushedChunks
     let keywordColumns = Mutex<[SegmentSlot: KeywordColumn]>([:])
 
-    public init(schema: TextSchema, defaultField: String) {
+    public init(schema full: TextSchema, defaultField: String) {
+        let schema = full.slotted
         self.schema = schema
         self.defaultField = defaultField
         memory = UnflushedChunks(schema: schema)

@@ -58,6 +58,9 @@ extension IngestionError {
         case .empty: return "empty"
         case .timedOut: return "timedOut"
         case .badSplitSettings: return "badSplitSettings"
+        case .textTooLarge: return "textTooLarge"
+        case .tooManyChunks: return "tooManyChunks"
+        case .cancelled: return "cancelled"
         }
     }
 }

@@ -87,5 +87,16 @@ import Testing
         #expect(Timestamp.rfc3339(microseconds: 0) == "1970-01-01T00:00:00Z")
         #expect(Timestamp.rfc3339(microseconds: 1_700_000_000_123_456) == "2023-11-14T22:13:20.123456Z")
         #expect(Timestamp.rfc3339(microseconds: -1) == "1969-12-31T23:59:59.999999Z")
+        #expect(Timestamp.rfc3339(microseconds: Timestamp.range.lowerBound) == "0001-01-01T00:00:00Z")
+        #expect(Timestamp.rfc3339(microseconds: Timestamp.range.upperBound) == "9999-12-31T23:59:59.999999Z")
+    }
+
+    /// `Int64.min` once overflowed the floor division and trapped every read of its
+    /// document; values no schema accepts (but a file may hold) render as numbers.
+    @Test func timestampsOutsideTheRFC3339RangeRenderAsNumbers() {
+        for v in [Int64.min, Int64.min + 1, Int64.max, Timestamp.range.lowerBound - 1, Timestamp.range.upperBound + 1] {
+            #expect(Timestamp.rfc3339(microseconds: v) == String(v))
+        }
+        #expect(DocumentJSON.jsonValue(.timestamp(.min)) == .string(String(Int64.min)))
     }
 }

@@ -3,22 +3,10 @@ import Testing
 @testable import TroveStorage
 
 @Suite struct CorruptionTests {
-    /// A database with one segment of many blocks, closed cleanly.
-    private func makeDatabase(_ path: String, docs: Int = 3000) throws -> String {
-        var rng = SplitMix64(state: 5)
-        let store = try Store.open(at: path, options: TestData.options())
-        try store.createCollection("m")
-        var batch = WriteBatch()
-        for i in 0..<docs { batch.put(TestData.message(i, rng: &rng), in: "m") }
-        try store.write(batch)
-        try store.close()
-        return try #require(TestData.files(path, kind: "seg").first)
-    }
-
     @Test func aFlippedByteInABlockIsFoundByVerifyAndByReadsOfThatBlockOnly() throws {
         let dir = TempDirectory()
         let path = dir.sub("db")
-        let segPath = try makeDatabase(path)
+        let segPath = try TestData.makeDatabase(path)
         let reader = try SegmentReader(path: segPath, number: 0, cache: BlockCache(capacityBytes: 0))
         #expect(reader.blocks > 3)
         let block = reader.blockEntry(2)
@@ -51,7 +39,7 @@ import Testing
     @Test func randomBytesAndTruncationsAsASegmentAreTypedErrors() throws {
         let dir = TempDirectory()
         let path = dir.sub("db")
-        let segPath = try makeDatabase(path, docs: 200)
+        let segPath = try TestData.makeDatabase(path, docs: 200)
         let original = TestData.readFile(segPath)
         var rng = SplitMix64(state: 9)
         var cases: [[UInt8]] = [[], Array(original.prefix(10)), Array(original.dropLast(1)), Array(original.dropLast(48)), Array(original.prefix(original.count / 2))]
@@ -71,7 +59,7 @@ import Testing
     @Test func randomBytesAndTruncationsAsAManifestAreTypedErrors() throws {
         let dir = TempDirectory()
         let path = dir.sub("db")
-        _ = try makeDatabase(path, docs: 10)
+        _ = try TestData.makeDatabase(path, docs: 10)
         let manifestPath = path + "/MANIFEST"
         let original = TestData.readFile(manifestPath)
         var rng = SplitMix64(state: 13)
@@ -91,7 +79,7 @@ import Testing
     @Test func aMissingManifestWithDataFilesIsAnErrorNotAnEmptyDatabase() throws {
         let dir = TempDirectory()
         let path = dir.sub("db")
-        _ = try makeDatabase(path, docs: 10)
+        _ = try TestData.makeDatabase(path, docs: 10)
         FileSystem.remove(path + "/MANIFEST")
         #expect(throws: StorageError.self) { try Store.open(at: path, options: TestData.options()) }
     }

@@ -33,4 +33,18 @@ enum TestData {
     static func files(_ dir: String, kind: String) -> [String] {
         ((try? FileSystem.list(dir)) ?? []).filter { $0.hasSuffix("." + kind) }.map { dir + "/" + $0 }
     }
+
+    /// A database of `docs` messages in collection "m", in one segment of many blocks,
+    /// closed cleanly; returns the segment's path.
+    static func makeDatabase(_ path: String, docs: Int = 3000) throws -> String {
+        var rng = SplitMix64(state: 5)
+        let store = try Store.open(at: path, options: options())
+        try store.createCollection("m")
+        var batch = WriteBatch()
+        for i in 0..<docs { batch.put(message(i, rng: &rng), in: "m") }
+        try store.write(batch)
+        try store.close()
+        guard let segment = files(path, kind: "seg").first else { throw StorageError.invalidArgument("no segment was written") }
+        return segment
+    }
 }

@@ -1,0 +1,28 @@
+import TroveChat
+import TroveEngine
+import TroveText
+
+/// Every limit the server enforces, in one place: `trove serve --help` prints this text
+/// and the README lists the same. A request over a limit is answered 413, 422 or 429 and
+/// changes nothing.
+public enum ServerLimits {
+    public static let text = """
+    Limits (each answered 413, 422 or 429; nothing is changed):
+      JSON body                   \(ServerSettings().maxBodyBytes >> 20) MiB (413)
+      upload                      files.max_upload_bytes, default 50 MiB (413)
+      multipart parts             \(MultipartForm.maximumParts) per request (413)
+      extracted text per file     \(TextExtractor().maxExpansion)x the upload, at least \(TextExtractor().minTextBytes >> 20) MiB, at most \(TextExtractor().maxTextBytes >> 20) MiB (422)
+      chunks per file             \(Ingestor.defaultMaxChunks) (422)
+      uploads in flight per user  \(FileLibrary.defaultMaxConcurrentUploads) (429)
+      schema fields               \(CollectionSchema.maximumFields) (422)
+      search page                 1 to 1000 hits (422 above)
+      search depth                offset + limit <= \(EngineQuery.maximumDepth); sort by a field to page further (422)
+      query text                  \(EngineQuery.maximumTextBytes / 1024) KiB, \(QueryParser.maximumClauses) clauses (422)
+      requests per user           --rate-limit / --rate-burst, all of the user's keys together (429)
+      routes without a credential --public-rate-limit per client address (429)
+      login                       --login-attempts per address per minute; 5 failures in a row lock the account for 15 min (429)
+      API keys per user           --max-keys (422)
+      connections                 --max-connections; idle --idle-timeout s; a request must arrive within --request-timeout s
+      shutdown                    in-flight requests get 10 s after SIGTERM, then are cancelled
+    """
+}

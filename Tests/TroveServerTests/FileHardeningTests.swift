@@ -1,0 +1,56 @@
+import Foundation
+import Hummingbird
+import Testing
+import TroveStorage
+@testable import TroveServer
+
+/// Uploads shaped to multiply work, and deletes raced against each other.
+@Suite struct FileHardeningTests {
+    private func upload(_ c: APIClient, _ token: String, name: String, _ body: String) async throws -> APIClient.Answer {
+        try await c.call(.post, "/api/files?name=\(name)", token: token, json: nil, headers: [.contentType: "application/octet-stream"], raw: body)
+    }
+
+    /// A few kilobytes whose flattened text (every leaf with its full path) is megabytes.
+    static let deepJSON: String = {
+        let depth = 200, leaves = 5_000
+        return #"{"a": "# + String(repeating: "[", count: depth) + Array(repeating: "1", count: leaves).joined(separator: ",")
+            + String(repeating: "]", count: depth) + "}"
+    }()
+
+    /// A CSV whose one very long header is repeated before every cell.
+    static let wideHeaderCSV: String = {
+        "id," + String(repeating: "h", count: 10_000) + "\n" + (0..<300).map { "\($0),x" }.joined(separator: "\n") + "\n"
+    }()
+
+    @Test func uploadsThatFlattenIntoFarMoreTextAreRefusedAndStoreNothing() async throws {
+        try await ServerHarness.withUsers { c, _, ann, _ in
+            for (name, body) in [("deep.json", Self.deepJSON), ("wide.csv", Self.wideHeaderCSV)] {
+                let r = try await upload(c, ann, name: name, body)
+                #expect(r.status == .unprocessableContent && r.json["error"]?["code"]?.stringValue == "limit_exceeded", "\(name): \(r.status) \(r.text.prefix(300))")
+            }
+            #expect(try await c.call(.get, "/api/files", token: ann).json["data"]?.arrayValue?.isEmpty == true, "nothing stored")
+            // The same shapes at a sane size still index.
+            let small = try await upload(c, ann, name: "small.json", #"{"a": [[[1, 2, 3]]], "b": {"c": "otter"}}"#)
+            #expect(small.status == .created && small.json["status"]?.stringValue == "indexed", "\(small.text)")
+        }
+    }
+
+    /// Blobs are shared by content across users. Sixteen parallel deletes of one user's
+    /// copy used to take every reference off the blob and remove the other user's bytes.
+    @Test func parallelDeletesOfOneCopyLeaveAnotherUsersCopyWhole() async throws {
+        try await ServerHarness.withUsers { c, _, ann, bob in
+            let text = "The otter and the heron share the marsh at dawn.\n"
+            let bobs = try await upload(c, bob, name: "marsh.txt", text)
+            let anns = try await upload(c, ann, name: "marsh.txt", text)
+            let bobID = try #require(bobs.json["id"]?.stringValue), annID = try #require(anns.json["id"]?.stringValue)
+            let statuses = try await withThrowingTaskGroup(of: HTTPResponse.Status.self) { group in
+                for _ in 0..<16 { group.addTask { try await c.call(.delete, "/api/files/\(annID)", token: ann).status } }
+                return try await group.reduce(into: [HTTPResponse.Status]()) { $0.append($1) }
+            }
+            #expect(statuses.filter { $0 == .noContent }.count == 1 && statuses.filter { $0 == .notFound }.count == 15, "\(statuses)")
+            let link = try await c.call(.get, "/api/files/\(bobID)/url", token: bob)
+            let download = try await c.call(.get, try #require(link.json["url"]?.stringValue))
+            #expect(download.status == .ok && download.text == text, "bob's file lost its bytes")
+        }
+    }
+}

@@ -1,0 +1,89 @@
+import Foundation
+import Hummingbird
+import Synchronization
+import Testing
+@testable import TroveServer
+
+/// Password guessing is limited before bcrypt is spent, and bcrypt never stalls the
+/// requests of users who are already signed in.
+@Suite struct LoginThrottleTests {
+    private func attempt(_ c: APIClient, _ user: String, _ password: String) async throws -> APIClient.Answer {
+        try await c.call(.post, "/api/auth/login", json: #"{"username": "\#(user)", "password": "\#(password)"}"#)
+    }
+
+    @Test func anAccountLocksAfterFiveFailuresEvenForTheRightPassword() async throws {
+        let h = try await ServerHarness(settings: { $0.loginAttemptsPerMinute = 100 })
+        defer { Task { await h.stop() } }
+        try await h.run { c in
+            var statuses: [Int] = []
+            for _ in 0..<5 { statuses.append(Int(try await attempt(c, "admin", "wrong-password").status.code)) }
+            #expect(statuses == [401, 401, 401, 401, 401])
+            let locked = try await attempt(c, "ADMIN", ServerHarness.adminPassword)
+            #expect(locked.status == .tooManyRequests, "usernames are case-insensitive, so is the lock: \(locked.text)")
+            #expect((locked.headers[.retryAfter].flatMap(Int.init) ?? 0) > 60)
+            // Another account is not affected.
+            let admin = try await h.api.users.create(username: "second", password: "second-password", role: .admin)
+            #expect(admin.username == "second")
+            #expect(try await attempt(c, "second", "second-password").status == .ok)
+        }
+    }
+
+    @Test func aSuccessClearsTheFailureCount() async throws {
+        let h = try await ServerHarness(settings: { $0.loginAttemptsPerMinute = 100 })
+        defer { Task { await h.stop() } }
+        try await h.run { (c: APIClient) async throws in
+            for _ in 0..<4 { #expect(try await attempt(c, "admin", "wrong-password").status == .unauthorized) }
+            #expect(try await attempt(c, "admin", ServerHarness.adminPassword).status == .ok)
+            for _ in 0..<4 { #expect(try await attempt(c, "admin", "wrong-password").status == .unauthorized) }
+            #expect(try await attempt(c, "admin", ServerHarness.adminPassword).status == .ok)
+        }
+    }
+
+    @Test func oneAddressGetsTenAttemptsAMinuteAcrossUsernames() async throws {
+        let h = try await ServerHarness()
+        defer { Task { await h.stop() } }
+        try await h.run { c in
+            var statuses: [Int] = []
+            for i in 0..<12 { statuses.append(Int(try await attempt(c, "guess\(i)", "wrong-password").status.code)) }
+            // The bucket refills one attempt every 6 s: on a slow machine the 11th may pass.
+            #expect(Array(statuses.prefix(10)) == Array(repeating: 401, count: 10) && statuses.last == 429, "\(statuses)")
+        }
+    }
+
+    /// bcrypt at the default cost takes a quarter second. Failed logins used to hash on
+    /// the user directory's actor, which every authenticated request also needs: four at
+    /// once made `GET /api/auth/me` wait about a second. Now `me` answers while they run.
+    /// (Each request on its own connection: the test client sends one at a time.)
+    @Test func loginsAtFullCostDoNotStallSignedInRequests() async throws {
+        let h = try await ServerHarness(settings: { $0.bcryptCost = 12; $0.loginAttemptsPerMinute = 100 })
+        defer { Task { await h.stop() } }
+        try await h.run { c in
+            let token = try await c.login("admin", ServerHarness.adminPassword)
+            let port = try #require(c.client.port)
+            let finished = Tally()
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for i in 0..<4 {
+                    group.addTask {
+                        let body = #"{"username": "nobody\#(i)", "password": "wrong-password"}"#
+                        let answer = try await RawConnection(port: port).exchange("POST /api/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\nConnection: close\r\n\r\n" + body)
+                        #expect(answer.hasPrefix("HTTP/1.1 401"))
+                        finished.add()
+                    }
+                }
+                try await Task.sleep(for: .milliseconds(100))
+                let me = try await RawConnection(port: port).exchange("GET /api/auth/me HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \(token)\r\nConnection: close\r\n\r\n")
+                #expect(me.hasPrefix("HTTP/1.1 200"), "\(me.prefix(100))")
+                // Four hashes on two threads take ~500 ms; `me` takes milliseconds.
+                #expect(finished.value < 4, "the signed-in request waited for every login")
+                try await group.waitForAll()
+            }
+        }
+    }
+}
+
+/// A count shared by tasks.
+final class Tally: Sendable {
+    private let count = Mutex(0)
+    func add() { count.withLock { $0 += 1 } }
+    var value: Int { count.withLock { $0 } }
+}
