@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "TroveRemote", targets: ["TroveRemote"]),
         .library(name: "TroveChat", targets: ["TroveChat"]),
         .library(name: "TroveServer", targets: ["TroveServer"]),
+        .library(name: "TroveFuzzTargets", targets: ["TroveFuzzTargets"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -85,6 +86,9 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // What the fuzz harness (Benchmarks/fuzz) drives, by name; replayed by a smoke test.
+        .target(name: "TroveFuzzTargets", dependencies: ["TroveStorage", "TroveText", "TroveEmbed", "TroveServer"]),
+        .testTarget(name: "TroveFuzzTargetsTests", dependencies: ["TroveFuzzTargets", "TroveEngine", "TroveStorage", "TroveText", "TroveTestSupport"]),
         .testTarget(name: "CBLASTests", dependencies: ["CBLAS"]),
         .target(name: "TroveTestSupport", dependencies: ["TroveStorage"], path: "Sources/TroveTestSupport"),
         .testTarget(name: "TroveStorageTests", dependencies: ["TroveStorage", "TroveTestSupport"]),

@@ -27,14 +27,19 @@ public final class ChatSystem: Sendable {
     public static func open(dataFolder: String, settings: ChatSettings, embedder: (any Embedder)? = nil,
                             counter: (any TokenCounter)? = nil, options: DatabaseOptions = DatabaseOptions()) async throws -> ChatSystem {
         try FileSystem.createDirectory(dataFolder)
+        // The folder holds every user's data and the server's secrets: the owner's alone.
+        chmod(dataFolder, 0o700)
         let inner: any Embedder
         if let embedder { inner = embedder } else { inner = try await settings.embedder.make() }
         let counter = counter ?? (inner as? MiniLMEmbedder).map { WordPieceTokenCounter($0.tokenizer) as any TokenCounter } ?? EstimatingTokenCounter()
         let database = try Database.open(at: dataFolder + "/engine", options: options)
         do {
             try ChatCollections.ensure(in: database, embeddingDimension: inner.dimension)
-            return try ChatSystem(database: database, settings: settings, dataFolder: dataFolder,
-                                  embedder: CachedEmbedder(inner, capacity: max(1, settings.embeddingCacheEntries)), counter: counter)
+            let system = try ChatSystem(database: database, settings: settings, dataFolder: dataFolder,
+                                        embedder: CachedEmbedder(inner, capacity: max(1, settings.embeddingCacheEntries)), counter: counter)
+            // Nothing is being uploaded yet: a blob no record counts was left by a crash.
+            _ = try await system.files.removeOrphanBlobs()
+            return system
         } catch {
             try? database.close()
             throw error

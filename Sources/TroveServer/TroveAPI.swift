@@ -13,6 +13,8 @@ public struct TroveAPI: Sendable {
     public let users: UserDirectory
     public let tokens: TokenIssuer
     public let settings: ServerSettings
+    /// The data folder the system was opened on (for backups).
+    let dataFolder: String
     let limiter: RateLimiter
     /// Per address, for the routes that need no credential.
     let publicLimiter: RateLimiter
@@ -27,7 +29,7 @@ public struct TroveAPI: Sendable {
         }
         let secret = try settings.jwtSecret.map { Array($0.utf8) } ?? SecretFile.loadOrCreate("jwt.key", in: dataFolder + "/secrets")
         return TroveAPI(system: system, users: try UserDirectory(database: system.database, bcryptCost: settings.bcryptCost, maxKeysPerUser: settings.maxKeysPerUser),
-                        tokens: await TokenIssuer(secret: secret, lifetime: settings.tokenLifetime), settings: settings,
+                        tokens: await TokenIssuer(secret: secret, lifetime: settings.tokenLifetime), settings: settings, dataFolder: dataFolder,
                         limiter: RateLimiter(perSecond: settings.rateLimitPerSecond, burst: settings.rateLimitBurst),
                         publicLimiter: RateLimiter(perSecond: settings.publicRateLimitPerSecond, burst: settings.publicRateLimitBurst),
                         logins: LoginThrottle(maxFailures: settings.loginMaxFailures, lockoutSeconds: settings.loginLockoutSeconds,
@@ -89,5 +91,6 @@ public struct TroveAPI: Sendable {
         OpenAIRoutes(api: self).add(to: api)
         FileRoutes(api: self).add(to: api)
         CollectionRoutes(api: self).add(to: api)
+        AdminRoutes(api: self).add(to: api)
     }
 }

@@ -1,4 +1,6 @@
 import ArgumentParser
+import TroveChat
+import TroveEngine
 import TroveStorage
 
 struct BackupCommand: ParsableCommand {
@@ -14,14 +16,20 @@ struct BackupCommand: ParsableCommand {
         This command opens the database itself, for writing, because a backup first flushes \
         the memory buffers into segments. When another process holds the database (a running \
         server), the open fails with "in use by another process": back up from within that \
-        process instead (Store.backup(to:)), where the backup runs online while writes go on.
+        process instead: `POST /api/admin/backup` on a running server, where the backup runs \
+        online while writes go on.
+
+        With --data, the whole data folder is copied: the engine, every uploaded file's \
+        bytes (blobs) and the secrets (JWT and link-signing keys).
         """
     )
 
     @OptionGroup var database: DatabaseFolder
+    @Option(help: "Back up this whole data folder (engine, blobs, secrets) instead of one database.") var data: String?
     @Option(help: "The backup folder: must not exist, or be empty.") var to: String
 
     func run() throws {
+        if let data { return try backupDataFolder(data) }
         var options = StoreOptions.cli()
         options.backgroundMerges = false
         let store = try Store.open(at: database.db, options: options)
@@ -40,6 +48,23 @@ struct BackupCommand: ParsableCommand {
         guard check.isClean else { throw ExitCode(1) }
         print("backup \(database.db) → \(to): generation \(report.generation), \(documents) documents, \(report.files) files, "
             + "\(report.linkedBytes) bytes linked, \(report.copiedBytes) bytes copied; verify ok (\(check.filesChecked) files, \(check.bytesChecked) bytes)")
+    }
+
+    private func backupDataFolder(_ data: String) throws {
+        var options = DatabaseOptions()
+        options.store.backgroundMerges = false
+        let db = try Database.open(at: data + "/engine", options: options)
+        let report: DataFolderBackup.Report
+        do { report = try DataFolderBackup.run(database: db, dataFolder: data, to: to) } catch {
+            try? db.close()
+            throw error
+        }
+        try db.close()
+        let check = try Verifier.verify(path: to + "/engine")
+        for p in check.problems { print("BAD \(p.file) offset \(p.offset): \(p.reason)") }
+        guard check.isClean else { throw ExitCode(1) }
+        print("backup \(data) → \(to): engine generation \(report.engine.generation) (\(report.engine.files) files), "
+            + "\(report.blobs) blobs (\(report.blobBytes) bytes), \(report.secrets) secrets; verify ok")
     }
 
     /// Opens the copy read-only, as a restore would, and counts its live documents.

@@ -54,3 +54,65 @@ import TroveStorage
         }
     }
 }
+
+/// Signed links, reindexing and backups over HTTP.
+@Suite struct FileLifecycleRouteTests {
+    @Test func aSignedLinkDiesWithItsOwnersAccount() async throws {
+        try await ServerHarness.withUsers { c, admin, ann, _ in
+            let up = try await c.call(.post, "/api/files?name=a.txt", token: ann, json: nil, headers: [.contentType: "text/plain"], raw: "The marsh at dawn.")
+            let id = try #require(up.json["id"]?.stringValue)
+            let path = try #require(try await c.call(.get, "/api/files/\(id)/url", token: ann).json["url"]?.stringValue)
+            #expect(try await c.call(.get, path).status == .ok)
+            let annID = try #require(try await c.call(.get, "/api/auth/me", token: ann).json["id"]?.stringValue)
+            #expect(try await c.call(.patch, "/api/users/\(annID)", token: admin, json: #"{"disabled": true}"#).status == .ok)
+            #expect(try await c.call(.get, path).status == .notFound, "a disabled user's link still served")
+            #expect(try await c.call(.delete, "/api/users/\(annID)", token: admin).status == .noContent)
+            #expect(try await c.call(.get, path).status == .notFound, "a deleted user's link still served")
+        }
+    }
+
+    @Test func aStoredFileCanBeIndexedAgain() async throws {
+        try await ServerHarness.withUsers { c, _, ann, bob in
+            let up = try await c.call(.post, "/api/files?name=a.txt", token: ann, json: nil, headers: [.contentType: "text/plain"], raw: "Herons nest in the reeds.")
+            let id = try #require(up.json["id"]?.stringValue)
+            let again = try await c.call(.post, "/api/files/\(id)/reindex", token: ann)
+            #expect(again.status == .ok && again.json["status"]?.stringValue == "indexed" && again.json["chunks"]?.intValue == 1, "\(again.text)")
+            #expect(try await c.call(.post, "/api/files/\(id)/reindex", token: bob).status == .notFound)
+        }
+    }
+
+    @Test func anAdminBacksUpTheDataFolderOnline() async throws {
+        let h = try await ServerHarness()
+        defer { Task { await h.stop() } }
+        try await h.run { c in
+            let admin = try await c.login("admin", ServerHarness.adminPassword)
+            let ann = try await c.user("ann", admin: admin)
+            _ = try await c.call(.post, "/api/files?name=a.txt", token: ann, json: nil, headers: [.contentType: "text/plain"], raw: "Tides and herons.")
+            let to = h.folder.sub("backup")
+            #expect(try await c.call(.post, "/api/admin/backup", token: ann, json: #"{"to": "\#(to)"}"#).status == .forbidden)
+            let made = try await c.call(.post, "/api/admin/backup", token: admin, json: #"{"to": "\#(to)"}"#)
+            #expect(made.status == .created && made.json["blobs"]?.intValue == 1 && (made.json["secrets"]?.intValue ?? 0) >= 2, "\(made.text)")
+            #expect(FileManager.default.fileExists(atPath: to + "/secrets/jwt.key") && FileManager.default.fileExists(atPath: to + "/engine/MANIFEST"))
+            #expect(try await c.call(.post, "/api/admin/backup", token: admin, json: #"{"to": "\#(to)"}"#).status == .badRequest, "not empty")
+        }
+    }
+
+    /// A storage failure (here: a blob whose bytes no longer match its hash) is a 500 whose
+    /// body gives a reference to the log, not the data folder's paths.
+    @Test func serverErrorsDoNotShowInternalDetail() async throws {
+        let h = try await ServerHarness()
+        defer { Task { await h.stop() } }
+        try await h.run { c in
+            let admin = try await c.login("admin", ServerHarness.adminPassword)
+            let ann = try await c.user("ann", admin: admin)
+            let up = try await c.call(.post, "/api/files?name=a.txt", token: ann, json: nil, headers: [.contentType: "text/plain"], raw: "Reeds and rushes.")
+            let id = try #require(up.json["id"]?.stringValue), sha = try #require(up.json["sha256"]?.stringValue)
+            let blob = h.folder.sub("data") + "/blobs/sha256/\(sha.prefix(2))/\(sha)"
+            try Data("tampered".utf8).write(to: URL(fileURLWithPath: blob))
+            let path = try #require(try await c.call(.get, "/api/files/\(id)/url", token: ann).json["url"]?.stringValue)
+            let r = try await c.call(.get, path)
+            #expect(r.status == .internalServerError && r.json["error"]?["message"]?.stringValue?.contains("reference") == true, "\(r.text)")
+            #expect(!r.text.contains(h.folder.path) && !r.text.contains(sha), "\(r.text)")
+        }
+    }
+}

@@ -147,6 +147,19 @@ public actor FileLibrary {
         return try await content(owner: owner, id: id)
     }
 
+    /// Removes blobs that no reference count names (a crash between a blob's write and
+    /// its record's batch leaves one); returns how many. Runs in one turn, so no upload
+    /// can add a reference meanwhile; call it when no upload is between those two steps
+    /// (at open).
+    func removeOrphanBlobs() throws -> Int {
+        var removed = 0
+        for name in try blobs.names() where try database.store.get(name, in: ChatCollections.blobRefs) == nil {
+            try blobs.remove(name)
+            removed += 1
+        }
+        return removed
+    }
+
     private func fileExists(_ file: StoredFile) throws -> Bool {
         try database.store.get(file.id, in: ChatCollections.files).map { $0["owner"] == .string(file.owner) } ?? false
     }

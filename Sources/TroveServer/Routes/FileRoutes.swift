@@ -12,6 +12,8 @@ struct FileRoutes {
     func addPublic(to router: RouterGroup<TroveRequestContext>) {
         router.get("/files/signed/{token}") { _, context in
             let (file, bytes) = try await api.system.files.download(token: context.parameters.require("token"))
+            // A link lives only as long as its owner's account: deleted or disabled, it is gone.
+            guard let owner = try await api.users.get(file.owner), !owner.disabled else { throw APIError.notFound("no file '\(file.id)'") }
             var headers: HTTPFields = [.contentType: file.contentType.mediaType]
             headers[.contentDisposition] = "attachment; filename=\"\(file.name.replacingOccurrences(of: "\"", with: "_"))\""
             return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
@@ -40,6 +42,10 @@ struct FileRoutes {
             let owner = try context.requirePrincipal().userID
             try await files.delete(owner: owner, id: context.parameters.require("id"))
             return Response(status: .noContent)
+        }
+        router.post("/api/files/{id}/reindex") { _, context in
+            let owner = try context.requirePrincipal().userID
+            return JSONResponse.make(try await files.reindex(owner: owner, id: context.parameters.require("id")).json)
         }
         router.get("/api/files/{id}/url") { request, context in
             let owner = try context.requirePrincipal().userID

@@ -83,11 +83,11 @@ public struct APIError: Error, Sendable, Equatable {
         case is BlockingPool.Refusal: return .busy("the server is busy; try again shortly", retryAfter: 2)
         case let e as StorageError:
             if case .invalidArgument = e { return .badRequest(e.description) }
-            return APIError(status: .internalServerError, type: "server_error", message: e.description)
+            return APIError(status: .internalServerError, type: "server_error", message: e.description, code: "internal_error")
         case let e as HTTPError:
             return APIError(status: e.status, type: e.status.code < 500 ? "invalid_request_error" : "server_error", message: e.body ?? "\(e.status)")
         default:
-            return APIError(status: .internalServerError, type: "server_error", message: "\(error)")
+            return APIError(status: .internalServerError, type: "server_error", message: "\(error)", code: "internal_error")
         }
     }
 
@@ -102,13 +102,21 @@ public struct APIError: Error, Sendable, Equatable {
     }
 }
 
-/// Answers any error a route throws in the API's error shape.
+/// Answers any error a route throws in the API's error shape. A server error's detail
+/// (file paths, offsets, errno) goes to the log under a reference; the caller gets the
+/// reference, not the detail.
 struct APIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
             return try await next(request, context)
         } catch {
-            return APIError.from(error).response
+            var answer = APIError.from(error)
+            if answer.code == "internal_error" {
+                let reference = String(UInt32.random(in: 0...UInt32.max), radix: 16)
+                context.logger.error("request failed", metadata: ["reference": .string(reference), "error": .string(answer.message)])
+                answer.message = "internal server error (reference \(reference) in the server log)"
+            }
+            return answer.response
         }
     }
 }

@@ -16,7 +16,8 @@ public final class FileHandleIO: @unchecked Sendable {
         if create { flags |= O_CREAT }
         if truncate { flags |= O_TRUNC }
         flags |= O_CLOEXEC
-        let fd = open(path, flags, 0o644)
+        // Private: a database, its blobs and its secrets are for the owner of the process alone.
+        let fd = open(path, flags, 0o600)
         if fd < 0 { throw .io(path: path, operation: "open", errno: errno) }
         self.path = path
         self.fd = fd
@@ -96,12 +97,12 @@ public enum FileSystem {
     /// Creates `path` and any missing parents (like `mkdir -p`).
     public static func createDirectory(_ path: String) throws(StorageError) {
         if isDirectory(path) { return }
-        if mkdir(path, 0o755) == 0 || errno == EEXIST { return }
+        if mkdir(path, 0o700) == 0 || errno == EEXIST { return }
         let failure = errno
         let parent = path.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
         guard failure == ENOENT, !parent.isEmpty, parent != path else { throw .io(path: path, operation: "mkdir", errno: failure) }
         try createDirectory(parent)
-        if mkdir(path, 0o755) != 0 && errno != EEXIST { throw .io(path: path, operation: "mkdir", errno: errno) }
+        if mkdir(path, 0o700) != 0 && errno != EEXIST { throw .io(path: path, operation: "mkdir", errno: errno) }
     }
 
     public static func list(_ path: String) throws(StorageError) -> [String] {

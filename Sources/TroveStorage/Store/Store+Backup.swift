@@ -111,21 +111,23 @@ extension Store {
     }
 }
 
-/// Places files of one folder into another, by hard link where the file system allows.
-private struct BackupFiles {
+/// Places files of one folder into another, by hard link where the file system allows
+/// (the files must never be modified in place: segments, blobs), by durable copy where not.
+/// Names may hold subfolders, which must exist in the destination.
+public struct BackupFiles {
     let source: String
     let destination: String
     /// Names placed so far (removed again when the backup fails).
     private(set) var placed: [String] = []
-    private(set) var linkedBytes: Int64 = 0
-    private(set) var copiedBytes: Int64 = 0
+    public private(set) var linkedBytes: Int64 = 0
+    public private(set) var copiedBytes: Int64 = 0
 
-    init(source: String, destination: String) {
+    public init(source: String, destination: String) {
         self.source = source
         self.destination = destination
     }
 
-    mutating func place(_ name: String) throws(StorageError) {
+    public mutating func place(_ name: String) throws(StorageError) {
         let from = source + "/" + name, to = destination + "/" + name
         if posixLink(from, to) == 0 {
             placed.append(name)
@@ -151,7 +153,7 @@ private struct BackupFiles {
         return Int64(source.count)
     }
 
-    func removePlaced() {
+    public func removePlaced() {
         for name in placed { FileSystem.remove(destination + "/" + name) }
     }
 }
