@@ -23,3 +23,17 @@ public func testOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     chosen?(input, scratch)
     return 0
 }
+
+/// libFuzzer's driver, which the fuzzer runtime exports.
+@_silgen_name("LLVMFuzzerRunDriver")
+func runDriver(_ argc: UnsafeMutablePointer<CInt>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
+               _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt) -> CInt
+
+/// SwiftPM links an executable's entry point as `<module>_main`; with
+/// `-parse-as-library` there is none, so this one hands the process to libFuzzer.
+@_cdecl("trove_fuzz_main")
+public func fuzzMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
+    var count = argc
+    var vector = argv
+    return runDriver(&count, &vector) { data, size in testOneInput(data, size) }
+}
