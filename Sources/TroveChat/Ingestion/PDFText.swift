@@ -25,35 +25,22 @@ enum PDFText {
         let errors = folder.appendingPathComponent("stderr.txt")
         // Output and diagnostics go to files, not pipes: a full pipe nobody reads would block
         // the tool, and reading two pipes safely needs threads.
-        guard manager.createFile(atPath: input.path, contents: Data(bytes)),
-              manager.createFile(atPath: errors.path, contents: nil),
-              let errorHandle = try? FileHandle(forWritingTo: errors) else {
+        guard manager.createFile(atPath: input.path, contents: Data(bytes)) else {
             throw .corrupt(what: "PDF", detail: "cannot write temporary files under \(folder.path)")
         }
-        defer { try? errorHandle.close() }
-
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: tool)
-        process.arguments = ["-enc", "UTF-8", input.path, output.path]
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = errorHandle
-        let finished = DispatchSemaphore(value: 0)
-        process.terminationHandler = { _ in finished.signal() }
-        do {
-            try process.run()
-        } catch {
-            // Present a moment ago but not runnable now (removed, no exec permission).
-            throw IngestionError.pdftotextMissing
-        }
-        try wait(for: process, finished: finished, cancel: cancel)
-        guard process.terminationReason == .exit, process.terminationStatus == 0 else {
+        let outcome = ToolProcess.run(tool, ["-enc", "UTF-8", input.path, output.path], stderrPath: errors.path,
+                                      timeoutSeconds: timeoutSeconds, cancel: cancel)
+        switch outcome {
+        case nil: throw IngestionError.pdftotextMissing  // present a moment ago, not runnable now
+        case .cancelled?: throw .cancelled
+        case .timedOut?: throw .timedOut(tool: "pdftotext", seconds: timeoutSeconds)
+        case .exited(0)?: break
+        case let other?:
             let message = (try? String(contentsOf: errors, encoding: .utf8)) ?? ""
             let detail = message.trimmingCharacters(in: .whitespacesAndNewlines)
-            throw .corrupt(
-                what: "PDF",
-                detail: "pdftotext exited with status \(process.terminationStatus)"
-                    + (detail.isEmpty ? "" : ": " + String(detail.prefix(500))))
+            let how: String
+            if case let .signalled(n) = other { how = "was stopped by signal \(n)" } else if case let .exited(n) = other { how = "exited with status \(n)" } else { how = "failed" }
+            throw .corrupt(what: "PDF", detail: "pdftotext \(how)" + (detail.isEmpty ? "" : ": " + String(detail.prefix(500))))
         }
         let size = (try? manager.attributesOfItem(atPath: output.path)[.size] as? Int) ?? nil
         guard let size, let data = manager.contents(atPath: output.path) else {
@@ -63,24 +50,6 @@ enum PDFText {
         guard size <= maxOutputBytes, data.count <= maxOutputBytes else { throw .textTooLarge(limit: maxOutputBytes) }
         // Form feeds end pages: a paragraph break is what they mean for reading.
         return String(decoding: data, as: UTF8.self).replacingOccurrences(of: "\u{0C}", with: "\n\n")
-    }
-
-    /// Waits for the tool in short steps, so a raised `cancel` stops it within a tenth of a
-    /// second; stops it after `timeoutSeconds` too (TERM, then KILL after 5 s).
-    private static func wait(for process: Process, finished: DispatchSemaphore, cancel: CancellationFlag) throws(IngestionError) {
-        let deadline = DispatchTime.now() + .seconds(timeoutSeconds)
-        var stopped: IngestionError?
-        while finished.wait(timeout: .now() + .milliseconds(100)) == .timedOut {
-            if cancel.isRaised { stopped = .cancelled } else if DispatchTime.now() >= deadline { stopped = .timedOut(tool: "pdftotext", seconds: timeoutSeconds) }
-            guard stopped != nil else { continue }
-            process.terminate()
-            if finished.wait(timeout: .now() + .seconds(5)) == .timedOut {
-                kill(process.processIdentifier, SIGKILL)
-                finished.wait()
-            }
-            break
-        }
-        if let stopped { throw stopped }
     }
 
     /// The tool's path: the given one if it is executable, else the first `pdftotext` on PATH.

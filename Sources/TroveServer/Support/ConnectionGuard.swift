@@ -48,7 +48,9 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     func handlerAdded(context: ChannelHandlerContext) {
         entered = count.enter()
         guard entered else {
-            context.close(promise: nil)
+            // Closed once the pipeline is set up: closing from inside its setup is lost.
+            let channel = context.channel
+            context.eventLoop.execute { channel.close(promise: nil) }
             return
         }
         arm(context)
