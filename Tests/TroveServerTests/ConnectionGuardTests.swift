@@ -104,7 +104,9 @@ func onThread<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
             var closed: [Bool] = []
             for conn in held { closed.append(await conn.closedByServer(within: 3)) }
             #expect(closed.filter { !$0 }.count <= 3 && closed.filter { $0 }.count >= 3, "open past the cap: \(closed)")
-            #expect(closed.first == false, "the first connection, under the cap, stays open")
+            // Which ones are refused is not promised: connections are spread over event
+            // loops, so the order their guards run in is not the order they were opened.
+            #expect(closed.contains(false), "connections under the cap stay open")
             withExtendedLifetime(held) {}
         }
     }
