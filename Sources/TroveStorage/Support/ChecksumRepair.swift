@@ -1,11 +1,10 @@
-import TroveStorage
-
 /// Recomputes the checksums of a file of each kind Trove writes (docs/FORMAT.md), so a
 /// mutated file is valid by CRC and only its values are wrong. Inputs too short or too
-/// malformed to find the checksums in come back unchanged.
-enum ChecksumRepair {
+/// malformed to find the checksums in come back unchanged. For fuzzing and for tests that
+/// craft files valid by CRC and wrong in their values.
+public enum ChecksumRepair {
     /// The manifest's trailing CRC over everything before it.
-    static func manifest(_ bytes: [UInt8]) -> [UInt8] {
+    public static func manifest(_ bytes: [UInt8]) -> [UInt8] {
         guard bytes.count >= 20 else { return bytes }
         var b = bytes
         put32(&b, b.count - 4, CRC32C.checksum(b[0..<(b.count - 4)]))
@@ -13,11 +12,11 @@ enum ChecksumRepair {
     }
 
     /// A delete file's trailing CRC.
-    static func deleteFile(_ bytes: [UInt8]) -> [UInt8] { manifest(bytes) }
+    public static func deleteFile(_ bytes: [UInt8]) -> [UInt8] { manifest(bytes) }
 
     /// The log header's CRC and each record's header and payload CRCs, records walked by
     /// their lengths while they fit.
-    static func wal(_ bytes: [UInt8]) -> [UInt8] {
+    public static func wal(_ bytes: [UInt8]) -> [UInt8] {
         guard bytes.count >= 28 else { return bytes }
         var b = bytes
         put32(&b, 24, CRC32C.checksum(b[0..<24]))
@@ -34,7 +33,7 @@ enum ChecksumRepair {
 
     /// Every section's CRC in the table, the table's CRC and the footer's; then each
     /// document block's CRC in the block index.
-    static func segment(_ bytes: [UInt8]) -> [UInt8] {
+    public static func segment(_ bytes: [UInt8]) -> [UInt8] {
         guard bytes.count >= 112 else { return bytes }
         var b = bytes
         let footer = b.count - 48
@@ -70,7 +69,7 @@ enum ChecksumRepair {
         return b
     }
 
-    static func u32(_ b: [UInt8], _ at: Int) -> UInt32 { (0..<4).reduce(UInt32(0)) { $0 | UInt32(b[at + $1]) << ($1 * 8) } }
-    static func u64(_ b: [UInt8], _ at: Int) -> UInt64 { (0..<8).reduce(UInt64(0)) { $0 | UInt64(b[at + $1]) << ($1 * 8) } }
-    static func put32(_ b: inout [UInt8], _ at: Int, _ v: UInt32) { for k in 0..<4 { b[at + k] = UInt8(truncatingIfNeeded: v >> (k * 8)) } }
+    public static func u32(_ b: [UInt8], _ at: Int) -> UInt32 { (0..<4).reduce(UInt32(0)) { $0 | UInt32(b[at + $1]) << ($1 * 8) } }
+    public static func u64(_ b: [UInt8], _ at: Int) -> UInt64 { (0..<8).reduce(UInt64(0)) { $0 | UInt64(b[at + $1]) << ($1 * 8) } }
+    public static func put32(_ b: inout [UInt8], _ at: Int, _ v: UInt32) { for k in 0..<4 { b[at + k] = UInt8(truncatingIfNeeded: v >> (k * 8)) } }
 }
