@@ -26,7 +26,7 @@ public final class ChatSystem: Sendable {
     /// embedder, else an estimate.
     public static func open(dataFolder: String, settings: ChatSettings, embedder: (any Embedder)? = nil,
                             counter: (any TokenCounter)? = nil, options: DatabaseOptions = DatabaseOptions()) async throws -> ChatSystem {
-        try FileSystem.createDirectory(dataFolder)
+        try LocalFileSystem().createDirectory(dataFolder)
         // The folder holds every user's data and the server's secrets: the owner's alone.
         chmod(dataFolder, 0o700)
         let inner: any Embedder

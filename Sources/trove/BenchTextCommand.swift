@@ -31,7 +31,7 @@ struct BenchTextCommand: ParsableCommand {
         options.extensions = [TextSchema.fromMetadata]
         options.memtableBytes = 1 << 30
         options.backgroundMerges = false
-        let corpusBytes = FileSystem.fileSize(corpus)
+        let corpusBytes = LocalFileSystem().fileSize(corpus)
         let started = monotonicSeconds()
         let store = try Store.open(at: dir, options: options)
         if try !store.snapshot().collectionNames.contains("corpus") { try store.createCollection("corpus", metadata: schema.metadata) }

@@ -33,7 +33,7 @@ enum FuzzCorpus {
         let golden = root.appendingPathComponent("fixtures/golden-v1").path
         let engine = try engineDatabase()
         for folder in [golden, engine.path] {
-            for name in try FileSystem.list(folder) {
+            for name in try LocalFileSystem().list(folder) {
                 let bytes = [UInt8]((try? Data(contentsOf: URL(fileURLWithPath: folder + "/" + name))) ?? Data())
                 switch (name as NSString).pathExtension {
                 case "seg": seeds["segment", default: []].append(bytes)

@@ -20,17 +20,17 @@ public enum DataFolderBackup {
     /// Copies `dataFolder` (whose engine is `database`) into `destination`, which must not
     /// exist or be empty. On failure nothing is left in `destination` but what was there.
     public static func run(database: Database, dataFolder: String, to destination: String) throws -> Report {
-        if FileSystem.exists(destination) {
-            guard FileSystem.isDirectory(destination), try FileSystem.list(destination).isEmpty else {
+        if LocalFileSystem().exists(destination) {
+            guard LocalFileSystem().isDirectory(destination), try LocalFileSystem().list(destination).isEmpty else {
                 throw StorageError.invalidArgument("the backup folder \(destination) exists and is not empty")
             }
         }
-        try FileSystem.createDirectory(destination)
+        try LocalFileSystem().createDirectory(destination)
         do {
             let engine = try database.backup(to: destination + "/engine")
             let (blobs, bytes) = try copyBlobs(from: dataFolder + "/blobs", to: destination + "/blobs")
             let secrets = try copySecrets(from: dataFolder + "/secrets", to: destination + "/secrets")
-            try FileSystem.syncDirectory(destination)
+            try LocalFileSystem().syncDirectory(destination)
             return Report(engine: engine, blobs: blobs, blobBytes: bytes, secrets: secrets)
         } catch {
             try? FileManager.default.removeItem(atPath: destination)
@@ -39,13 +39,13 @@ public enum DataFolderBackup {
     }
 
     private static func copyBlobs(from source: String, to target: String) throws -> (Int, Int64) {
-        guard FileSystem.isDirectory(source) else { return (0, 0) }
+        guard LocalFileSystem().isDirectory(source) else { return (0, 0) }
         let store = try BlobStore(root: source)
         var files = BackupFiles(source: source, destination: target)
         var count = 0
         for name in try store.names() {
             let folder = "sha256/\(name.prefix(2))"
-            try FileSystem.createDirectory(target + "/" + folder)
+            try LocalFileSystem().createDirectory(target + "/" + folder)
             try files.place(folder + "/" + name)
             count += 1
         }
@@ -53,12 +53,12 @@ public enum DataFolderBackup {
     }
 
     private static func copySecrets(from source: String, to target: String) throws -> Int {
-        guard FileSystem.isDirectory(source) else { return 0 }
-        try FileSystem.createDirectory(target)
+        guard LocalFileSystem().isDirectory(source) else { return 0 }
+        try LocalFileSystem().createDirectory(target)
         var count = 0
-        for name in try FileSystem.list(source) where !name.hasSuffix(".tmp") {
+        for name in try LocalFileSystem().list(source) where !name.hasSuffix(".tmp") {
             let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: source + "/" + name)))
-            try FileSystem.writeAtomically(bytes, to: target + "/" + name, directory: target)
+            try LocalFileSystem().writeAtomically(bytes, to: target + "/" + name, directory: target)
             count += 1
         }
         return count

@@ -22,15 +22,17 @@ public struct BlobInfo: Sendable, Equatable {
 /// the engine, beside the files' metadata).
 public struct BlobStore: Sendable {
     public let root: String
+    let fs: any FileSystem
 
     /// Opens the store in `root`, creating its folders; leftovers of interrupted writes in
     /// `tmp/` are removed.
-    public init(root: String) throws(StorageError) {
+    public init(root: String, fileSystem: any FileSystem = LocalFileSystem()) throws(StorageError) {
         self.root = root
-        for dir in [root, root + "/tmp", root + "/sha256"] where !FileSystem.isDirectory(dir) {
-            try FileSystem.createDirectory(dir)
+        fs = fileSystem
+        for dir in [root, root + "/tmp", root + "/sha256"] where !fs.isDirectory(dir) {
+            try fs.createDirectory(dir)
         }
-        for name in (try? FileSystem.list(root + "/tmp")) ?? [] { FileSystem.remove(root + "/tmp/" + name) }
+        for name in (try? fs.list(root + "/tmp")) ?? [] { fs.remove(root + "/tmp/" + name) }
     }
 
     /// Whether `name` is a blob name (64 lower-case hex digits): anything else could
@@ -58,23 +60,23 @@ public struct BlobStore: Sendable {
     public func put(_ bytes: [UInt8]) throws(StorageError) -> BlobInfo {
         let name = Self.sha256Hex(bytes)
         let target = try path(of: name)
-        if FileSystem.fileSize(target) == Int64(bytes.count), FileSystem.exists(target) {
+        if fs.fileSize(target) == Int64(bytes.count), fs.exists(target) {
             return BlobInfo(sha256: name, size: bytes.count, created: false)
         }
         let folder = "\(root)/sha256/\(name.prefix(2))"
-        if !FileSystem.isDirectory(folder) {
-            try FileSystem.createDirectory(folder)
-            try FileSystem.syncDirectory(root + "/sha256")
+        if !fs.isDirectory(folder) {
+            try fs.createDirectory(folder)
+            try fs.syncDirectory(root + "/sha256")
         }
         let tmp = "\(root)/tmp/\(name).\(UInt32.random(in: 0...UInt32.max))"
         do {
-            let file = try FileHandleIO(path: tmp, create: true, truncate: true)
+            let file = try fs.open(tmp, mode: .create)
             try file.append(bytes)
             try file.sync()
-            try FileSystem.rename(tmp, to: target)
-            try FileSystem.syncDirectory(folder)
+            try fs.rename(tmp, to: target)
+            try fs.syncDirectory(folder)
         } catch {
-            FileSystem.remove(tmp)
+            fs.remove(tmp)
             throw error
         }
         return BlobInfo(sha256: name, size: bytes.count, created: true)
@@ -84,8 +86,8 @@ public struct BlobStore: Sendable {
     /// again and a mismatch is reported as corruption.
     public func read(_ sha256: String, verify: Bool = false) throws(StorageError) -> [UInt8]? {
         let p = try path(of: sha256)
-        guard FileSystem.exists(p) else { return nil }
-        let file = try FileHandleIO(path: p, readOnly: true)
+        guard fs.exists(p) else { return nil }
+        let file = try fs.open(p, mode: .readOnly)
         let bytes = try file.read(at: 0, count: Int(try file.size()))
         if verify, Self.sha256Hex(bytes) != sha256 {
             throw .corruption(file: p, offset: 0, reason: "contents do not hash to the blob's name")
@@ -94,22 +96,22 @@ public struct BlobStore: Sendable {
     }
 
     public func contains(_ sha256: String) -> Bool {
-        (try? path(of: sha256)).map(FileSystem.exists) ?? false
+        (try? path(of: sha256)).map(fs.exists) ?? false
     }
 
     /// Removes a blob (nothing happens when there is none).
     public func remove(_ sha256: String) throws(StorageError) {
         let p = try path(of: sha256)
-        guard FileSystem.exists(p) else { return }
+        guard fs.exists(p) else { return }
         if unlink(p) != 0 { throw .io(path: p, operation: "unlink", errno: errno) }
-        try FileSystem.syncDirectory("\(root)/sha256/\(sha256.prefix(2))")
+        try fs.syncDirectory("\(root)/sha256/\(sha256.prefix(2))")
     }
 
     /// The names of all stored blobs (for sweeping blobs no file refers to).
     public func names() throws(StorageError) -> [String] {
         var out: [String] = []
-        for folder in try FileSystem.list(root + "/sha256") where FileSystem.isDirectory("\(root)/sha256/\(folder)") {
-            out += try FileSystem.list("\(root)/sha256/\(folder)").filter(Self.isValidName)
+        for folder in try fs.list(root + "/sha256") where fs.isDirectory("\(root)/sha256/\(folder)") {
+            out += try fs.list("\(root)/sha256/\(folder)").filter(Self.isValidName)
         }
         return out.sorted()
     }

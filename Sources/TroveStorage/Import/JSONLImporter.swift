@@ -52,7 +52,7 @@ public struct JSONLImporter {
 
     /// Imports `path`; `committed` is called with the ids of each batch once it is durable.
     public func run(path: String, committed: (_ ids: [String], _ total: Int) -> Void) throws -> Int {
-        let file = try MappedFile(path: path)
+        let file = try localFiles.map(path)
         let queue = BlockingQueue<Batch>(capacity: 4)
         let producer = Thread { [options, collection] in
             Self.parse(file: file, collection: collection, batchSize: max(1, options.batchSize), transform: options.transform, into: queue)
@@ -104,3 +104,6 @@ public struct JSONLImporter {
         queue.close()
     }
 }
+
+/// The real file system: this code reads and writes outside any store.
+private let localFiles = LocalFileSystem()

@@ -100,14 +100,14 @@ public struct Manifest: Sendable, Equatable {
         }
     }
 
-    static func read(directory: String) throws -> Manifest {
+    static func read(directory: String, fileSystem: any FileSystem = LocalFileSystem()) throws -> Manifest {
         let path = directory + "/" + fileName
-        let map = try MappedFile(path: path)
+        let map = try fileSystem.map(path)
         return try decode(map.bytes, path: path)
     }
 
-    func write(directory: String) throws(StorageError) {
-        try FileSystem.writeAtomically(encode(), to: directory + "/" + Self.fileName, directory: directory)
+    func write(directory: String, fileSystem: any FileSystem) throws(StorageError) {
+        try fileSystem.writeAtomically(encode(), to: directory + "/" + Self.fileName, directory: directory)
     }
 }
 

@@ -18,8 +18,8 @@ enum DeleteFile {
         return w.bytes
     }
 
-    static func read(path: String, segment: UInt64, docCount: Int) throws -> DeleteSet {
-        let map = try MappedFile(path: path)
+    static func read(path: String, segment: UInt64, docCount: Int, fileSystem: any FileSystem = LocalFileSystem()) throws -> DeleteSet {
+        let map = try fileSystem.map(path)
         let bytes = map.bytes
         let wordCount = (docCount + 63) / 64
         let expected = 40 + wordCount * 8 + 4

@@ -22,9 +22,11 @@ public final class SegmentReader: @unchecked Sendable {
     private let bloom: BloomFilter
     private let dictionary: ZstdDictionary?
     private let obsolete = Atomic<Bool>(false)
+    private let fileSystem: any FileSystem
 
-    public init(path: String, number: UInt64, cache: BlockCache) throws {
-        let map = try MappedFile(path: path)
+    public init(path: String, number: UInt64, cache: BlockCache, fileSystem: any FileSystem = LocalFileSystem()) throws {
+        self.fileSystem = fileSystem
+        let map = try fileSystem.map(path)
         let bytes = map.bytes
         let minimum = SegmentFormat.sectionAlignment + SegmentFormat.footerSize
         guard bytes.count >= minimum else {
@@ -76,7 +78,7 @@ public final class SegmentReader: @unchecked Sendable {
     deinit {
         if obsolete.load(ordering: .acquiring) {
             cache.evict(segment: number)
-            FileSystem.remove(path)
+            fileSystem.remove(path)
         }
     }
 

@@ -31,7 +31,7 @@ extension SegmentExtension {
 /// flush or merge holds only a few blocks in memory.
 final class SegmentWriter {
     let path: String
-    private let file: FileHandleIO
+    private let file: any OpenFile
     private let blockSize: Int
     private let compressors: [ZstdCompressor]
     private let builders: [any SegmentSectionBuilder]
@@ -49,13 +49,13 @@ final class SegmentWriter {
 
     /// `samples` (document encodings spread over what will be written) train the
     /// segment's compression dictionary; with too few, blocks are compressed without one.
-    init(path: String, blockSize: Int, level: Int32, builders: [any SegmentSectionBuilder], samples: [[UInt8]] = []) throws(StorageError) {
+    init(path: String, blockSize: Int, level: Int32, builders: [any SegmentSectionBuilder], samples: [[UInt8]] = [], fileSystem: any FileSystem) throws(StorageError) {
         self.path = path
         dictionary = ZstdDictionary.train(samples: samples, level: level)
         self.blockSize = blockSize
         self.builders = builders
         compressors = [ZstdCompressor(level: level), ZstdCompressor(level: level)]
-        file = try FileHandleIO(path: path, create: true, truncate: true)
+        file = try fileSystem.open(path, mode: .create)
         var header = ByteWriter()
         header.raw(SegmentFormat.headerMagic)
         header.u32(SegmentFormat.version)

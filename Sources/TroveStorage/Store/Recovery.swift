@@ -4,35 +4,38 @@
 struct Recovery {
     let path: String
     let options: StoreOptions
+    var fs: any FileSystem { options.fileSystem }
 
     func run() throws -> Store {
         if options.readOnly {
-            guard FileSystem.exists(path + "/" + Manifest.fileName) else {
+            guard fs.exists(path + "/" + Manifest.fileName) else {
                 throw StorageError.invalidArgument("no Trove database at \(path)")
             }
         } else {
-            try FileSystem.createDirectory(path)
+            try fs.createDirectory(path)
         }
         let lock = try DatabaseLock(directory: path, exclusive: !options.readOnly)
-        let names = try FileSystem.list(path)
+        let names = try fs.list(path)
         let manifest = try loadManifest(names: names)
         let cache = BlockCache(capacityBytes: options.blockCacheBytes)
         var state = try openSegments(manifest, cache: cache)
         let logs = names.compactMap { FileNames.parse($0) }.filter { $0.kind == "wal" && $0.number >= manifest.walNumber }.map(\.number).sorted()
-        var validEnd: Int64 = 0
+        var scans: [WALReader.Scan] = []
         for (i, n) in logs.enumerated() {
-            validEnd = try replay(log: n, isNewest: i == logs.count - 1, into: &state)
+            scans.append(try replay(log: n, isNewest: i == logs.count - 1, into: &state))
         }
+        try checkTears(logs: logs, scans: scans)
+        let validEnd = scans.last?.validEnd ?? 0
         let highest = names.compactMap { FileNames.parse($0)?.number }.max() ?? 0
         let nextFile = max(manifest.nextFileNumber, highest + 1)
         let store = Store(path: path, options: options, lock: lock, cache: cache, state: state, nextFile: nextFile, walNumber: manifest.walNumber)
         store.nextCollectionID = manifest.nextCollectionID
         if !options.readOnly {
             if let newest = logs.last, validEnd >= Int64(WALFormat.fileHeaderSize) {
-                store.wal = try WALWriter.reopen(path: path + "/" + FileNames.wal(newest), fileNumber: newest, validEnd: validEnd)
+                store.wal = try WALWriter.reopen(path: path + "/" + FileNames.wal(newest), fileNumber: newest, validEnd: validEnd, fileSystem: fs)
             } else {
                 let n = logs.last ?? manifest.walNumber
-                store.wal = try WALWriter.create(path: path + "/" + FileNames.wal(n), fileNumber: n, directory: path)
+                store.wal = try WALWriter.create(path: path + "/" + FileNames.wal(n), fileNumber: n, directory: path, fileSystem: fs)
             }
             removeUnreferenced(names: names, manifest: manifest)
         }
@@ -40,12 +43,12 @@ struct Recovery {
     }
 
     private func loadManifest(names: [String]) throws -> Manifest {
-        if names.contains(Manifest.fileName) { return try Manifest.read(directory: path) }
+        if names.contains(Manifest.fileName) { return try Manifest.read(directory: path, fileSystem: fs) }
         if names.contains(where: { ["seg", "wal", "del"].contains(FileNames.parse($0)?.kind ?? "") }) {
             throw StorageError.corruption(file: path + "/" + Manifest.fileName, offset: 0, reason: "manifest is missing but data files exist")
         }
         let fresh = Manifest(generation: 1, nextFileNumber: 2, walNumber: 1, nextCollectionID: 1, collections: [])
-        try fresh.write(directory: path)
+        try fresh.write(directory: path, fileSystem: fs)
         return fresh
     }
 
@@ -55,14 +58,14 @@ struct Recovery {
             var segments: [LiveSegment] = []
             for ms in mc.segments {
                 let segPath = path + "/" + FileNames.segment(ms.number)
-                let reader = try SegmentReader(path: segPath, number: ms.number, cache: cache)
+                let reader = try SegmentReader(path: segPath, number: ms.number, cache: cache, fileSystem: fs)
                 guard reader.docCount == ms.docCount else {
                     throw StorageError.corruption(file: segPath, offset: 0, reason: "holds \(reader.docCount) documents; the manifest says \(ms.docCount)")
                 }
                 var deletes = DeleteSet()
                 if ms.deleteFile != 0 {
                     let delPath = path + "/" + FileNames.deletes(ms.deleteFile)
-                    deletes = try DeleteFile.read(path: delPath, segment: ms.number, docCount: ms.docCount)
+                    deletes = try DeleteFile.read(path: delPath, segment: ms.number, docCount: ms.docCount, fileSystem: fs)
                     guard deletes.count == ms.deletedCount else {
                         throw StorageError.corruption(file: delPath, offset: 0, reason: "holds \(deletes.count) deletes; the manifest says \(ms.deletedCount)")
                     }
@@ -76,10 +79,10 @@ struct Recovery {
         return state
     }
 
-    /// Replays one log; returns the offset just past its last good record.
-    private func replay(log n: UInt64, isNewest: Bool, into state: inout StoreState) throws -> Int64 {
+    /// Replays one log; returns how far it was good.
+    private func replay(log n: UInt64, isNewest: Bool, into state: inout StoreState) throws -> WALReader.Scan {
         let logPath = path + "/" + FileNames.wal(n)
-        let scan = try WALReader.scan(path: logPath, expectedNumber: n, isNewest: isNewest) { type, payload, offset in
+        let scan = try WALReader.scan(path: logPath, expectedNumber: n, isNewest: isNewest, fileSystem: fs) { type, payload, offset in
             guard type == WALFormat.recordTypeBatch else {
                 throw StorageError.corruption(file: logPath, offset: offset, reason: "unknown record type \(type)")
             }
@@ -89,10 +92,17 @@ struct Recovery {
                 throw StorageError.corruption(file: logPath, offset: offset + Int64(WALFormat.recordHeaderSize + e.offset), reason: "batch record: \(e.reason)")
             }
         }
-        if scan.tornBytes > 0 && !isNewest {
-            throw StorageError.corruption(file: logPath, offset: scan.validEnd, reason: "log ends in a partial record but a newer log exists")
+        return scan
+    }
+
+    /// A torn record is the last write attempted: it may end an older log only when every
+    /// newer log is empty (a write failed, and the flush that would have replaced that log
+    /// started a new one and then failed too). A torn record followed by logged records
+    /// means records were lost in between: damage.
+    private func checkTears(logs: [UInt64], scans: [WALReader.Scan]) throws {
+        for (i, scan) in scans.enumerated() where scan.tornBytes > 0 && scans[(i + 1)...].contains(where: { $0.records > 0 }) {
+            throw StorageError.corruption(file: path + "/" + FileNames.wal(logs[i]), offset: scan.validEnd, reason: "log ends in a partial record but a newer log holds records")
         }
-        return scan.validEnd
     }
 
     private func removeUnreferenced(names: [String], manifest: Manifest) {
@@ -106,9 +116,9 @@ struct Recovery {
         for name in names where !live.contains(name) {
             if let (n, kind) = FileNames.parse(name) {
                 if kind == "wal" && n >= manifest.walNumber { continue }
-                if ["seg", "del", "wal"].contains(kind) { FileSystem.remove(path + "/" + name) }
+                if ["seg", "del", "wal"].contains(kind) { fs.remove(path + "/" + name) }
             } else if name.hasSuffix(".tmp") {
-                FileSystem.remove(path + "/" + name)
+                fs.remove(path + "/" + name)
             }
         }
     }

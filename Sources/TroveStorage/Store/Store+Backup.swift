@@ -35,16 +35,16 @@ extension Store {
         do {
             let manifest = try copyCapturedState(into: &files)
             // Links first, durably, then the manifest that names them, as a flush does.
-            try FileSystem.syncDirectory(destination)
-            try manifest.write(directory: destination)
-            if created { try FileSystem.syncDirectory(Self.parentDirectory(of: destination)) }
+            try fs.syncDirectory(destination)
+            try manifest.write(directory: destination, fileSystem: fs)
+            if created { try fs.syncDirectory(Self.parentDirectory(of: destination)) }
             return BackupReport(generation: manifest.generation, files: files.placed.count + 1,
                                 linkedBytes: files.linkedBytes, copiedBytes: files.copiedBytes)
         } catch {
             // The destination was empty: everything in it now is this backup's. The manifest
             // goes first, so that what is left never looks like a database.
-            FileSystem.remove(destination + "/" + Manifest.fileName)
-            FileSystem.remove(destination + "/" + Manifest.fileName + ".tmp")
+            fs.remove(destination + "/" + Manifest.fileName)
+            fs.remove(destination + "/" + Manifest.fileName + ".tmp")
             files.removePlaced()
             if created { _ = rmdir(destination) }
             throw error
@@ -85,14 +85,14 @@ extension Store {
     /// files; creates it when missing. Returns whether it was created.
     static func prepareBackupDestination(_ destination: String) throws(StorageError) -> Bool {
         guard !destination.isEmpty else { throw .invalidArgument("backup destination is empty") }
-        guard FileSystem.exists(destination) else {
-            try FileSystem.createDirectory(destination)
+        guard localFiles.exists(destination) else {
+            try localFiles.createDirectory(destination)
             return true
         }
-        guard FileSystem.isDirectory(destination) else {
+        guard localFiles.isDirectory(destination) else {
             throw .invalidArgument("backup destination \(destination) exists and is not a directory")
         }
-        guard try FileSystem.list(destination).isEmpty else {
+        guard try localFiles.list(destination).isEmpty else {
             throw .invalidArgument("backup destination \(destination) is not empty")
         }
         return false
@@ -131,7 +131,7 @@ public struct BackupFiles {
         let from = source + "/" + name, to = destination + "/" + name
         if posixLink(from, to) == 0 {
             placed.append(name)
-            linkedBytes += FileSystem.fileSize(to)
+            linkedBytes += localFiles.fileSize(to)
             return
         }
         let code = errno
@@ -147,14 +147,14 @@ public struct BackupFiles {
     /// Copies a whole file durably; returns its size.
     private static func copy(_ from: String, to: String) throws(StorageError) -> Int64 {
         let source = try MappedFile(path: from)
-        let out = try FileHandleIO(path: to, create: true, truncate: true)
+        let out = try localFiles.open(to, mode: .create)
         try out.append(source.bytes)
         try out.sync()
         return Int64(source.count)
     }
 
     public func removePlaced() {
-        for name in placed { FileSystem.remove(destination + "/" + name) }
+        for name in placed { localFiles.remove(destination + "/" + name) }
     }
 }
 
@@ -175,3 +175,6 @@ private func posixLink(_ from: String, _ to: String) -> Int32 { Glibc.link(from,
 #else
 private func posixLink(_ from: String, _ to: String) -> Int32 { Darwin.link(from, to) }
 #endif
+
+/// Backups and the helpers the chat layer shares place files with the real file system.
+private let localFiles = LocalFileSystem()

@@ -108,7 +108,8 @@ extension Store {
             try syncAfterWrite()
             for r in accepted { try state.apply(r.operations) }
         } catch {
-            // The log may now end in a partial record; refuse further writes until reopened.
+            // The log may now end in a partial record; refuse further writes until `resume()`
+            // has moved everything acknowledged to a new log.
             poisoned = (error as? StorageError) ?? .invalidArgument("\(error)")
             for r in accepted { r.error = error; r.done = true }
             throw error

@@ -10,23 +10,38 @@ extension Store {
     /// the writer; readers keep using the previous state until it is published.
     /// `force` flushes even when no memtable reached the threshold.
     func flushLocked(force: Bool) throws {
-        do { try flushUnguarded(force: force) } catch {
-            // Files may now disagree with memory; refuse writes until the store is reopened.
+        do { try flushUnguarded(force: force, rotateLog: false) } catch {
+            // Files may now disagree with memory; refuse writes until `resume()` succeeds.
             poisoned = (error as? StorageError) ?? .invalidArgument("\(error)")
             throw error
         }
     }
 
-    private func flushUnguarded(force: Bool) throws {
+    /// `rotateLog` starts a new log and manifest even when nothing changed (see `resume`).
+    func flushUnguarded(force: Bool, rotateLog: Bool) throws {
         var state = published.withLock { $0 }
         let hasMemtable = state.collections.values.contains { $0.memtableCount > 0 }
         let hasDirty = state.collections.values.contains { $0.segments.contains { $0.deletesDirty } }
-        guard hasMemtable || hasDirty || (force && (wal?.size ?? 0) > Int64(WALFormat.fileHeaderSize)) else { return }
+        guard rotateLog || hasMemtable || hasDirty || (force && (wal?.size ?? 0) > Int64(WALFormat.fileHeaderSize)) else { return }
+        var created: [String] = []
+        do {
+            try writeFlush(&state, created: &created, rotateLog: rotateLog)
+        } catch let failure as ManifestWriteFailure {
+            // The manifest on disk may name the new files: they stay.
+            throw failure.underlying
+        } catch {
+            // Nothing on disk names the files this attempt made; a full disk gets its space back.
+            for p in created { fs.remove(p) }
+            throw error
+        }
+    }
+
+    private func writeFlush(_ state: inout StoreState, created: inout [String], rotateLog: Bool) throws {
         var retiredDeleteFiles: [UInt64] = []
         for id in state.collections.keys.sorted() {
             guard var c = state.collections[id] else { continue }
             if c.memtableCount > 0 {
-                if let segment = try writeSegment(from: c) { c.segments.append(segment) }
+                if let segment = try writeSegment(from: c, created: &created) { c.segments.append(segment) }
                 c.memtable = Memtable()
                 c.memtableCount = 0
                 c.memtableDeletes = DeleteSet()
@@ -34,44 +49,48 @@ extension Store {
             for i in c.segments.indices where c.segments[i].deletesDirty {
                 if c.segments[i].deleteFile != 0 { retiredDeleteFiles.append(c.segments[i].deleteFile) }
                 c.segments[i].deleteFile = try writeDeleteFile(c.segments[i])
+                created.append(filePath(FileNames.deletes(c.segments[i].deleteFile)))
                 c.segments[i].deletesDirty = false
                 c.segments[i].persistedDeletes = c.segments[i].deletes.count
             }
             state.collections[id] = c
         }
         // In `interval` mode the old log may hold unsynced records; recovery must never
-        // find a torn log that is not the newest.
-        if unsynced { try syncNow() }
+        // find a torn log that is not the newest. Not when resuming after a failure: a
+        // failed fsync is not retried (its pages may be gone); the segments hold the records.
+        if unsynced && !rotateLog { try syncNow() }
         let newWALNumber = allocateFileNumber()
-        let newWAL = try WALWriter.create(path: filePath(FileNames.wal(newWALNumber)), fileNumber: newWALNumber, directory: path)
+        created.append(filePath(FileNames.wal(newWALNumber)))
+        let newWAL = try WALWriter.create(path: filePath(FileNames.wal(newWALNumber)), fileNumber: newWALNumber, directory: path, fileSystem: fs)
         var manifest = try manifestForWrite(state)
         manifest.walNumber = newWALNumber
-        try FileSystem.syncDirectory(path)
-        try manifest.write(directory: path)
+        try fs.syncDirectory(path)
+        do { try manifest.write(directory: path, fileSystem: fs) } catch { throw ManifestWriteFailure(underlying: error) }
         state.generation = manifest.generation
         walNumber = newWALNumber
         wal = newWAL
         unsynced = false
         publish(state)
-        for n in retiredDeleteFiles { FileSystem.remove(filePath(FileNames.deletes(n))) }
+        for n in retiredDeleteFiles { fs.remove(filePath(FileNames.deletes(n))) }
         removeOldLogs()
         merger?.wake()
     }
 
     /// The live entries of a memtable as a new segment, or nil when none is live.
-    private func writeSegment(from c: CollectionState) throws -> LiveSegment? {
+    private func writeSegment(from c: CollectionState, created: inout [String]) throws -> LiveSegment? {
         guard c.memtableCount > c.memtableDeletes.count else { return nil }
         let number = allocateFileNumber()
+        created.append(filePath(FileNames.segment(number)))
         let step = max(1, c.memtableCount / 4000)
         let samples = stride(from: 0, to: c.memtableCount, by: step).map { c.memtable.encoded(at: $0) }
         let writer = try SegmentWriter(path: filePath(FileNames.segment(number)), blockSize: options.blockSize, level: options.compressionLevel,
-                                       builders: sectionBuilders(for: c), samples: samples)
+                                       builders: sectionBuilders(for: c), samples: samples, fileSystem: fs)
         try c.memtable.forEachLive(below: c.memtableCount, deletes: c.memtableDeletes) { _, bytes in
             try bytes.withUnsafeBytes { try writer.add(encoded: $0) }
             return true
         }
         _ = try writer.finish()
-        let reader = try SegmentReader(path: writer.path, number: number, cache: cache)
+        let reader = try SegmentReader(path: writer.path, number: number, cache: cache, fileSystem: fs)
         return LiveSegment(reader: reader, deletes: DeleteSet(), deleteFile: 0, deletesDirty: false, persistedDeletes: 0)
     }
 
@@ -82,9 +101,15 @@ extension Store {
     /// Persists a segment's delete set under a new file number; returns the number.
     func writeDeleteFile(_ s: LiveSegment) throws -> UInt64 {
         let number = allocateFileNumber()
-        let file = try FileHandleIO(path: filePath(FileNames.deletes(number)), create: true, truncate: true)
-        try file.append(DeleteFile.encode(segment: s.reader.number, docCount: s.reader.docCount, deletes: s.deletes))
-        try file.sync()
+        let path = filePath(FileNames.deletes(number))
+        do {
+            let file = try fs.open(path, mode: .create)
+            try file.append(DeleteFile.encode(segment: s.reader.number, docCount: s.reader.docCount, deletes: s.deletes))
+            try file.sync()
+        } catch {
+            fs.remove(path)
+            throw error
+        }
         return number
     }
 
@@ -101,9 +126,9 @@ extension Store {
     }
 
     private func removeOldLogs() {
-        guard let names = try? FileSystem.list(path) else { return }
+        guard let names = try? fs.list(path) else { return }
         for name in names {
-            if let (n, kind) = FileNames.parse(name), kind == "wal", n < walNumber { FileSystem.remove(filePath(name)) }
+            if let (n, kind) = FileNames.parse(name), kind == "wal", n < walNumber { fs.remove(filePath(name)) }
         }
     }
 }

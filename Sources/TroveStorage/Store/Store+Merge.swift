@@ -113,7 +113,7 @@ extension Store {
         do {
             let samples = try sources.flatMap { try $0.reader.sampleEncodings(blocks: max(4, 96 / sources.count)) }
             let writer = try SegmentWriter(path: outPath, blockSize: options.blockSize, level: options.compressionLevel,
-                                           builders: sectionBuilders(for: c), samples: samples)
+                                           builders: sectionBuilders(for: c), samples: samples, fileSystem: fs)
             for s in sources {
                 var map = [Int32](repeating: -1, count: s.reader.docCount)
                 try s.reader.forEachEncoded { ordinal, bytes in
@@ -128,15 +128,15 @@ extension Store {
             }
             let empty = writer.docCount == 0
             _ = try writer.finish()
-            merged = empty ? nil : try SegmentReader(path: outPath, number: number, cache: cache)
-            if empty { FileSystem.remove(outPath) }
+            merged = empty ? nil : try SegmentReader(path: outPath, number: number, cache: cache, fileSystem: fs)
+            if empty { fs.remove(outPath) }
             try install(plan, sources: sources, mappings: mappings, merged: merged)
         } catch let failure as ManifestWriteFailure {
             // The manifest on disk may already name the new segment: keep its file.
             throw failure.underlying
         } catch {
             merged = nil
-            FileSystem.remove(outPath)
+            fs.remove(outPath)
             throw error
         }
     }
@@ -165,8 +165,8 @@ extension Store {
             }
             state.collections[plan.collection] = c
             let manifest = try manifestForWrite(state)
-            try FileSystem.syncDirectory(path)
-            do { try manifest.write(directory: path) } catch {
+            try fs.syncDirectory(path)
+            do { try manifest.write(directory: path, fileSystem: fs) } catch {
                 poisoned = (error as? StorageError) ?? .invalidArgument("\(error)")
                 throw ManifestWriteFailure(underlying: error)
             }
@@ -174,7 +174,7 @@ extension Store {
             publish(state)
             for s in current {
                 s.reader.retire()
-                if s.deleteFile != 0 { FileSystem.remove(filePath(FileNames.deletes(s.deleteFile))) }
+                if s.deleteFile != 0 { fs.remove(filePath(FileNames.deletes(s.deleteFile))) }
             }
         }
     }

@@ -78,6 +78,9 @@ public final class Store: @unchecked Sendable {
 
     func filePath(_ name: String) -> String { path + "/" + name }
 
+    /// The file system the store's files live on.
+    var fs: any FileSystem { options.fileSystem }
+
     /// Creates an empty collection. `metadata` is kept for higher layers (a schema).
     public func createCollection(_ name: String, metadata: [UInt8] = []) throws {
         guard !name.isEmpty, name.utf8.count <= 255, !name.contains("/") else {
@@ -91,7 +94,7 @@ public final class Store: @unchecked Sendable {
             let id = manifest.nextCollectionID
             manifest.nextCollectionID += 1
             manifest.collections.append(Manifest.Collection(id: id, name: name, metadata: metadata, segments: []))
-            try manifest.write(directory: path)
+            try manifest.write(directory: path, fileSystem: fs)
             state.generation = manifest.generation
             state.collections[id] = CollectionState(id: id, name: name, metadata: metadata, segments: [], memtable: Memtable(), memtableCount: 0, memtableDeletes: DeleteSet())
             state.ids[name] = id
@@ -108,7 +111,7 @@ public final class Store: @unchecked Sendable {
             c.metadata = metadata
             state.collections[id] = c
             let manifest = try manifestForWrite(state)
-            try manifest.write(directory: path)
+            try manifest.write(directory: path, fileSystem: fs)
             state.generation = manifest.generation
             publish(state)
         }
@@ -122,12 +125,12 @@ public final class Store: @unchecked Sendable {
             state.collections[id] = nil
             state.ids[name] = nil
             let manifest = try manifestForWrite(state)
-            try manifest.write(directory: path)
+            try manifest.write(directory: path, fileSystem: fs)
             state.generation = manifest.generation
             publish(state)
             for s in c.segments {
                 s.reader.retire()
-                if s.deleteFile != 0 { FileSystem.remove(filePath(FileNames.deletes(s.deleteFile))) }
+                if s.deleteFile != 0 { fs.remove(filePath(FileNames.deletes(s.deleteFile))) }
             }
         }
     }
@@ -150,11 +153,30 @@ public final class Store: @unchecked Sendable {
         return try body()
     }
 
-    /// Throws unless writes are allowed. Call as the writer.
+    /// Throws unless writes are allowed. Call as the writer. After a failed log write,
+    /// flush or merge install, the files may disagree with memory, so writes wait until
+    /// `resume()` has written everything acknowledged into a new state on disk.
     func checkWritable() throws {
         if closed.load(ordering: .acquiring) { throw StorageError.closed }
         if options.readOnly { throw StorageError.invalidArgument("the store was opened read-only") }
-        if let poisoned { throw poisoned }
+        try resume()
+    }
+
+    /// Recovers from a failure without a restart: a flush puts every acknowledged write
+    /// (all of them are in memory) into new segments and starts a new log, and the manifest
+    /// that names them replaces whatever the failed step left, so a torn log record or a
+    /// half-written flush is never read again. Tried on each write until it succeeds, so
+    /// writes resume once the cause (a full disk, an I/O error) clears. Call as the writer.
+    func resume() throws {
+        guard let cause = poisoned else { return }
+        do {
+            try flushUnguarded(force: true, rotateLog: true)
+            poisoned = nil
+        } catch {
+            var code: Int32?
+            if case let StorageError.io(_, _, errno) = error { code = errno }
+            throw StorageError.writesSuspended(cause: cause.description, retry: "\(error)", errno: code)
+        }
     }
 
     /// Flushes (unless read-only or told not to), stops merges, releases the folder.
@@ -168,7 +190,10 @@ public final class Store: @unchecked Sendable {
             wal = nil
             lock.release()
         }
-        guard !options.readOnly, poisoned == nil else { return }
+        guard !options.readOnly else { return }
+        // Writes acknowledged since a failure (unsynced ones in `interval` mode) get one
+        // more chance to reach a segment; when that fails, the caller hears why.
+        try resume()
         if options.flushOnClose { try flushLocked(force: true) }
         if unsynced { try wal?.sync() }
     }
@@ -183,7 +208,8 @@ public final class Store: @unchecked Sendable {
 public enum FileSizes {
     /// Bytes of all regular files in the folder.
     public static func total(_ path: String) throws(StorageError) -> Int64 {
-        try FileSystem.list(path).reduce(0) { $0 + FileSystem.fileSize(path + "/" + $1) }
+        let fs = LocalFileSystem()
+        return try fs.list(path).reduce(0) { $0 + fs.fileSize(path + "/" + $1) }
     }
 }
 

@@ -29,6 +29,9 @@ public struct StoreOptions: Sendable {
     public var readOnly = false
     /// Flush memtables into segments on `close()`, so the next open replays nothing.
     public var flushOnClose = true
+    /// Where the files live: the operating system's file system, or in tests one that
+    /// injects faults.
+    public var fileSystem: any FileSystem = LocalFileSystem()
     /// Higher layers' section builders.
     public var extensions: [any SegmentExtension] = []
 

@@ -25,7 +25,7 @@ public enum Verifier {
     /// Verifies the database at `path`. Throws only when there is no database there or
     /// the folder cannot be locked; everything found wrong is in the report.
     public static func verify(path: String) throws -> Report {
-        guard FileSystem.exists(path + "/" + Manifest.fileName) else {
+        guard localFiles.exists(path + "/" + Manifest.fileName) else {
             throw StorageError.invalidArgument("no Trove database at \(path)")
         }
         let lock = try DatabaseLock(directory: path, exclusive: false)
@@ -50,7 +50,7 @@ public enum Verifier {
                             report.problems.append(Problem(file: p, offset: 0, length: nil, reason: "holds \(deletes.count) deletes; the manifest says \(s.deletedCount)"))
                         }
                         report.filesChecked += 1
-                        report.bytesChecked += FileSystem.fileSize(p)
+                        report.bytesChecked += localFiles.fileSize(p)
                     } catch { report.problems.append(problem(error, file: p)) }
                 }
             }
@@ -105,8 +105,9 @@ public enum Verifier {
     }
 
     private static func verifyLogs(directory: String, from walNumber: UInt64, into report: inout Report) {
-        guard let names = try? FileSystem.list(directory) else { return }
+        guard let names = try? localFiles.list(directory) else { return }
         let logs = names.compactMap { FileNames.parse($0) }.filter { $0.kind == "wal" && $0.number >= walNumber }.map(\.number).sorted()
+        var scans: [(path: String, scan: WALReader.Scan)] = []
         for (i, n) in logs.enumerated() {
             let p = directory + "/" + FileNames.wal(n)
             do {
@@ -119,17 +120,23 @@ public enum Verifier {
                     }
                 }
                 report.filesChecked += 1
-                report.bytesChecked += FileSystem.fileSize(p)
-                if scan.tornBytes > 0 {
-                    if i == logs.count - 1 {
-                        report.notes.append("\(p): \(scan.tornBytes) bytes of a torn final record after byte \(scan.validEnd); the next open discards them")
-                    } else {
-                        report.problems.append(Problem(file: p, offset: scan.validEnd, length: scan.tornBytes, reason: "partial record in a log that is not the newest"))
-                    }
-                }
+                report.bytesChecked += localFiles.fileSize(p)
+                scans.append((p, scan))
             } catch {
                 report.problems.append(problem(error, file: p))
             }
         }
+        // As recovery judges it: a torn record is the last write attempted, so only logged
+        // records after it mean damage.
+        for (i, (p, scan)) in scans.enumerated() where scan.tornBytes > 0 {
+            if scans[(i + 1)...].contains(where: { $0.scan.records > 0 }) {
+                report.problems.append(Problem(file: p, offset: scan.validEnd, length: scan.tornBytes, reason: "partial record in a log followed by a log with records"))
+            } else {
+                report.notes.append("\(p): \(scan.tornBytes) bytes of a torn final record after byte \(scan.validEnd); the next open discards them")
+            }
+        }
     }
 }
+
+/// The real file system: this code reads and writes outside any store.
+private let localFiles = LocalFileSystem()

@@ -19,6 +19,10 @@ public enum StorageError: Error, Equatable, Sendable, CustomStringConvertible {
     case closed
     /// A document's binary encoding is malformed (`offset` is within the encoding).
     case malformedDocument(offset: Int, reason: String)
+    /// An earlier write, flush or merge failed (`cause`), and the flush that would resume
+    /// writes failed too (`retry`; `errno` when that was a failed system call). Reads go
+    /// on; every acknowledged write is safe.
+    case writesSuspended(cause: String, retry: String, errno: Int32?)
 
     public var description: String {
         switch self {
@@ -40,6 +44,8 @@ public enum StorageError: Error, Equatable, Sendable, CustomStringConvertible {
             return "the store is closed"
         case let .malformedDocument(offset, reason):
             return "malformed document encoding at byte \(offset): \(reason)"
+        case let .writesSuspended(cause, retry, _):
+            return "writes are suspended since a write failed (\(cause)); resuming them failed too (\(retry)); they resume once the store can write a new segment, log and manifest"
         }
     }
 }

@@ -21,10 +21,10 @@ struct WALReader {
     /// Reads every record of the log at `path`, calling `body` with each payload.
     /// `isNewest` allows a torn header (a crash right after the file was created).
     static func scan(
-        path: String, expectedNumber: UInt64?, isNewest: Bool,
+        path: String, expectedNumber: UInt64?, isNewest: Bool, fileSystem: any FileSystem = LocalFileSystem(),
         _ body: (_ type: UInt8, _ payload: UnsafeRawBufferPointer, _ offset: Int64) throws -> Void
     ) throws -> Scan {
-        let map = try MappedFile(path: path)
+        let map = try fileSystem.map(path)
         let bytes = map.bytes
         let name = path
         if bytes.count < WALFormat.fileHeaderSize || bytes.allSatisfy({ $0 == 0 }) {

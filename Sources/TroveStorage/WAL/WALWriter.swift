@@ -1,32 +1,31 @@
 /// Appends framed records to one log file. Group commit lives in the store; this type
 /// only writes and syncs.
 final class WALWriter {
-    let file: FileHandleIO
+    let file: any OpenFile
     let fileNumber: UInt64
     private(set) var size: Int64
 
     /// Creates a new, empty log file with its header, durably.
-    static func create(path: String, fileNumber: UInt64, directory: String) throws(StorageError) -> WALWriter {
-        let file = try FileHandleIO(path: path, create: true, truncate: true)
+    static func create(path: String, fileNumber: UInt64, directory: String, fileSystem: any FileSystem) throws(StorageError) -> WALWriter {
+        let file = try fileSystem.open(path, mode: .create)
         try file.append(WALFormat.fileHeader(fileNumber: fileNumber))
         try file.sync()
-        try FileSystem.syncDirectory(directory)
+        try fileSystem.syncDirectory(directory)
         return WALWriter(file: file, fileNumber: fileNumber, size: Int64(WALFormat.fileHeaderSize))
     }
 
     /// Reopens an existing log for appending after `validEnd`, cutting off anything beyond
     /// (a torn final record found by recovery).
-    static func reopen(path: String, fileNumber: UInt64, validEnd: Int64) throws(StorageError) -> WALWriter {
-        let file = try FileHandleIO(path: path)
+    static func reopen(path: String, fileNumber: UInt64, validEnd: Int64, fileSystem: any FileSystem) throws(StorageError) -> WALWriter {
+        let file = try fileSystem.open(path, mode: .existing)
         if try file.size() != validEnd {
             try file.truncate(to: validEnd)
             try file.sync()
         }
-        try file.seekToEnd()
         return WALWriter(file: file, fileNumber: fileNumber, size: validEnd)
     }
 
-    private init(file: FileHandleIO, fileNumber: UInt64, size: Int64) {
+    private init(file: any OpenFile, fileNumber: UInt64, size: Int64) {
         self.file = file
         self.fileNumber = fileNumber
         self.size = size

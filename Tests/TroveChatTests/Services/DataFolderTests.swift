@@ -20,10 +20,10 @@ import TroveTestSupport
         _ = try await h.system.files.upload(owner: "ann", name: "a.txt", bytes: Array("The otter swims at dawn.".utf8))
         #expect(mode(data) == 0o700)
         #expect(mode(data + "/secrets") == 0o700)
-        for name in try FileSystem.list(data + "/secrets") { #expect(mode(data + "/secrets/" + name) == 0o600, "\(name)") }
+        for name in try LocalFileSystem().list(data + "/secrets") { #expect(mode(data + "/secrets/" + name) == 0o600, "\(name)") }
         let blobs = try BlobStore(root: data + "/blobs")
         for name in try blobs.names() { #expect(mode(try blobs.path(of: name)) == 0o600) }
-        for name in try FileSystem.list(data + "/engine") where name != "LOCK" { #expect(mode(data + "/engine/" + name) & 0o077 == 0, "\(name)") }
+        for name in try LocalFileSystem().list(data + "/engine") where name != "LOCK" { #expect(mode(data + "/engine/" + name) & 0o077 == 0, "\(name)") }
     }
 
     @Test func blobsNoRecordCountsAreRemovedOnOpen() async throws {
@@ -57,7 +57,7 @@ import TroveTestSupport
         let report = try DataFolderBackup.run(database: h.system.database, dataFolder: data, to: to)
         #expect(report.blobs == 1 && report.secrets >= 1)
         #expect(try Verifier.verify(path: to + "/engine").isClean)
-        for name in try FileSystem.list(data + "/secrets") {
+        for name in try LocalFileSystem().list(data + "/secrets") {
             #expect(FileManager.default.contents(atPath: to + "/secrets/" + name) == FileManager.default.contents(atPath: data + "/secrets/" + name))
         }
         let copy = try await ChatSystem.open(dataFolder: to, settings: h.system.settings, embedder: h.system.embedder, counter: EstimatingTokenCounter())

@@ -80,7 +80,7 @@ import Testing
         let dir = TempDirectory()
         let path = dir.sub("db")
         _ = try TestData.makeDatabase(path, docs: 10)
-        FileSystem.remove(path + "/MANIFEST")
+        LocalFileSystem().remove(path + "/MANIFEST")
         #expect(throws: StorageError.self) { try Store.open(at: path, options: TestData.options()) }
     }
 }

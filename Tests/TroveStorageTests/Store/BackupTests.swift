@@ -102,7 +102,7 @@ import TroveTestSupport
         let generation = try store.snapshot().generation
 
         Self.expectInvalidArgument { _ = try store.backup(to: dest) }
-        #expect(try FileSystem.list(dest) == ["keep.txt"])
+        #expect(try LocalFileSystem().list(dest) == ["keep.txt"])
         #expect(TestData.readFile(dest + "/keep.txt") == [1, 2, 3])
         // Bad input changes nothing: not even the flush a backup starts with.
         #expect(try store.snapshot().generation == generation)

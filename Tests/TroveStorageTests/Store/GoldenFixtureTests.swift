@@ -74,7 +74,7 @@ enum GoldenFixture {
 
 @Suite struct GoldenFixtureTests {
     @Test func theCommittedFixtureStillReads() throws {
-        #expect(FileSystem.exists(GoldenFixture.committedPath + "/MANIFEST"), "fixtures/golden-v1 is missing")
+        #expect(LocalFileSystem().exists(GoldenFixture.committedPath + "/MANIFEST"), "fixtures/golden-v1 is missing")
         try GoldenFixture.check(GoldenFixture.committedPath)
     }
 
@@ -83,7 +83,7 @@ enum GoldenFixture {
         let out = ProcessInfo.processInfo.environment["TROVE_GOLDEN_OUT"] ?? dir.sub("golden")
         try GoldenFixture.write(to: out)
         try GoldenFixture.check(out)
-        let kinds = try FileSystem.list(out).compactMap { FileNames.parse($0)?.kind }.sorted()
+        let kinds = try LocalFileSystem().list(out).compactMap { FileNames.parse($0)?.kind }.sorted()
         #expect(kinds == ["del", "seg", "seg", "wal"])
     }
 }

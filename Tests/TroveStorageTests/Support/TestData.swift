@@ -31,7 +31,7 @@ enum TestData {
     }
 
     static func files(_ dir: String, kind: String) -> [String] {
-        ((try? FileSystem.list(dir)) ?? []).filter { $0.hasSuffix("." + kind) }.map { dir + "/" + $0 }
+        ((try? LocalFileSystem().list(dir)) ?? []).filter { $0.hasSuffix("." + kind) }.map { dir + "/" + $0 }
     }
 
     /// A database of `docs` messages in collection "m", in one segment of many blocks,

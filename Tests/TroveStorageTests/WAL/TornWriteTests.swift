@@ -16,10 +16,10 @@ import Testing
         try store.createCollection("m")
         for i in 0..<(batches - 1) { try store.put(TestData.message(i, rng: &rng), in: "m") }
         let wal = try #require(TestData.files(path, kind: "wal").last)
-        let lastStart = FileSystem.fileSize(wal)
+        let lastStart = LocalFileSystem().fileSize(wal)
         try store.put(TestData.message(batches - 1, rng: &rng), in: "m")
         try store.close()
-        return (lastStart, FileSystem.fileSize(wal), wal)
+        return (lastStart, LocalFileSystem().fileSize(wal), wal)
     }
 
     @Test func truncatingTheLastRecordAnywhereLosesOnlyIt() throws {
@@ -31,7 +31,7 @@ import Testing
             let copy = dir.sub("cut-\(cut)")
             try FileManager.default.copyItem(atPath: source, toPath: copy)
             let walCopy = copy + "/" + (wal as NSString).lastPathComponent
-            try FileHandleIO(path: walCopy).truncate(to: cut)
+            try LocalFile(path: walCopy, mode: .existing).truncate(to: cut)
             let store = try Store.open(at: copy, options: options())
             let snap = try store.snapshot()
             #expect(try snap.count(in: "m") == 4, "cut at \(cut)")
