@@ -99,7 +99,7 @@ let package = Package(
         .testTarget(name: "TroveRemoteTests", dependencies: ["TroveRemote", "TroveEmbed", "TroveStandIn"]),
         .testTarget(name: "TroveChatTests", dependencies: ["TroveChat", "TroveEngine", "TroveEmbed", "TroveRemote", "TroveStorage", "TroveStandIn", "TroveTestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TroveServerTests", dependencies: [
-            "TroveServer", "TroveChat", "TroveStorage", "TroveStandIn", "TroveTestSupport",
+            "TroveServer", "TroveChat", "TroveEngine", "TroveStorage", "TroveStandIn", "TroveTestSupport",
             .product(name: "HummingbirdTesting", package: "hummingbird"), .product(name: "JWTKit", package: "jwt-kit"),
         ]),
         .testTarget(name: "troveTests", dependencies: ["trove", "TroveChat", "TroveStorage", "TroveVector", "TroveText", "TroveEmbed", "TroveRemote", "TroveStandIn", "TroveTestSupport"]),

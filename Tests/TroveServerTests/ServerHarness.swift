@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdTesting
 import NIOCore
 import TroveChat
+import TroveEngine
 import TroveRemote
 import TroveStandIn
 import TroveStorage
@@ -20,7 +21,8 @@ final class ServerHarness: @unchecked Sendable {
     let api: TroveAPI
     static let adminPassword = "admin-password-1"
 
-    init(chat adjustChat: (inout ChatSettings) -> Void = { _ in }, settings adjust: (inout ServerSettings) -> Void = { _ in }) async throws {
+    init(chat adjustChat: (inout ChatSettings) -> Void = { _ in }, settings adjust: (inout ServerSettings) -> Void = { _ in },
+         database: DatabaseOptions = DatabaseOptions()) async throws {
         standIn = try await StandInServer.start(dimension: 32)
         var chat = ChatSettings()
         chat.provider = .openai
@@ -29,7 +31,7 @@ final class ServerHarness: @unchecked Sendable {
         chat.llmTimeoutSeconds = 10
         adjustChat(&chat)
         let embedder = try await RemoteEmbedder.connect(url: standIn.baseURL + "/v1", model: "embed")
-        system = try await ChatSystem.open(dataFolder: folder.sub("data"), settings: chat, embedder: embedder, counter: EstimatingTokenCounter())
+        system = try await ChatSystem.open(dataFolder: folder.sub("data"), settings: chat, embedder: embedder, counter: EstimatingTokenCounter(), options: database)
         var s = ServerSettings()
         s.port = 0
         s.bcryptCost = 4

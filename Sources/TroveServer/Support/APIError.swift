@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Hummingbird
 import TroveChat
 import TroveEngine
@@ -83,12 +86,29 @@ public struct APIError: Error, Sendable, Equatable {
         case is BlockingPool.Refusal: return .busy("the server is busy; try again shortly", retryAfter: 2)
         case let e as StorageError:
             if case .invalidArgument = e { return .badRequest(e.description) }
+            if let unavailable = storageUnavailable(e) { return unavailable }
             return APIError(status: .internalServerError, type: "server_error", message: e.description, code: "internal_error")
         case let e as HTTPError:
             return APIError(status: e.status, type: e.status.code < 500 ? "invalid_request_error" : "server_error", message: e.body ?? "\(e.status)")
         default:
             return APIError(status: .internalServerError, type: "server_error", message: "\(error)", code: "internal_error")
         }
+    }
+
+    /// The data folder cannot take writes now: 507 when the disk is full, else 503, both
+    /// with Retry-After. Reads go on, and writes resume by themselves once the disk does.
+    static func storageUnavailable(_ e: StorageError) -> APIError? {
+        let code: Int32?
+        switch e {
+        case let .io(_, _, errno): code = errno
+        case let .writesSuspended(_, _, errno): code = errno
+        default: return nil
+        }
+        let full = code == ENOSPC || code == EDQUOT
+        var answer = APIError(status: full ? HTTPResponse.Status(code: 507, reasonPhrase: "Insufficient Storage") : .serviceUnavailable,
+                              type: "server_error", message: e.description, code: full ? "insufficient_storage" : "storage_unavailable")
+        answer.headers[.retryAfter] = "30"
+        return answer
     }
 
     /// A failing model is the upstream's fault: 502 (504 on a timeout, 503 when unreachable).
@@ -106,15 +126,22 @@ public struct APIError: Error, Sendable, Equatable {
 /// (file paths, offsets, errno) goes to the log under a reference; the caller gets the
 /// reference, not the detail.
 struct APIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
+    /// Codes whose message names files and system calls, and what the caller reads instead.
+    static var hiddenDetail: [String: String] {
+        ["internal_error": "internal server error",
+         "storage_unavailable": "the server cannot write to its data folder now; reads still work, and writes resume when it can",
+         "insufficient_storage": "the server's disk is full; reads still work, and writes resume when space is freed"]
+    }
+
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
             return try await next(request, context)
         } catch {
             var answer = APIError.from(error)
-            if answer.code == "internal_error" {
+            if let summary = Self.hiddenDetail[answer.code ?? ""] {
                 let reference = String(UInt32.random(in: 0...UInt32.max), radix: 16)
                 context.logger.error("request failed", metadata: ["reference": .string(reference), "error": .string(answer.message)])
-                answer.message = "internal server error (reference \(reference) in the server log)"
+                answer.message = "\(summary) (reference \(reference) in the server log)"
             }
             return answer.response
         }
