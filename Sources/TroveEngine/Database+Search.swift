@@ -42,7 +42,7 @@ extension Database {
         let most = EngineQuery.maximumDepth
         guard query.limit <= most else { throw EngineError.limitExceeded("limit \(query.limit) is over \(most)") }
         guard query.fusionDepth <= most else { throw EngineError.limitExceeded("fusion depth \(query.fusionDepth) is over \(most)") }
-        if let text = query.text, text.utf8.count > EngineQuery.maximumTextBytes {
+        if let text = query.text, query.syntax == .queryString, text.utf8.count > EngineQuery.maximumTextBytes {
             throw EngineError.limitExceeded("the query text is \(text.utf8.count) bytes, over \(EngineQuery.maximumTextBytes)")
         }
     }
@@ -141,7 +141,7 @@ extension Database {
         let highlighters = try q.snippetFields.map { field -> (String, Highlighter) in
             guard case let .text(analyzer, _)? = context.schema.field(field)?.type else { throw EngineError.badQuery("no snippets from '\(field)': not a text field") }
             guard let text = q.text else { throw EngineError.badQuery("snippets need a text query") }
-            let parsed = try HybridSearch.parsing { try QueryParser.parse(text) }
+            guard let parsed = try q.textQuery() else { throw EngineError.badQuery("snippets need a text query") }
             return (field, Highlighter(query: parsed, field: field, defaultField: q.textField ?? context.searchers.text.defaultField, analyzer: analyzer))
         }
         return try hits.map { hit in

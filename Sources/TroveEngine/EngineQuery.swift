@@ -57,6 +57,9 @@ public struct EngineQuery: Sendable {
     /// declared text field).
     public var text: String?
     public var textField: String?
+    /// How `text` reads: `match` (the default: any string, its words OR-ed) or the
+    /// query-string language.
+    public var syntax: QuerySyntax = .match
     /// A vector query over a declared vector field (default: the first one).
     public var vector: [Float]?
     public var vectorField: String?
@@ -66,8 +69,30 @@ public struct EngineQuery: Sendable {
     /// offset plus its limit (a cursor's offset is read from the caller, so it is bounded
     /// before anything is sized by it). Deeper paging sorts by a field instead.
     public static let maximumDepth = 10_000
-    /// The longest query text, in UTF-8 bytes (a pasted page is about 3 KB).
+    /// The longest query text, in UTF-8 bytes (a pasted page is about 3 KB). Longer
+    /// query-string text is refused; longer `match` text is searched by its first
+    /// `maximumTextBytes` (no input is an error there).
     public static let maximumTextBytes = 32_768
+
+    /// The query as the text layer runs it (nil without text).
+    func textQuery() throws -> TextQuery? {
+        guard let text else { return nil }
+        return try HybridSearch.parsing { try syntax.query(syntax == .match ? Self.prefix(text, bytes: Self.maximumTextBytes) : text) }
+    }
+
+    /// The longest prefix of `text` within `bytes` UTF-8 bytes that ends on a character.
+    static func prefix(_ text: String, bytes: Int) -> String {
+        guard text.utf8.count > bytes else { return text }
+        var end = text.startIndex
+        var used = 0
+        for i in text.indices {
+            let next = text.index(after: i)
+            used += text.utf8.distance(from: i, to: next)
+            if used > bytes { break }
+            end = next
+        }
+        return String(text[..<end])
+    }
     /// Reciprocal-rank fusion: score = Σ weight / (rrfK + rank), rank from 1.
     public var rrfK = 60
     public var textWeight: Double = 1

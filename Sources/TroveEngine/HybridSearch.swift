@@ -41,7 +41,7 @@ struct HybridSearch {
         guard q.text != nil || q.vector != nil else { throw EngineError.badQuery("a ranked query needs text, a vector, or both") }
         let hybrid = q.text != nil && q.vector != nil
         let depth = hybrid ? max(q.fusionDepth, limit) : limit
-        let text = try q.text.map { try textHits($0, field: q.textField, depth: depth) }
+        let text = try q.textQuery().map { try textHits($0, field: q.textField, depth: depth) }
         let vector = try q.vector.map { try vectorHits($0, field: q.vectorField, depth: depth) }
         guard hybrid, let text, let vector else { return Array((text ?? vector ?? []).prefix(limit)) }
         return Self.fuse([(text, q.textWeight), (vector, q.vectorWeight)], k: q.rrfK, limit: limit)
@@ -57,20 +57,16 @@ struct HybridSearch {
             .prefix(limit).map { $0 }
     }
 
-    private func textHits(_ text: String, field: String?, depth: Int) throws -> [EngineHit] {
+    private func textHits(_ query: TextQuery, field: String?, depth: Int) throws -> [EngineHit] {
         let options = try context.textOptions(limit: depth, field: field)
-        return try Self.parsing {
-            try context.searchers.text.search(context.snapshot, collection: context.collection, queryString: text, options: options)
-                .map { EngineHit(id: $0.id, score: Double($0.score)) }
-        }
+        return try context.searchers.text.search(context.snapshot, collection: context.collection, query: query, options: options)
+            .map { EngineHit(id: $0.id, score: Double($0.score)) }
     }
 
     /// Every text match (no top-k cut), for sorts, counts and aggregations.
     func allTextMatches(_ q: EngineQuery) throws -> [TextMatch] {
         let options = try context.textOptions(limit: Int.max, field: q.textField)
-        return try Self.parsing {
-            try context.searchers.text.matches(context.snapshot, collection: context.collection, queryString: q.text ?? "", options: options)
-        }
+        return try context.searchers.text.matches(context.snapshot, collection: context.collection, query: try q.textQuery() ?? .match("", field: nil, boost: 1), options: options)
     }
 
     static func parsing<R>(_ body: () throws -> R) throws -> R {

@@ -17,7 +17,8 @@ struct SearchCommand: AsyncParsableCommand {
 
     @OptionGroup var database: DatabaseFolder
     @Option(help: "The collection.") var collection: String
-    @Option(help: "The query: words, \"phrases\", +must, -not, field:term, prefix*, term^2.") var text: String?
+    @Option(help: "The query text. Any text by default (its words OR-ed); with --syntax query_string: words, \"phrases\", +must, -not, field:term, prefix*, term^2.") var text: String?
+    @Option(help: "How --text reads: match (any text) or query_string.") var syntax: QuerySyntax = .match
     @Option(help: "The tenant (required on a tenant-scoped collection).") var tenant: String?
     @Option(help: "A query vector as a JSON array: \"[0.1, 0.2, ...]\".") var vector: String?
     @Option(help: "A query vector in a .npy (float32, one row) or .fvecs file.") var vectorFile: String?
@@ -51,6 +52,7 @@ struct SearchCommand: AsyncParsableCommand {
 
     private func makeQuery(_ schema: CollectionSchema) throws -> EngineQuery {
         var q = EngineQuery(text: text, vector: try queryVector(), limit: k)
+        q.syntax = syntax
         q.searchAfter = after
         q.includeDocuments = true
         if text != nil, let field = Self.firstText(schema) { q.snippetFields = [field] }
@@ -126,3 +128,5 @@ enum TimeArgument {
         return t
     }
 }
+
+extension QuerySyntax: ExpressibleByArgument {}

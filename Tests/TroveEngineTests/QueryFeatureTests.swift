@@ -114,6 +114,7 @@ import TroveTestSupport
             for (field, descending) in [("ts", true), ("ts", false), ("tokens", true), ("tokens", false)] {
                 for window in [nil, (Self.day, 3 * Self.day)] as [(Int64, Int64)?] {
                     var q = EngineQuery(text: text, limit: 6)
+                    q.syntax = .queryString
                     q.sort = .field(field, descending: descending)
                     let start: Int64 = 1_763_683_200_000_000
                     if let window { q.filters = [.range(field: "ts", from: start + window.0, to: start + window.1)] }

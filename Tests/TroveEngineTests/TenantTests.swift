@@ -78,7 +78,7 @@ import TroveTestSupport
             (EngineQuery(vector: [1, 0]), "the vector has 2 values; 'embedding' has 4"),
             (EngineQuery(text: "alpha", filters: [.equals(field: "text", value: "x")]), "'text' is not a keyword field"),
             (EngineQuery(text: "alpha", filters: [.range(field: "owner", from: 0, to: 1)]), "'owner' is not a numeric or timestamp field"),
-            (EngineQuery(text: "\"unclosed phrase"), "bad query"),
+            ({ var q = EngineQuery(text: "\"unclosed phrase"); q.syntax = .queryString; return q }(), "bad query"),
             (EngineQuery(text: "alpha", limit: -1), "must not be negative"),
         ]
         for (query, expected) in cases {

@@ -43,6 +43,7 @@ public struct Highlighter: Sendable {
             case let .term(w, f, _) where (f ?? defaultField) == field: terms.formUnion(analyzer.terms(w))
             case let .phrase(ws, f, _) where (f ?? defaultField) == field: for w in ws { terms.formUnion(analyzer.terms(w)) }
             case let .prefix(p, f, _) where (f ?? defaultField) == field: prefixes += Analyzer.standard.terms(p)
+            case let .match(t, f, _) where (f ?? defaultField) == field: terms.formUnion(analyzer.terms(t))
             case let .boolean(must, should, _): (must + should).forEach(visit)
             default: break
             }

@@ -101,6 +101,7 @@ extension TextQuery {
         case let .term(t, f, _): return .term(t, field: f, boost: b)
         case let .phrase(w, f, _): return .phrase(w, field: f, boost: b)
         case let .prefix(p, f, _): return .prefix(p, field: f, boost: b)
+        case let .match(t, f, _): return .match(t, field: f, boost: b)
         case .boolean: return self
         }
     }

@@ -59,6 +59,11 @@ struct QueryPlan {
                 let s = try slot(field)
                 guard let folded = Analyzer.standard.terms(p).first else { return }
                 out.append(Clause(occur: occur, slot: s, terms: [], phraseOffsets: nil, prefix: folded, boost: boost))
+            case let .match(text, field, boost):
+                let s = try slot(field)
+                for (term, count) in Self.distinctTerms(schema.text[s].analyzer.tokens(text).map(\.term)) {
+                    out.append(Clause(occur: occur, slot: s, terms: [term], phraseOffsets: nil, prefix: nil, boost: boost * Float(count)))
+                }
             case .boolean:
                 throw TextSearchError.unsupported("boolean queries nest one level (use +, - and plain clauses)")
             }
@@ -72,6 +77,23 @@ struct QueryPlan {
             try leaf(query, .should)
         }
         clauses = out
+    }
+
+    /// The distinct terms of a text in first-seen order with their counts, at most
+    /// `QueryParser.maximumClauses` of them (each costs a postings cursor; a pasted text
+    /// with more distinct words is searched by its first ones).
+    static func distinctTerms(_ terms: [String]) -> [(term: String, count: Int)] {
+        var index: [String: Int] = [:]
+        var out: [(term: String, count: Int)] = []
+        for t in terms {
+            if let i = index[t] {
+                out[i].count += 1
+            } else if out.count < QueryParser.maximumClauses {
+                index[t] = out.count
+                out.append((t, 1))
+            }
+        }
+        return out
     }
 
     /// Terms of every disjunction only (no must, must-not or phrase): MaxScore applies.

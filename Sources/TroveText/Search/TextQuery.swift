@@ -9,6 +9,10 @@ public indirect enum TextQuery: Sendable, Equatable {
     case phrase([String], field: String?, boost: Float)
     /// Every indexed term starting with the (analysed, unstemmed) prefix.
     case prefix(String, field: String?, boost: Float)
+    /// Any text, as a person typed or pasted it: analysed into terms OR-ed under BM25, as
+    /// Elasticsearch's `match` query does. A word that analyses into several tokens adds
+    /// each as a term (no phrase), and a term that occurs n times weighs n times.
+    case match(String, field: String?, boost: Float)
     /// Documents matching every `must`, none of `mustNot`, and (without `must`) at least
     /// one `should`; scored by the sum of matching `must` and `should` clauses.
     case boolean(must: [TextQuery], should: [TextQuery], mustNot: [TextQuery])

@@ -54,9 +54,13 @@ public final class TextSearcher: Sendable {
     /// Every document matching `query` (no top-k cut), best first: where each lives and
     /// its score. For counts, aggregations and sorts over a whole match set.
     public func matches(_ snapshot: Snapshot, collection: String, queryString: String, options: TextSearchOptions = TextSearchOptions()) throws -> [TextMatch] {
+        try matches(snapshot, collection: collection, query: try QueryParser.parse(queryString), options: options)
+    }
+
+    public func matches(_ snapshot: Snapshot, collection: String, query: TextQuery, options: TextSearchOptions = TextSearchOptions()) throws -> [TextMatch] {
         var all = options
         all.limit = Int.max
-        let run = try collect(snapshot, collection: collection, query: try QueryParser.parse(queryString), options: all, exhaustive: true)
+        let run = try collect(snapshot, collection: collection, query: query, options: all, exhaustive: true)
         return run.top.sorted().map(run.locate)
     }
 
