@@ -21,19 +21,26 @@ public struct Ingestor: Sendable {
     /// calling task is cancelled, a running `pdftotext` is stopped.
     ///
     /// - Throws: `IngestionError` (`isLimit` for the size limits), `BlockingPool.Refusal`
-    ///   when the pool's queue is full, `CancellationError`.
+    ///   when the pool's queue is full, `CancellationError` when the task is cancelled
+    ///   (before the work started, or while it ran: a running `pdftotext` is stopped).
     func pieces(of bytes: [UInt8], type: ContentType) async throws -> [TextChunk] {
         let cancel = CancellationFlag()
         let (extractor, splitter, maxChunks) = (extractor, splitter, maxChunks)
-        return try await withTaskCancellationHandler {
-            try await pool.run { () throws -> [TextChunk] in
-                let text = try extractor.extract(bytes, as: type, cancel: cancel)
-                let pieces = splitter.split(text)
-                guard pieces.count <= maxChunks else { throw IngestionError.tooManyChunks(count: pieces.count, limit: maxChunks) }
-                return pieces
+        do {
+            return try await withTaskCancellationHandler {
+                try await pool.run { () throws -> [TextChunk] in
+                    let text = try extractor.extract(bytes, as: type, cancel: cancel)
+                    let pieces = splitter.split(text)
+                    guard pieces.count <= maxChunks else { throw IngestionError.tooManyChunks(count: pieces.count, limit: maxChunks) }
+                    return pieces
+                }
+            } onCancel: {
+                cancel.raise()
             }
-        } onCancel: {
-            cancel.raise()
+        } catch IngestionError.cancelled {
+            // Stopped while it ran: the same outcome as cancelled before a pool thread took
+            // the work (a busy pool), which the pool reports as `CancellationError`.
+            throw CancellationError()
         }
     }
 

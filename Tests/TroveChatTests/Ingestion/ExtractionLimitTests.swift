@@ -60,10 +60,11 @@ private struct NoEmbedder: Embedder {
         try await Task.sleep(for: .milliseconds(300))
         task.cancel()
         let result = await task.result
-        // The error says cancellation stopped it (a timeout says `timedOut`, after 60 s).
+        // The error says cancellation stopped it (a timeout says `timedOut`, after 60 s),
+        // the same error whether the tool was running or still waiting for a pool thread.
         // The bound is loose: a loaded test process reaps children late.
         #expect(Date().timeIntervalSince(started) < 300, "the tool ran on after cancellation (it sleeps 600 s)")
         guard case let .failure(error) = result else { Issue.record("a hanging pdftotext returned text"); return }
-        #expect((error as? IngestionError) == .cancelled, "\(error)")
+        #expect(error is CancellationError, "\(error)")
     }
 }
