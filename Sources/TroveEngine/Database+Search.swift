@@ -39,6 +39,9 @@ extension Database {
     /// is allocated for them.
     static func checkDepth(_ query: EngineQuery) throws {
         guard query.limit >= 0, query.rrfK >= 0, query.fusionDepth >= 0 else { throw EngineError.badQuery("limit, rrf k and fusion depth must not be negative") }
+        guard query.textWeight.isFinite, query.vectorWeight.isFinite, query.textWeight >= 0, query.vectorWeight >= 0 else {
+            throw EngineError.badQuery("fusion weights must be finite and not negative")
+        }
         let most = EngineQuery.maximumDepth
         guard query.limit <= most else { throw EngineError.limitExceeded("limit \(query.limit) is over \(most)") }
         guard query.fusionDepth <= most else { throw EngineError.limitExceeded("fusion depth \(query.fusionDepth) is over \(most)") }

@@ -31,6 +31,10 @@ public enum EngineError: Error, Equatable, Sendable, CustomStringConvertible {
     }
 }
 
+/// How an `EngineQuery`'s text reads, named here so that callers of the engine need not
+/// import the text layer.
+public typealias TextSyntax = QuerySyntax
+
 /// A filter on declared fields, applied during traversal.
 public enum QueryFilter: Sendable, Equatable {
     /// A keyword field equals the value.
@@ -93,6 +97,8 @@ public struct EngineQuery: Sendable {
         }
         return String(text[..<end])
     }
+    /// How hybrid hits are merged; `rrfK` and the weights apply to either method.
+    public var fusion: Fusion = .rrf
     /// Reciprocal-rank fusion: score = Σ weight / (rrfK + rank), rank from 1.
     public var rrfK = 60
     public var textWeight: Double = 1

@@ -44,7 +44,10 @@ struct HybridSearch {
         let text = try q.textQuery().map { try textHits($0, field: q.textField, depth: depth) }
         let vector = try q.vector.map { try vectorHits($0, field: q.vectorField, depth: depth) }
         guard hybrid, let text, let vector else { return Array((text ?? vector ?? []).prefix(limit)) }
-        return Self.fuse([(text, q.textWeight), (vector, q.vectorWeight)], k: q.rrfK, limit: limit)
+        switch q.fusion {
+        case .rrf: return Self.fuse([(text, q.textWeight), (vector, q.vectorWeight)], k: q.rrfK, limit: limit)
+        case let .linear(n): return Self.fuseLinear([(text, q.textWeight), (vector, q.vectorWeight)], normalization: n, limit: limit)
+        }
     }
 
     static func fuse(_ lists: [([EngineHit], Double)], k: Int, limit: Int) -> [EngineHit] {

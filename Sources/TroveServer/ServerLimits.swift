@@ -17,7 +17,8 @@ public enum ServerLimits {
       schema fields               \(CollectionSchema.maximumFields) (422)
       search page                 1 to 1000 hits (422 above)
       search depth                offset + limit <= \(EngineQuery.maximumDepth); sort by a field to page further (422)
-      query text                  \(EngineQuery.maximumTextBytes / 1024) KiB, \(QueryParser.maximumClauses) clauses (422)
+      query text                  match (default): any text, its first \(EngineQuery.maximumTextBytes / 1024) KiB and \(QueryParser.maximumClauses) distinct words searched;
+                                  query_string: \(EngineQuery.maximumTextBytes / 1024) KiB, \(QueryParser.maximumClauses) clauses (422)
       requests per user           --rate-limit / --rate-burst, all of the user's keys together (429)
       routes without a credential --public-rate-limit per client address (429)
       login                       --login-attempts per address per minute; 5 failures in a row lock the account for 15 min (429)

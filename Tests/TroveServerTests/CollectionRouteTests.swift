@@ -29,6 +29,16 @@ import TroveStorage
             #expect(byTime.json["data"]?.arrayValue?.compactMap { $0["id"]?.stringValue } == ["n3", "n2"])
             #expect(try await c.call(.post, "/api/collections/notes/search", token: bob, json: #"{"text": "kettle"}"#).json["data"]?.arrayValue?.isEmpty == true)
             #expect(try await c.call(.post, "/api/collections/notes/search", token: ann, json: #"{"filters": [{"field": "tag"}]}"#).status == .badRequest)
+            // Hybrid fusion per query: linear over normalised scores, or RRF with weights and k.
+            let linear = try await c.call(.post, "/api/collections/notes/search", token: ann,
+                                          json: #"{"text": "kettle", "vector": [0, 1, 0], "fusion": {"method": "linear", "normalization": "z_score", "weights": [1, 0.5]}}"#)
+            #expect(linear.status == .ok && linear.json["data"]?.arrayValue?.count == 3, "\(linear.text)")
+            for (fusion, field) in [(#"{"method": "borda"}"#, "$.fusion.method"), (#"{"weights": [1]}"#, "$.fusion.weights"),
+                                    (#"{"weights": [-1, 1]}"#, "$.fusion.weights"), (#"{"k": 0}"#, "$.fusion.k"),
+                                    (#"{"method": "linear", "normalization": "l2"}"#, "$.fusion.normalization"), ("7", "$.fusion")] {
+                let bad = try await c.call(.post, "/api/collections/notes/search", token: ann, json: #"{"text": "kettle", "vector": [0, 1, 0], "fusion": \#(fusion)}"#)
+                #expect(bad.status == .badRequest && bad.json["error"]?["code"]?.stringValue == field, "\(fusion): \(bad.text)")
+            }
             #expect(try await c.call(.get, "/api/collections", token: ann).json["data"]?.arrayValue?.first?["documents"]?.intValue == 3)
             #expect(try await c.call(.delete, "/api/collections/notes/documents/n1", token: bob).status == .notFound)
             #expect(try await c.call(.delete, "/api/collections/notes/documents/n1", token: ann).status == .noContent)

@@ -64,7 +64,7 @@ struct CollectionRoutes {
         .object([("name", .string(name)), ("object", .string("collection")), ("schema", schema.json), ("documents", .int(Int64(documents)))])
     }
 
-    /// `{"text", "text_field", "vector", "vector_field", "filters": [{"field", "equals" | "in" |
+    /// `{"text", "syntax": "match" | "query_string", "text_field", "vector", "vector_field", "filters": [{"field", "equals" | "in" |
     /// "from"/"to" | "exists"}], "limit", "sort": "score" | "f" | "-f", "cursor", "snippets": [fields]}`.
     static func query(_ body: JSONValue) throws -> EngineQuery {
         guard case .object = body else { throw APIError.badRequest("$: expected an object", field: "$") }
@@ -72,6 +72,12 @@ struct CollectionRoutes {
         guard q.limit >= 1 else { throw APIError.badRequest("$.limit: 1 to 1000", field: "$.limit") }
         guard q.limit <= 1000 else { throw APIError.limit("$.limit: at most 1000 hits a page") }
         q.textField = body["text_field"]?.stringValue
+        if let syntax = body["syntax"] {
+            guard let name = syntax.stringValue, let parsed = TextSyntax(rawValue: name) else {
+                throw APIError.badRequest("$.syntax: \"match\" (any text, the default) or \"query_string\"", field: "$.syntax")
+            }
+            q.syntax = parsed
+        }
         q.vectorField = body["vector_field"]?.stringValue
         if let v = body["vector"] {
             guard let items = v.arrayValue, !items.isEmpty else { throw APIError.badRequest("$.vector: an array of numbers", field: "$.vector") }
@@ -105,9 +111,36 @@ struct CollectionRoutes {
         case nil, "score"?: q.sort = .score
         case let s?: q.sort = s.hasPrefix("-") ? .field(String(s.dropFirst()), descending: true) : .field(s, descending: false)
         }
+        if let fusion = body["fusion"] { try Self.fusion(fusion, into: &q) }
         q.searchAfter = body["cursor"]?.stringValue
         q.includeDocuments = body["include_documents"]?.boolValue ?? true
         q.snippetFields = body["snippets"]?.arrayValue?.compactMap(\.stringValue) ?? []
         return q
+    }
+
+    /// `{"method": "rrf" | "linear", "weights": [text, vector], "k": 60, "normalization": "min_max" | "z_score"}`.
+    static func fusion(_ f: JSONValue, into q: inout EngineQuery) throws {
+        guard case .object = f else { throw APIError.badRequest("$.fusion: an object", field: "$.fusion") }
+        let normalization = try f["normalization"].map { n in
+            guard let name = n.stringValue, let parsed = ScoreNormalization(rawValue: name) else {
+                throw APIError.badRequest("$.fusion.normalization: \"min_max\" or \"z_score\"", field: "$.fusion.normalization")
+            }
+            return parsed
+        } ?? .minMax
+        switch f["method"]?.stringValue {
+        case nil, "rrf"?: q.fusion = .rrf
+        case "linear"?: q.fusion = .linear(normalization)
+        default: throw APIError.badRequest("$.fusion.method: \"rrf\" or \"linear\"", field: "$.fusion.method")
+        }
+        if let w = f["weights"] {
+            guard let items = w.arrayValue, items.count == 2, let t = items[0].doubleValue, let v = items[1].doubleValue, t >= 0, v >= 0, t.isFinite, v.isFinite else {
+                throw APIError.badRequest("$.fusion.weights: two numbers ≥ 0, [text, vector]", field: "$.fusion.weights")
+            }
+            (q.textWeight, q.vectorWeight) = (t, v)
+        }
+        if let k = f["k"] {
+            guard let value = k.intValue, value >= 1, value <= 10_000 else { throw APIError.badRequest("$.fusion.k: an integer from 1 to 10000", field: "$.fusion.k") }
+            q.rrfK = value
+        }
     }
 }
