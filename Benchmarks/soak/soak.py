@@ -14,7 +14,7 @@ Standard library only. Prints one JSON line of results; exits 1 when a check fai
 
     python3 Benchmarks/soak/soak.py --trove .build/release/trove --seconds 1800 --kill-every 180
 """
-import argparse, json, os, random, shutil, signal, subprocess, sys, tempfile, threading, time, urllib.error, urllib.request
+import argparse, http.client, json, os, random, shutil, signal, subprocess, sys, tempfile, threading, time, urllib.error, urllib.request
 
 ap = argparse.ArgumentParser()
 ap.add_argument("--trove", required=True)
@@ -128,8 +128,8 @@ def worker(seed, stop):
                 if e.code == 429: state["refused"] += 1
                 elif e.code != 404: state["errors"] += 1
             if e.code >= 500: print(f"server error {e.code}: {e.read()[:200]}", file=sys.stderr)
-        except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
-            time.sleep(0.2)  # the server is being killed or restarted
+        except (urllib.error.URLError, http.client.HTTPException, ConnectionError, TimeoutError, OSError):
+            time.sleep(0.2)  # the server is being killed or restarted (a reply cut off mid-body too)
 
 
 def run():
