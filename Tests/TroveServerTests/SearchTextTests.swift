@@ -48,11 +48,7 @@ import TroveStorage
 
     @Test func everyStringAnswers200InMatchMode() async throws {
         // The per-user rate limit is not what this test is about.
-        let h = try await ServerHarness(settings: { $0.rateLimitPerSecond = 1e6; $0.rateLimitBurst = 1e6 })
-        defer { Task { await h.stop() } }
-        try await h.run { c in
-            let admin = try await c.login("admin", ServerHarness.adminPassword)
-            let ann = try await c.user("ann", admin: admin)
+        try await ServerHarness.withUser(settings: { $0.rateLimitPerSecond = 1e6; $0.rateLimitBurst = 1e6 }) { c, ann in
             let schema = #"{"name": "notes", "schema": {"fields": [{"name": "body", "type": "text", "analyzer": "english"}]}}"#
             #expect(try await c.call(.post, "/api/collections", token: ann, json: schema).status == .created)
             for (id, body) in [("a", "see open(2) and close(2)"), ("b", "unpack foo.zip first"), ("c", "bpo-45526 fixed the plat check")] {
@@ -75,11 +71,7 @@ import TroveStorage
     }
 
     @Test func theQueryStringLanguageIsOptInAndNamesWhereItBroke() async throws {
-        let h = try await ServerHarness()
-        defer { Task { await h.stop() } }
-        try await h.run { c in
-            let admin = try await c.login("admin", ServerHarness.adminPassword)
-            let ann = try await c.user("ann", admin: admin)
+        try await ServerHarness.withUser { c, ann in
             let schema = #"{"name": "notes", "schema": {"fields": [{"name": "body", "type": "text"}]}}"#
             #expect(try await c.call(.post, "/api/collections", token: ann, json: schema).status == .created)
             #expect(try await c.call(.put, "/api/collections/notes/documents/a", token: ann, json: #"{"body": "kettle at dawn"}"#).status == .ok)

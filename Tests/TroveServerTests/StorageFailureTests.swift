@@ -15,11 +15,7 @@ import TroveTestSupport
         let fs = FaultInjectingFileSystem()
         var options = DatabaseOptions()
         options.store.fileSystem = fs
-        let h = try await ServerHarness(database: options)
-        defer { Task { await h.stop() } }
-        try await h.run { c in
-            let admin = try await c.login("admin", ServerHarness.adminPassword)
-            let ann = try await c.user("ann", admin: admin)
+        try await ServerHarness.withUser(database: options) { c, ann in
             let schema = #"{"name": "notes", "schema": {"fields": [{"name": "body", "type": "text"}]}}"#
             #expect(try await c.call(.post, "/api/collections", token: ann, json: schema).status == .created)
             #expect(try await c.call(.put, "/api/collections/notes/documents/n1", token: ann, json: #"{"body": "before"}"#).status == .ok)
