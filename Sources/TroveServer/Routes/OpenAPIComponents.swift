@@ -9,7 +9,7 @@ enum OpenAPIComponents {
     static let json = #"""
 {
   "securitySchemes":{"bearer":{"type":"http","scheme":"bearer","description":"An access token from /api/auth/login or an API key (trv_…)"}},
-  "responses":{"Error":{"description":"An error in OpenAI's shape","content":{"application/json":{"schema":{"$ref":"#/components/schemas/Error"}}}}},
+  "responses":{"Error":{"description":"An error in OpenAI's shape","content":{"application/json":{"schema":{"$ref":"#/components/schemas/Error"}}}},"ProviderError":{"description":"The chat provider failed (502), cannot be reached or is not configured (503), or timed out (504); type provider_error","content":{"application/json":{"schema":{"$ref":"#/components/schemas/Error"}}}}},
   "parameters":{
    "Id":{"name":"id","in":"path","required":true,"schema":{"type":"string","minLength":1}},
    "DocumentId":{"name":"id","in":"path","required":true,"schema":{"type":"string","minLength":1,"maxLength":512},"description":"1 to 512 bytes"},
