@@ -86,6 +86,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // The stand-in as a process, for benchmark runs that need a model server (Benchmarks/api-schema).
+        .executableTarget(name: "trove-standin", dependencies: ["TroveStandIn"]),
         // What the fuzz harness (Benchmarks/fuzz) drives, by name; replayed by a smoke test.
         .target(name: "TroveFuzzTargets", dependencies: ["TroveStorage", "TroveText", "TroveEmbed", "TroveServer"]),
         .testTarget(name: "TroveFuzzTargetsTests", dependencies: ["TroveFuzzTargets", "TroveEngine", "TroveStorage", "TroveText", "TroveTestSupport"]),

@@ -6,10 +6,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 VENV=.venv-openai
 if [ -x "$VENV/bin/python" ] && "$VENV/bin/python" -c "import openai" 2>/dev/null; then exit 0; fi
-command -v python3 >/dev/null || { echo "setup: python3 is needed for the openai client test" >&2; exit 1; }
-python3 -m venv "$VENV" 2>/dev/null || {
-    SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
-    $SUDO apt-get install -y -qq python3-venv >/dev/null
-    python3 -m venv "$VENV"
-}
+source scripts/venv.sh
+make_venv "$VENV"
 "$VENV/bin/pip" install -q --disable-pip-version-check "openai>=1.40,<3"

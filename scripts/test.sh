@@ -4,5 +4,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 scripts/setup-openai-client.sh
+scripts/setup-schemathesis.sh
 swift build --build-tests
 swift test --skip-build

@@ -82,7 +82,15 @@ public struct Agent: Sendable, Equatable {
             if let v, ChatProviderKind(rawValue: v) == nil { throw ChatError.invalid(field: "$.provider", reason: "openai, ollama or anthropic") }
             provider = v
         }
-        if input.has("model") { model = try input.string("model", maxLength: 200) }
+        if input.has("model") {
+            let v = try input.string("model", maxLength: 200)
+            // A blank name would reach the provider as no model at all (its 400 was a 502 here);
+            // null is how a client asks for the configured default.
+            if let v, v.trimmingCharacters(in: .whitespaces).isEmpty {
+                throw ChatError.invalid(field: "$.model", reason: "must not be blank (null: the configured default model)")
+            }
+            model = v
+        }
         if input.has("temperature") { temperature = try input.double("temperature", in: 0...2) }
         if input.has("top_p") { topP = try input.double("top_p", in: 0...1) }
         if let v = try input.int("max_output_tokens", in: 1...1_000_000) { maxOutputTokens = v }
@@ -134,7 +142,8 @@ public struct Agent: Sendable, Equatable {
         description = d.string("description") ?? ""
         systemPrompt = d.string("system_prompt") ?? ""
         provider = d.string("provider")
-        model = d.string("model")
+        // Agents stored before blank models were refused: blank reads as the default.
+        model = d.string("model").flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 }
         temperature = d.double("temperature")
         topP = d.double("top_p")
         maxOutputTokens = d.int("max_output_tokens") ?? maxOutputTokens

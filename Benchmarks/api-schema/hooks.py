@@ -1,0 +1,15 @@
+"""schemathesis hooks for run.py (loaded through SCHEMATHESIS_HOOKS=hooks).
+
+The server under test has one chat provider: the stand-in, as `openai`. An agent may name
+another provider (ollama, anthropic), which the server then calls at that provider's
+default address; nothing listens there, and the 503 that follows is the documented answer
+for an unreachable upstream, not a fault of the server. So the generator offers agents only
+the configured provider (or null, the default); everything else about agents stays free.
+"""
+import schemathesis
+
+
+@schemathesis.hook
+def before_load_schema(ctx, raw_schema):
+    agent = raw_schema["components"]["schemas"]["AgentInput"]["properties"]
+    agent["provider"] = {"enum": ["openai", None]}
