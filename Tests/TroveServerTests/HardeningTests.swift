@@ -56,10 +56,13 @@ import TroveStorage
                 let r = try await c.call(.post, "/api/collections/vecs/search", token: ann, json: #"{"vector": [1, 0], "limit": 5, "cursor": "\#(forged)"}"#)
                 #expect(r.status == .unprocessableContent, "\(forged): \(r.text)")
             }
+            let long = String(repeating: "x ", count: 20_000)
             for query in [#"{"vector": [1, 0], "limit": 1000000000000}"#, #"{"text": "word", "limit": 10001}"#,
-                          #"{"text": "\#(String(repeating: "x ", count: 20_000))"}"#] {
+                          #"{"text": "\#(long)", "syntax": "query_string"}"#] {
                 #expect(try await c.call(.post, "/api/collections/vecs/search", token: ann, json: query).status == .unprocessableContent)
             }
+            // Pasted text over 32 KiB is not an error in `match`: its first 32 KiB are searched.
+            #expect(try await c.call(.post, "/api/collections/vecs/search", token: ann, json: #"{"text": "word \#(long)"}"#).status == .ok)
             #expect(try await c.call(.post, "/api/collections/vecs/search", token: ann, json: #"{"vector": [1, 0], "limit": 1, "cursor": "\#(cursor)"}"#).status == .ok)
         }
     }

@@ -83,7 +83,7 @@ enum OpenAPIDocument {
    "get":{"summary":"Read a document","tags":["collections"],"security":[{"bearer":[]}],"parameters":[{"$ref":"#/components/parameters/Collection"},{"$ref":"#/components/parameters/DocumentId"}],"responses":{"200":{"description":"OK","content":{"application/json":{"schema":{"$ref":"#/components/schemas/Document"}}}},"4XX":{"$ref":"#/components/responses/Error"}}},
    "delete":{"summary":"Delete a document","tags":["collections"],"security":[{"bearer":[]}],"parameters":[{"$ref":"#/components/parameters/Collection"},{"$ref":"#/components/parameters/DocumentId"}],"responses":{"204":{"description":"Deleted"},"4XX":{"$ref":"#/components/responses/Error"}}}},
   "/api/collections/{name}/search":{
-   "post":{"summary":"Search: text, vector or both (RRF), filters, sort, cursor","tags":["collections"],"security":[{"bearer":[]}],"parameters":[{"$ref":"#/components/parameters/Collection"}],"requestBody":{"required":true,"content":{"application/json":{"schema":{"$ref":"#/components/schemas/SearchRequest"}}}},"responses":{"200":{"description":"OK","content":{"application/json":{"schema":{"$ref":"#/components/schemas/SearchHitPage"}}}},"4XX":{"$ref":"#/components/responses/Error"}}}}
+   "post":{"summary":"Search: text (match or query_string), vector or both (RRF or linear fusion), filters, sort, cursor","tags":["collections"],"security":[{"bearer":[]}],"parameters":[{"$ref":"#/components/parameters/Collection"}],"requestBody":{"required":true,"content":{"application/json":{"schema":{"$ref":"#/components/schemas/SearchRequest"}}}},"responses":{"200":{"description":"OK","content":{"application/json":{"schema":{"$ref":"#/components/schemas/SearchHitPage"}}}},"4XX":{"$ref":"#/components/responses/Error"}}}}
 }
 """#
 
