@@ -1,7 +1,8 @@
 import TroveStorage
 
 /// Scores one segment. Disjunctions of terms use block-max MaxScore (SegmentRun+MaxScore);
-/// everything else is an exhaustive document-at-a-time pass. Both sum contributions in
+/// queries with required clauses visit only documents holding all of them
+/// (SegmentRun+Conjunction); everything else is an exhaustive document-at-a-time pass. Both sum contributions in
 /// clause order, so the pruned result equals the exhaustive one exactly.
 struct SegmentRun {
     let plan: QueryPlan
@@ -99,6 +100,8 @@ struct SegmentRun {
         } else if pruning && plan.isDisjunction {
             let windows = MaxScoreWindows(cursors: cursors, accept: accept, basePosition: basePosition)
             try windows.run(into: &top)
+        } else if pruning, let groups = requiredGroups(cursors) {
+            try conjunction(&cursors, groups: groups, into: &top)
         } else {
             try exhaustive(&cursors, into: &top)
         }
@@ -146,7 +149,7 @@ struct SegmentRun {
     }
 
     /// The exhaustive verdict and score of one document every cursor has reached.
-    private func evaluate(_ doc: Int, _ cursors: [TermCursor], _ phrasePositions: [Int: [[Int: [Int]]]]) -> TopHits.Entry? {
+    func evaluate(_ doc: Int, _ cursors: [TermCursor], _ phrasePositions: [Int: [[Int: [Int]]]]) -> TopHits.Entry? {
         let hasMust = stats.clauses.contains { $0.clause.occur == .must }
         var matched = [Bool](repeating: false, count: stats.clauses.count)
         var scores = stats.clauses.map { [Float](repeating: 0, count: $0.terms.count) }

@@ -1,0 +1,69 @@
+/// Queries with required clauses (`+must`, or a lone phrase) visit only the documents that
+/// hold every required clause: the required cursors leapfrog to a common document, as
+/// Lucene's conjunction does, and the optional and excluded cursors are moved to that
+/// document alone. The exhaustive pass visits every document any cursor holds; both
+/// judge and score a document the same way (`evaluate`), so they agree exactly.
+extension SegmentRun {
+    /// What must hold for a document to match: groups of cursor indexes, each group
+    /// satisfied when any of its cursors is on the document (a phrase's terms are groups
+    /// of one, so all of them are needed). nil when no clause is required (a disjunction:
+    /// MaxScore's case); empty when a required clause cannot match in this segment.
+    func requiredGroups(_ cursors: [TermCursor]) -> [[Int]]? {
+        let occurs = stats.clauses.map(\.clause.occur)
+        var required = occurs.indices.filter { occurs[$0] == .must }
+        if required.isEmpty {
+            let should = occurs.indices.filter { occurs[$0] == .should }
+            guard should.count == 1 else { return nil }
+            required = should
+        }
+        var groups: [[Int]] = []
+        for c in required {
+            let mine = cursors.indices.filter { cursors[$0].clause == c }
+            if stats.clauses[c].clause.phraseOffsets != nil {
+                // Every term of a phrase is needed; one this segment lacks has no cursor.
+                guard mine.count == stats.clauses[c].terms.count else { return [] }
+                groups += mine.map { [$0] }
+            } else {
+                guard !mine.isEmpty else { return [] }
+                groups.append(mine)
+            }
+        }
+        return groups
+    }
+
+    func conjunction(_ cursors: inout [TermCursor], groups: [[Int]], into top: inout TopHits) throws {
+        // First, so that a phrase on a field without positions is an error here too.
+        let phrases = try phrasePositions()
+        guard !groups.isEmpty else { return }
+        let grouped = Set(groups.joined())
+        var target = 0
+        while true {
+            guard let doc = try agree(&cursors, groups: groups, from: target) else { return }
+            for i in cursors.indices where !grouped.contains(i) { try cursors[i].postings.advance(to: doc) }
+            if accept?(doc) ?? true, let entry = evaluate(doc, cursors, phrases) { top.push(entry) }
+            target = doc + 1
+        }
+    }
+
+    /// The first document ≥ `target` on which every group has a cursor, or nil.
+    private func agree(_ cursors: inout [TermCursor], groups: [[Int]], from target: Int) throws -> Int? {
+        var target = target
+        var agreed = false
+        while !agreed {
+            agreed = true
+            for g in groups {
+                var doc = Int.max
+                for i in g {
+                    try cursors[i].postings.advance(to: target)
+                    doc = min(doc, cursors[i].doc)
+                }
+                if doc == Int.max { return nil }
+                if doc > target {
+                    target = doc
+                    agreed = false
+                }
+            }
+        }
+        return target
+    }
+}
