@@ -45,6 +45,12 @@ import TroveStorage
             let usage = try await c.call(.get, "/api/usage", token: ann)
             #expect(usage.json["data"]?.arrayValue?.first?["replies"]?.intValue == 2)
             #expect(try await c.call(.get, "/api/messages/search?q=lanterns&from=yesterday", token: ann).status == .badRequest)
+            // Any text is a search (match); the query-string language is opt-in and says where it broke.
+            let pasted = "/api/messages/search?q=%22lanterns%20(2)%20-&conversation_id=\(convID)"
+            #expect(try await c.call(.get, pasted, token: ann).json["data"]?.arrayValue?.count == 4)
+            let strict = try await c.call(.get, pasted + "&syntax=query_string", token: ann)
+            #expect(strict.status == .badRequest && strict.text.contains("character"), "\(strict.text)")
+            #expect(try await c.call(.get, "/api/messages/search?q=lanterns&syntax=lucene", token: ann).status == .badRequest)
             #expect(try await c.call(.delete, "/api/conversations/\(convID)", token: ann).status == .noContent)
             #expect(try await c.call(.get, "/api/conversations/\(convID)", token: ann).status == .notFound)
         }

@@ -6,6 +6,8 @@ public struct MessageQuery: Sendable, Equatable {
     public enum Order: String, Sendable { case newest, relevance }
 
     public var text: String?
+    /// How `text` reads: any text (`match`, the default) or the query-string language.
+    public var syntax: TextSyntax = .match
     /// Microseconds since 1970, `[from, to)`.
     public var from: Int64?
     public var to: Int64?
@@ -68,6 +70,7 @@ public struct MessageLog: Sendable {
         if query.from != nil || query.to != nil { filters.append(.range(field: "created_at", from: query.from, to: query.to)) }
         let text = query.text.flatMap { $0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? nil : $0 }
         var q = EngineQuery(text: text, filters: filters, limit: max(1, min(query.limit, 1000)))
+        q.syntax = query.syntax
         q.textField = "content"
         q.includeDocuments = true
         q.searchAfter = query.cursor

@@ -1,5 +1,6 @@
 import Hummingbird
 import TroveChat
+import TroveEngine
 import TroveStorage
 
 /// `/api/conversations` with their messages and token totals, and `/api/messages/search`.
@@ -107,6 +108,10 @@ struct ConversationRoutes {
         if let order = p.get("order") {
             guard let o = MessageQuery.Order(rawValue: order) else { throw APIError.badRequest("order: newest or relevance", field: "order") }
             q.order = o
+        }
+        if let syntax = p.get("syntax") {
+            guard let s = TextSyntax(rawValue: syntax) else { throw APIError.badRequest("syntax: match (any text, the default) or query_string", field: "syntax") }
+            q.syntax = s
         }
         q.limit = try request.limit
         q.cursor = p.get("cursor")
