@@ -17,6 +17,18 @@ public enum VectorFiles {
         return try readVecs(path) { Float(bitPattern: $0) }
     }
 
+    /// Writes `rows` as `.fvecs` (each row its dimension as int32, then its values,
+    /// little-endian), replacing `path` atomically: how benchmarks hand vectors to peers.
+    public static func writeFloats(_ rows: [[Float]], to path: String) throws {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(rows.reduce(0) { $0 + 4 + 4 * $1.count })
+        for row in rows {
+            withUnsafeBytes(of: Int32(row.count).littleEndian) { bytes.append(contentsOf: $0) }
+            for v in row { withUnsafeBytes(of: v.bitPattern.littleEndian) { bytes.append(contentsOf: $0) } }
+        }
+        try Data(bytes).write(to: URL(fileURLWithPath: path), options: .atomic)
+    }
+
     /// int32 rows from `.ivecs` or `.npy`.
     public static func readInts(_ path: String) throws -> Table<Int32> {
         if path.hasSuffix(".npy") { return try readNPY(path, descr: "<i4") { Int32(bitPattern: $0) } }

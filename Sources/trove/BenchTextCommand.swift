@@ -46,42 +46,32 @@ struct BenchTextCommand: ParsableCommand {
         let parsed = try Self.readQueries(queries, field: field, k: k)
         var hits: [[TextHit]] = []
         for q in parsed { hits.append(try searcher.search(snapshot, collection: "corpus", query: q.query, options: q.options)) }
-        var latencies: [Double] = []
-        var bestPass = Double.infinity
+        var timings = PassTimings()
         for _ in 0..<max(1, repeats) {
+            var pass: [Double] = []
             let passStart = monotonicSeconds()
             for q in parsed {
                 let t0 = monotonicSeconds()
                 _ = try searcher.search(snapshot, collection: "corpus", query: q.query, options: q.options)
-                latencies.append(monotonicSeconds() - t0)
+                pass.append(monotonicSeconds() - t0)
             }
-            bestPass = min(bestPass, monotonicSeconds() - passStart)
+            timings.addPass(pass, seconds: monotonicSeconds() - passStart)
         }
-        var mrr = 0.0, recall = 0.0, ndcg = 0.0, judged = 0
+        var quality = RankingQuality(k: k)
         var outText = ""
         for (q, found) in zip(parsed, hits) {
-            if let relevant = q.relevant {
-                judged += 1
-                if let rank = found.firstIndex(where: { relevant.contains($0.id) }) { mrr += 1 / Double(rank + 1) }
-                recall += Double(found.filter { relevant.contains($0.id) }.count) / Double(max(relevant.count, 1))
-                let dcg = found.enumerated().reduce(0.0) { $0 + (relevant.contains($1.element.id) ? 1 / log2(Double($1.offset + 2)) : 0) }
-                let ideal = (0..<min(k, relevant.count)).reduce(0.0) { $0 + 1 / log2(Double($1 + 2)) }
-                ndcg += ideal > 0 ? dcg / ideal : 0
-            }
+            if let relevant = q.relevant { quality.add(found.map(\.id), relevant: relevant) }
             if out != nil {
                 outText += jsonLine([("qid", q.qid), ("ids", .array(found.map { .string($0.id) })), ("scores", .array(found.map { .double(Double($0.score)) }))]) + "\n"
             }
         }
         if let out { try outText.write(toFile: out, atomically: true, encoding: .utf8) }
-        let sorted = latencies.sorted()
-        func pct(_ p: Double) -> Double { sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))] * 1000 }
-        let j = Double(max(judged, 1))
         let summary: [(String, JSONValue)] = [
             ("docs", .int(Int64(docs))), ("index_seconds", .double(r3(indexSeconds))), ("docs_per_sec", .double(Double(docs) / indexSeconds)),
             ("mb_per_sec", .double(r3(Double(corpusBytes) / 1e6 / indexSeconds))), ("index_bytes", .int(textBytes)),
             ("total_bytes", .int(try store.bytesOnDisk())), ("queries", .int(Int64(parsed.count))), ("repeats", .int(Int64(max(1, repeats)))),
-            ("qps", .double(r3(Double(parsed.count) / max(bestPass, 1e-9)))), ("p50_ms", .double(r3(pct(0.5)))), ("p99_ms", .double(r3(pct(0.99)))),
-            ("mrr10", .double(r3(mrr / j))), ("recall10", .double(r3(recall / j))), ("ndcg10", .double(r3(ndcg / j))),
+            ("qps", .double(r3(timings.qps))), ("p50_ms", .double(r3(timings.percentileMs(0.5)))), ("p99_ms", .double(r3(timings.percentileMs(0.99)))),
+            ("mrr10", .double(r3(quality.meanMRR))), ("recall10", .double(r3(quality.meanRecall))), ("ndcg10", .double(r3(quality.meanNDCG))),
             ("analyzer", .string(analyzer.rawValue)), ("threads", .int(Int64(threads))),
         ]
         try store.close()

@@ -29,6 +29,9 @@ import TroveTestSupport
         try fvecs([[1, 2, 3], [4, 5, 6]]).write(to: URL(fileURLWithPath: dir.sub("a.fvecs")))
         let t = try VectorFiles.readFloats(dir.sub("a.fvecs"))
         #expect(t.rows == 2 && t.columns == 3 && t.values == [1, 2, 3, 4, 5, 6])
+        // The writer's bytes are the layout read above, byte for byte (what FAISS reads too).
+        try VectorFiles.writeFloats([[1, 2, 3], [4, 5, 6]], to: dir.sub("w.fvecs"))
+        #expect(try Data(contentsOf: URL(fileURLWithPath: dir.sub("w.fvecs"))) == fvecs([[1, 2, 3], [4, 5, 6]]))
         var payload = Data()
         for x: Float in [1, 2, 3, 4] { withUnsafeBytes(of: x.bitPattern.littleEndian) { payload.append(contentsOf: $0) } }
         try npy("<f4", shape: "(2, 2)", payload: payload).write(to: URL(fileURLWithPath: dir.sub("b.npy")))

@@ -1,0 +1,57 @@
+import TroveEngine
+
+/// One way of answering a retrieval benchmark's queries, named as on the command line:
+/// `bm25` (match-mode text), `dense` (exact vector search), or a hybrid fusion:
+/// `rrf[:TEXT:VECTOR]` (reciprocal rank, k 60, optional side weights),
+/// `minmax:TEXT:VECTOR` or `zscore:TEXT:VECTOR` (normalised linear combination).
+struct RetrievalRun: Sendable, Equatable {
+    enum Kind: Sendable, Equatable {
+        case text
+        case vector
+        case hybrid(Fusion)
+    }
+
+    let name: String
+    let kind: Kind
+    var textWeight = 1.0
+    var vectorWeight = 1.0
+
+    /// The runs `trove bench retrieval` makes when none is named.
+    static let defaults = ["bm25", "dense", "rrf", "rrf:2:1", "rrf:3:1", "minmax:0.5:0.5", "minmax:0.6:0.4",
+                           "minmax:0.7:0.3", "zscore:0.5:0.5", "zscore:0.6:0.4"]
+
+    init(_ spec: String) throws {
+        name = spec
+        let parts = spec.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
+        switch parts[0] {
+        case "bm25" where parts.count == 1: kind = .text
+        case "dense" where parts.count == 1: kind = .vector
+        case "rrf": kind = .hybrid(.rrf)
+        case "minmax": kind = .hybrid(.linear(.minMax))
+        case "zscore": kind = .hybrid(.linear(.zScore))
+        default: throw CLIError("--run \(spec): expected bm25, dense, rrf[:T:V], minmax:T:V or zscore:T:V")
+        }
+        guard case .hybrid = kind, parts.count > 1 else { return }
+        guard parts.count == 3, let t = Double(parts[1]), let v = Double(parts[2]), t >= 0, v >= 0, t + v > 0 else {
+            throw CLIError("--run \(spec): the weights must be two non-negative numbers, not both 0 (rrf:2:1)")
+        }
+        textWeight = t
+        vectorWeight = v
+    }
+
+    /// The engine query of this run for one benchmark query.
+    func query(text: String, vector: [Float], k: Int) -> EngineQuery {
+        var q = EngineQuery(limit: k)
+        switch kind {
+        case .text: q.text = text
+        case .vector: q.vector = vector
+        case .hybrid(let fusion):
+            q.text = text
+            q.vector = vector
+            q.fusion = fusion
+            q.textWeight = textWeight
+            q.vectorWeight = vectorWeight
+        }
+        return q
+    }
+}
