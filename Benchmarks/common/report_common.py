@@ -1,4 +1,4 @@
-"""Helpers both benchmark reports (Benchmarks/text, Benchmarks/vector) use: reading a
+"""Helpers the benchmark reports (Benchmarks/text, vector, retrieval, mixed) share: reading a
 command's JSON output, ratios that tolerate missing figures, and the goal verdicts."""
 import json
 import os
@@ -63,3 +63,21 @@ def read_contention_log(path, warnings, prefix="", effect="its figures may be lo
                                 f"({e.get('wall_seconds')} s): {effect}; run again on a quiet machine")
     return entries
 
+
+
+def write_json_atomic(path, obj):
+    """Writes obj as indented JSON to path through a temporary file, so a reader never sees
+    half a results file."""
+    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+    with open(path + ".tmp", "w") as f:
+        json.dump(obj, f, indent=2)
+    os.replace(path + ".tmp", path)
+
+
+def save_figure(fig, path):
+    """Saves a matplotlib figure (laid out tight, 110 dpi, the folder made) and closes it."""
+    import matplotlib.pyplot as plt
+    fig.tight_layout()
+    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+    fig.savefig(path, dpi=110)
+    plt.close(fig)

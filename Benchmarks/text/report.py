@@ -42,7 +42,7 @@ import platform
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "common"))
-from report_common import fmt_ratio, num, parse_json_output, ratio, read_contention_log, verdict  # noqa: E402
+from report_common import fmt_ratio, num, parse_json_output, ratio, read_contention_log, verdict, write_json_atomic  # noqa: E402
 
 TROVE_KEYS = ("docs", "index_seconds", "docs_per_sec", "mb_per_sec", "index_bytes", "queries", "qps",
               "p50_ms", "p99_ms", "mrr10", "recall10", "ndcg10")
@@ -510,10 +510,7 @@ def main():
                                                   "debian_packages")},
         "summary": summary, "warnings": warnings, **a,
     }
-    os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
-    with open(args.out + ".tmp", "w") as f:
-        json.dump(out, f, indent=2)
-    os.replace(args.out + ".tmp", args.out)
+    write_json_atomic(args.out, out)
 
 
 if __name__ == "__main__":

@@ -34,7 +34,7 @@ import platform
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "common"))
-from report_common import fmt_ratio, num, parse_json_output, ratio, read_contention_log, verdict  # noqa: E402
+from report_common import fmt_ratio, num, parse_json_output, ratio, read_contention_log, save_figure, verdict, write_json_atomic  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
@@ -466,10 +466,7 @@ def plot(analyses, path, threads, k):
         ax.grid(True, which="both", alpha=0.3)
         ax.legend(fontsize=8, loc="lower left")
     fig.suptitle("Recall vs QPS: Trove and FAISS (labels: nprobe)", fontsize=11)
-    fig.tight_layout()
-    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    save_figure(fig, path)
 
 
 def main():
@@ -528,10 +525,7 @@ def main():
         "faiss_version": fv, "plot": args.plot, "summary": summary, "warnings": warnings,
         "datasets": analyses,
     }
-    os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
-    with open(args.out + ".tmp", "w") as f:
-        json.dump(out, f, indent=2)
-    os.replace(args.out + ".tmp", args.out)
+    write_json_atomic(args.out, out)
 
 
 if __name__ == "__main__":

@@ -39,7 +39,7 @@ extension Database {
     /// is allocated for them.
     static func checkDepth(_ query: EngineQuery) throws {
         guard query.limit >= 0, query.rrfK >= 0, query.fusionDepth >= 0 else { throw EngineError.badQuery("limit, rrf k and fusion depth must not be negative") }
-        guard query.textWeight.isFinite, query.vectorWeight.isFinite, query.textWeight >= 0, query.vectorWeight >= 0 else {
+        guard [query.textWeight, query.vectorWeight].allSatisfy({ $0.map { $0.isFinite && $0 >= 0 } ?? true }) else {
             throw EngineError.badQuery("fusion weights must be finite and not negative")
         }
         let most = EngineQuery.maximumDepth

@@ -97,12 +97,16 @@ public struct EngineQuery: Sendable {
         }
         return String(text[..<end])
     }
-    /// How hybrid hits are merged; `rrfK` and the weights apply to either method.
-    public var fusion: Fusion = .rrf
+    /// How hybrid hits are merged; `rrfK` and the weights apply to either method. The
+    /// default, z-score normalised scores weighted 0.7 text / 0.3 vector, was chosen on the
+    /// retrieval eval (docs/BENCHMARKS.md, issue 17): it keeps an exact lexical match on top
+    /// where equal-weight RRF let the vector side's near-misses outvote it.
+    public var fusion: Fusion = .linear(.zScore)
     /// Reciprocal-rank fusion: score = Σ weight / (rrfK + rank), rank from 1.
     public var rrfK = 60
-    public var textWeight: Double = 1
-    public var vectorWeight: Double = 1
+    /// Each side's weight; nil takes the method's default (`Fusion.defaultWeights`).
+    public var textWeight: Double?
+    public var vectorWeight: Double?
     /// How many hits each side contributes to the fusion (at least `limit`); also how
     /// many nearest neighbours a vector query ranks before sorting or counting.
     public var fusionDepth = 100

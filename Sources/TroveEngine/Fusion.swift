@@ -7,6 +7,16 @@ public enum Fusion: Sendable, Equatable {
     /// normalization processor): keeps how far ahead a hit is, which ranks throw away, so
     /// a strong exact lexical match is not outvoted by near-misses of the other side.
     case linear(ScoreNormalization)
+
+    /// The side weights a query that names none gets: equal for RRF (its usual form);
+    /// 0.7 text / 0.3 vector for linear, the best mean MRR@10 over the retrieval eval's
+    /// three query sets (docs/BENCHMARKS.md).
+    public var defaultWeights: (text: Double, vector: Double) {
+        switch self {
+        case .rrf: (1, 1)
+        case .linear: (0.7, 0.3)
+        }
+    }
 }
 
 /// How one side's scores are put on a common scale within one query.

@@ -31,8 +31,8 @@ struct QueryContext {
 }
 
 /// One ranked query on one snapshot: the text side, the vector side, and when both are
-/// asked for, reciprocal-rank fusion (score = Σ weight / (k + rank), ranks from 1; ties
-/// go to the smaller id so results are deterministic).
+/// asked for, their fusion (`Fusion`: linear over normalised scores by default, or
+/// reciprocal rank; ties go to the smaller id so results are deterministic).
 struct HybridSearch {
     let context: QueryContext
 
@@ -44,9 +44,10 @@ struct HybridSearch {
         let text = try q.textQuery().map { try textHits($0, field: q.textField, depth: depth) }
         let vector = try q.vector.map { try vectorHits($0, field: q.vectorField, depth: depth) }
         guard hybrid, let text, let vector else { return Array((text ?? vector ?? []).prefix(limit)) }
+        let weights = (text: q.textWeight ?? q.fusion.defaultWeights.text, vector: q.vectorWeight ?? q.fusion.defaultWeights.vector)
         switch q.fusion {
-        case .rrf: return Self.fuse([(text, q.textWeight), (vector, q.vectorWeight)], k: q.rrfK, limit: limit)
-        case let .linear(n): return Self.fuseLinear([(text, q.textWeight), (vector, q.vectorWeight)], normalization: n, limit: limit)
+        case .rrf: return Self.fuse([(text, weights.text), (vector, weights.vector)], k: q.rrfK, limit: limit)
+        case let .linear(n): return Self.fuseLinear([(text, weights.text), (vector, weights.vector)], normalization: n, limit: limit)
         }
     }
 

@@ -1,23 +1,25 @@
 import TroveEngine
 
 /// One way of answering a retrieval benchmark's queries, named as on the command line:
-/// `bm25` (match-mode text), `dense` (exact vector search), or a hybrid fusion:
+/// `bm25` (match-mode text), `dense` (exact vector search), `hybrid` (both, fused as the
+/// engine does by default), or a named fusion:
 /// `rrf[:TEXT:VECTOR]` (reciprocal rank, k 60, optional side weights),
 /// `minmax:TEXT:VECTOR` or `zscore:TEXT:VECTOR` (normalised linear combination).
 struct RetrievalRun: Sendable, Equatable {
     enum Kind: Sendable, Equatable {
         case text
         case vector
-        case hybrid(Fusion)
+        /// nil: the engine's default fusion and weights.
+        case hybrid(Fusion?)
     }
 
     let name: String
     let kind: Kind
-    var textWeight = 1.0
-    var vectorWeight = 1.0
+    var textWeight: Double?
+    var vectorWeight: Double?
 
     /// The runs `trove bench retrieval` makes when none is named.
-    static let defaults = ["bm25", "dense", "rrf", "rrf:2:1", "rrf:3:1", "minmax:0.5:0.5", "minmax:0.6:0.4",
+    static let defaults = ["bm25", "dense", "hybrid", "rrf", "rrf:2:1", "rrf:3:1", "minmax:0.5:0.5", "minmax:0.6:0.4",
                            "minmax:0.7:0.3", "zscore:0.5:0.5", "zscore:0.6:0.4"]
 
     init(_ spec: String) throws {
@@ -26,12 +28,13 @@ struct RetrievalRun: Sendable, Equatable {
         switch parts[0] {
         case "bm25" where parts.count == 1: kind = .text
         case "dense" where parts.count == 1: kind = .vector
+        case "hybrid" where parts.count == 1: kind = .hybrid(nil)
         case "rrf": kind = .hybrid(.rrf)
         case "minmax": kind = .hybrid(.linear(.minMax))
         case "zscore": kind = .hybrid(.linear(.zScore))
-        default: throw CLIError("--run \(spec): expected bm25, dense, rrf[:T:V], minmax:T:V or zscore:T:V")
+        default: throw CLIError("--run \(spec): expected bm25, dense, hybrid, rrf[:T:V], minmax:T:V or zscore:T:V")
         }
-        guard case .hybrid = kind, parts.count > 1 else { return }
+        guard case .hybrid(_?) = kind, parts.count > 1 else { return }
         guard parts.count == 3, let t = Double(parts[1]), let v = Double(parts[2]), t >= 0, v >= 0, t + v > 0 else {
             throw CLIError("--run \(spec): the weights must be two non-negative numbers, not both 0 (rrf:2:1)")
         }
@@ -48,7 +51,7 @@ struct RetrievalRun: Sendable, Equatable {
         case .hybrid(let fusion):
             q.text = text
             q.vector = vector
-            q.fusion = fusion
+            if let fusion { q.fusion = fusion }
             q.textWeight = textWeight
             q.vectorWeight = vectorWeight
         }

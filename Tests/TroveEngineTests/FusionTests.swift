@@ -41,6 +41,10 @@ import TroveTestSupport
         docs.append(TenantTests.doc("weak", "u", "the subsystem", [0, 0, 1, 0]))
         try await db.put(docs, in: "m", tenant: "u")
         var q = EngineQuery(text: "KERNEL_SUBSYSTEM uevent", vector: [1, 0, 0, 0], limit: 3)
+        // The default fusion (linear, z-score, 0.7 / 0.3) keeps it first.
+        let byDefault = try await db.search(q, in: "m", tenant: "u").hits
+        #expect(byDefault.first?.id == "exact", "\(byDefault.map(\.id))")
+        q.fusion = .rrf
         #expect(try await db.search(q, in: "m", tenant: "u").hits.first?.id != "exact", "RRF: the near-misses outvote it")
         q.fusion = .linear(.minMax)
         let hits = try await db.search(q, in: "m", tenant: "u").hits

@@ -45,6 +45,7 @@ import TroveTestSupport
             Self.doc("vector", "u", "unrelated words", [1, 0, 0, 0]),
         ], in: "m", tenant: "u")
         var q = EngineQuery(text: "solar panel", vector: [1, 0, 0, 0], limit: 3)
+        q.fusion = .rrf
         let textOnly = try await db.search(EngineQuery(text: "solar panel", limit: 3), in: "m", tenant: "u").hits.map(\.id)
         let vectorOnly = try await db.search(EngineQuery(vector: [1, 0, 0, 0], limit: 3), in: "m", tenant: "u").hits.map(\.id)
         #expect(textOnly == ["both", "text"])

@@ -55,6 +55,35 @@ import TroveTestSupport
         try store.close()
     }
 
+    /// The tokens of a splitting word, found side by side in the order written, earn a
+    /// phrase's score on top of their terms' (among the best candidates only), so the
+    /// passage that holds `kernel_subsystem_name` beats a shorter one that only holds its
+    /// words apart. In a flushed segment and unflushed alike; words written apart get none.
+    @Test func adjacentTokensOfASplittingWordEarnAProximityBonus() throws {
+        for flushed in [true, false] {
+            let dir = TempDirectory()
+            let (store, searcher) = try TextSearchTests.open(dir.sub("db"))
+            func doc(_ id: String, _ text: String) -> Document {
+                Document(id: id, fields: [Field("text", .string(text)), Field("title", .string("x")), Field("ts", .int(1))])
+            }
+            let docs = TextSearchTests.corpus(300, seed: 9) + [
+                doc("apart", "name subsystem kernel"),
+                doc("together", "set the kernel subsystem name in the configuration file for the udev rules"),
+            ]
+            try TextSearchTests.put(store, docs[...])
+            if flushed { try store.flush() }
+            let snapshot = try store.snapshot()
+            let words = try searcher.search(snapshot, collection: "docs", query: QuerySyntax.match.query("kernel subsystem name"), options: .init(limit: 2))
+            #expect(words.map(\.id) == ["apart", "together"], "no bonus for words written apart")
+            let q = try QuerySyntax.match.query("kernel_subsystem_name")
+            let hits = try searcher.search(snapshot, collection: "docs", query: q, options: .init(limit: 2))
+            #expect(hits.map(\.id) == ["together", "apart"], "flushed: \(flushed)")
+            #expect(hits.first.map { $0.score > words[1].score } == true)
+            #expect(try searcher.search(snapshot, collection: "docs", query: q, options: .init(limit: 2), exhaustive: true) == hits)
+            try store.close()
+        }
+    }
+
     @Test func aRepeatedWordWeighsAsOftenAsItIsWritten() throws {
         let dir = TempDirectory()
         let (store, searcher) = try Self.store(dir)

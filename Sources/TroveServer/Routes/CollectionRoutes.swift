@@ -118,7 +118,8 @@ struct CollectionRoutes {
         return q
     }
 
-    /// `{"method": "rrf" | "linear", "weights": [text, vector], "k": 60, "normalization": "min_max" | "z_score"}`.
+    /// `{"method": "rrf" | "linear", "weights": [text, vector], "k": 60, "normalization": "min_max" | "z_score"}`;
+    /// what is left out keeps the engine's default (linear, z_score, [0.7, 0.3]).
     static func fusion(_ f: JSONValue, into q: inout EngineQuery) throws {
         guard case .object = f else { throw APIError.badRequest("$.fusion: an object", field: "$.fusion") }
         let normalization = try f["normalization"].map { n in
@@ -126,10 +127,10 @@ struct CollectionRoutes {
                 throw APIError.badRequest("$.fusion.normalization: \"min_max\" or \"z_score\"", field: "$.fusion.normalization")
             }
             return parsed
-        } ?? .minMax
+        } ?? .zScore
         switch f["method"]?.stringValue {
-        case nil, "rrf"?: q.fusion = .rrf
-        case "linear"?: q.fusion = .linear(normalization)
+        case "rrf"?: q.fusion = .rrf
+        case nil, "linear"?: q.fusion = .linear(normalization)
         default: throw APIError.badRequest("$.fusion.method: \"rrf\" or \"linear\"", field: "$.fusion.method")
         }
         if let w = f["weights"] {

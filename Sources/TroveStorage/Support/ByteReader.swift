@@ -77,6 +77,20 @@ public struct ByteReader {
         }
     }
 
+    /// Moves past `n` varints without decoding them (each ends at a byte below 0x80): for
+    /// streams read only in part, such as the positions of documents not asked about.
+    public mutating func skipVarints(_ n: Int) throws {
+        var left = n
+        var i = offset
+        let end = buffer.count
+        while left > 0 {
+            guard i < end else { throw DecodeError(offset: offset, reason: "truncated varint") }
+            if buffer[i] < 0x80 { left -= 1 }
+            i += 1
+        }
+        offset = i
+    }
+
     /// A varint that must fit in `Int` and be at most `limit` (lengths and counts).
     public mutating func length(limit: Int = Int(Int32.max)) throws -> Int {
         let start = offset

@@ -47,16 +47,23 @@ struct TextSegmentIndex: @unchecked Sendable {
         }
     }
 
-    /// Positions of a term in each of its documents (for phrase checks), doc → positions.
-    func positions(_ info: TermInfo) throws -> [Int: [Int]] {
+    /// Positions of a term in each of its documents (for phrase checks), doc → positions;
+    /// with `only`, just those documents, and the stream is read no further than the last.
+    func positions(_ info: TermInfo, only: Set<Int>? = nil) throws -> [Int: [Int]] {
         guard let positions, let start = info.positionsOffset else { return [:] }
+        let last = only.map { $0.max() ?? -1 } ?? Int.max
         let arena = QueryArena()
         defer { withExtendedLifetime(arena) {} }
         var c = try cursor(info, arena: arena)
         var r = ByteReader(positions, offset: start)
         var out: [Int: [Int]] = [:]
         try c.next()
-        while c.doc != Int.max {
+        while c.doc != Int.max, c.doc <= last {
+            guard only?.contains(c.doc) ?? true else {
+                try r.skipVarints(c.frequency)
+                try c.next()
+                continue
+            }
             var p = 0
             var list: [Int] = []
             for _ in 0..<c.frequency {

@@ -27,16 +27,32 @@ struct QueryPlan {
         /// Per segment, per clause, per term: its dictionary entry there (nil when absent),
         /// looked up once for the document frequencies and reused for the postings.
         var infos: [[[TermInfo?]]]
+        /// Per proximity group: the sum of its tokens' idf × boost.
+        var proximityWeights: [Float] = []
+    }
+
+    /// The tokens of one word of a `match` text that splits into several (`open(2)`,
+    /// `foo.zip`): found next to each other in a candidate, they add a bonus
+    /// (TextSearcher+Proximity).
+    struct Proximity {
+        var slot: Int
+        var terms: [String]
+        var offsets: [Int]
+        var boost: Float
     }
 
     static let prefixExpansionLimit = 128
+    /// Proximity groups per query at most (each costs position reads per candidate).
+    static let maximumProximityGroups = 32
 
     let clauses: [Clause]
+    let proximity: [Proximity]
     let schema: TextSchema
 
     init(query: TextQuery, schema: TextSchema, defaultField: String) throws {
         self.schema = schema
         var out: [Clause] = []
+        var groups: [Proximity] = []
         func slot(_ field: String?) throws -> Int {
             let name = field ?? defaultField
             guard let i = schema.text.firstIndex(where: { $0.field == name }) else { throw TextSearchError.unknownField(name) }
@@ -64,6 +80,8 @@ struct QueryPlan {
                 for (term, count) in Self.distinctTerms(schema.text[s].analyzer.tokens(text).map(\.term)) {
                     out.append(Clause(occur: occur, slot: s, terms: [term], phraseOffsets: nil, prefix: nil, boost: boost * Float(count)))
                 }
+                groups += Self.proximityGroups(text, slot: s, analyzer: schema.text[s].analyzer, boost: boost)
+                    .prefix(Self.maximumProximityGroups - groups.count)
             case .boolean:
                 throw TextSearchError.unsupported("boolean queries nest one level (use +, - and plain clauses)")
             }
@@ -77,6 +95,20 @@ struct QueryPlan {
             try leaf(query, .should)
         }
         clauses = out
+        proximity = groups
+    }
+
+    /// The words of `text` (split at white space) that analyse to several tokens, as
+    /// groups with the tokens' relative positions; only the words `maximumProximityGroups`
+    /// allows, so a pasted text costs no more than a short one.
+    static func proximityGroups(_ text: String, slot: Int, analyzer: Analyzer, boost: Float) -> [Proximity] {
+        var groups: [Proximity] = []
+        for word in text.split(whereSeparator: \.isWhitespace) where groups.count < maximumProximityGroups {
+            let tokens = analyzer.tokens(String(word))
+            guard tokens.count > 1 else { continue }
+            groups.append(Proximity(slot: slot, terms: tokens.map(\.term), offsets: tokens.map { $0.position - tokens[0].position }, boost: boost))
+        }
+        return groups
     }
 
     /// The distinct terms of a text in first-seen order with their counts, at most
@@ -120,7 +152,15 @@ struct QueryPlan {
             }
             resolved.append(Resolved(clause: c, terms: terms, weights: weights))
         }
-        return Stats(bm25: bm25, clauses: resolved, infos: perSegment)
+        var stats = Stats(bm25: bm25, clauses: resolved, infos: perSegment)
+        stats.proximityWeights = try proximity.map { g in
+            guard let model = bm25[g.slot] else { return 0 }
+            return try g.terms.reduce(Float(0)) { sum, t in
+                let df = try indexes.reduce(0) { $0 + (try $1[g.slot]?.dictionary.lookup(Array(t.utf8))?.df ?? 0) }
+                return sum + model.idf(df: df) * g.boost
+            }
+        }
+        return stats
     }
 
     private func expand(_ prefix: String, slot: Int, indexes: [[TextSegmentIndex?]]) throws -> [String] {

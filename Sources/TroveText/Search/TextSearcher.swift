@@ -44,7 +44,7 @@ public final class TextSearcher: Sendable {
 
     public func search(_ snapshot: Snapshot, collection: String, query: TextQuery, options: TextSearchOptions = TextSearchOptions(), exhaustive: Bool = false) throws -> [TextHit] {
         let run = try collect(snapshot, collection: collection, query: query, options: options, exhaustive: exhaustive)
-        return try run.top.sorted().map { e in
+        return try withProximity(run, limit: options.limit, sorted: options.sortBy != nil).map { e in
             let m = run.locate(e)
             let id = try m.document?.id ?? run.segments[m.segment ?? 0].reader.id(at: m.ordinal)
             return TextHit(id: id, score: e.score, sortValue: e.sortValue)
@@ -64,8 +64,11 @@ public final class TextSearcher: Sendable {
         return run.top.sorted().map(run.locate)
     }
 
-    private struct Run {
+    struct Run {
         let top: TopHits
+        let plan: QueryPlan
+        let stats: QueryPlan.Stats
+        let parts: [SearchPart]
         let segments: [(reader: SegmentReader, deletes: DeleteSet)]
         let unflushed: [Document]
         let unflushedStart: Int
@@ -115,7 +118,7 @@ public final class TextSearcher: Sendable {
             try run.collect(into: &top, pruning: !exhaustive && options.sortBy == nil)
         }
         retainOnly(segments.map(\.reader.number))
-        return Run(top: top, segments: segments, unflushed: unflushed.documents, unflushedStart: unflushedStart)
+        return Run(top: top, plan: plan, stats: stats, parts: parts, segments: segments, unflushed: unflushed.documents, unflushedStart: unflushedStart)
     }
 
     private func segmentPart(_ segment: (reader: SegmentReader, deletes: DeleteSet), slots: SearchPart.Slots, options: TextSearchOptions, basePosition: Int) throws -> SearchPart {

@@ -49,6 +49,22 @@ import Testing
         #expect(atEnd)
     }
 
+    /// Skipping lands where reading the same varints would, and a truncated one throws.
+    @Test func skippedVarintsEndWhereReadOnesDo() throws {
+        var w = ByteWriter()
+        for v: UInt64 in [5, 300, UInt64.max, 0, 16384, 42] { w.varint(v) }
+        try w.bytes.withUnsafeBytes { raw in
+            var skip = ByteReader(raw), read = ByteReader(raw)
+            try skip.skipVarints(5)
+            for _ in 0..<5 { _ = try read.varint() }
+            #expect(skip.offset == read.offset)
+            #expect(try skip.varint() == 42 && skip.isAtEnd)
+            var past = ByteReader(raw)
+            #expect(throws: DecodeError.self) { try past.skipVarints(7) }
+            #expect(past.offset == 0)
+        }
+    }
+
     @Test func readsPastTheEndThrow() {
         let bytes: [UInt8] = [0x80, 0x80]
         bytes.withUnsafeBytes { raw in
