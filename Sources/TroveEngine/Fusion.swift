@@ -24,8 +24,10 @@ public enum ScoreNormalization: String, Sendable, Equatable, CaseIterable {
     /// (s − min) / (max − min) over the side's hits; all equal → 1. A hit the side did
     /// not return counts 0.
     case minMax = "min_max"
-    /// (s − mean) / standard deviation over the side's hits; all equal → 0. A hit the
-    /// side did not return counts as that side's lowest returned value.
+    /// (s − mean) / standard deviation over the side's hits; a hit the side did not return
+    /// counts as that side's lowest returned value. All equal (one hit, say) → 1 each and
+    /// 0 for a missing hit: a side that found a single document still puts it ahead of
+    /// what it did not find (with 0 for both, a lone exact match counted for nothing).
     case zScore = "z_score"
 
     /// The normalised scores of `hits`, in order, and the value a missing hit gets.
@@ -38,7 +40,8 @@ public enum ScoreNormalization: String, Sendable, Equatable, CaseIterable {
             let mean = hits.reduce(0) { $0 + $1.score } / Double(hits.count)
             let variance = hits.reduce(0) { $0 + ($1.score - mean) * ($1.score - mean) } / Double(hits.count)
             let sd = variance.squareRoot()
-            let z = hits.map { sd > 0 ? ($0.score - mean) / sd : 0 }
+            guard sd > 0 else { return (hits.map { _ in 1 }, 0) }
+            let z = hits.map { ($0.score - mean) / sd }
             return (z, z.min() ?? 0)
         }
     }

@@ -22,11 +22,11 @@ import TroveTestSupport
 
     @Test func zScoreGivesAMissingHitTheSidesLowestValue() {
         let text = Self.hits([("a", 3), ("b", 1)])  // mean 2, sd 1: a +1, b -1
-        let vector = Self.hits([("c", 0.5)])       // one hit: sd 0, z 0
+        let vector = Self.hits([("c", 0.5)])       // one hit: sd 0, so 1 (and 0 when missing)
         let fused = HybridSearch.fuseLinear([(text, 1), (vector, 0.5)], normalization: .zScore, limit: 10)
-        // a: 1 + 0.5·0; b: -1 + 0.5·0; c: -1 (text's lowest) + 0.5·0.
-        #expect(fused.map(\.id) == ["a", "b", "c"])
-        #expect(fused.map(\.score) == [1, -1, -1])
+        // a: 1 + 0.5·0; b: -1 + 0.5·0; c: -1 (text's lowest) + 0.5·1.
+        #expect(fused.map(\.id) == ["a", "c", "b"])
+        #expect(fused.map(\.score) == [1, -0.5, -1])
     }
 
     /// The case the issue measured: the text side finds the exact document far ahead of

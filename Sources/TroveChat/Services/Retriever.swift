@@ -44,20 +44,16 @@ public struct Retriever: Sendable {
             let names = request.collections.isEmpty ? [KnowledgeCollection.defaultName] : request.collections
             filters.append(.oneOf(field: "collection", values: names))
         }
-        // Ask for more than top_k: duplicates and low similarities are dropped after.
-        var q = EngineQuery(text: request.hybrid ? Self.textQuery(question) : nil, vector: vector, filters: filters, limit: request.topK * 3)
+        // Ask for more than top_k: duplicates and low similarities are dropped after. The
+        // text side reads the question as typed (match mode: any string, every word, a
+        // splitting word's tokens rewarded when adjacent; the engine caps it at 32 KiB).
+        var q = EngineQuery(text: request.hybrid ? question : nil, vector: vector, filters: filters, limit: request.topK * 3)
+        q.syntax = .match
         q.textField = "text"
         q.vectorField = "embedding"
         q.includeDocuments = true
         q.fusionDepth = max(50, request.topK * 10)
-        let hits: [EngineHit]
-        do {
-            hits = try await database.search(q, in: ChatCollections.chunks, tenant: owner).hits
-        } catch EngineError.badQuery {
-            // A question the text parser refuses still gets the vector side.
-            q.text = nil
-            hits = try await database.search(q, in: ChatCollections.chunks, tenant: owner).hits
-        }
+        let hits = try await database.search(q, in: ChatCollections.chunks, tenant: owner).hits
         return select(hits, vector: vector, request: request)
     }
 
@@ -81,14 +77,6 @@ public struct Retriever: Sendable {
             if out.count == request.topK { break }
         }
         return out
-    }
-
-    /// The question as a text query of plain words: any word matches (BM25 ranks), so that
-    /// the text side neither fails on operators nor demands every word.
-    static func textQuery(_ question: String) -> String? {
-        let words = question.split { !$0.isLetter && !$0.isNumber }.prefix(64).map { $0.lowercased() }
-            .filter { !["and", "or", "not"].contains($0) }
-        return words.isEmpty ? nil : words.joined(separator: " ")
     }
 }
 

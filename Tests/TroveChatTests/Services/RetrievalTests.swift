@@ -39,6 +39,28 @@ import TroveStorage
         #expect(try await s.retrieve(owner: "alice", query: "heron", collections: ["other"]).isEmpty)
     }
 
+    /// The text side reads the question as typed (match mode): a part number pasted after a
+    /// long preamble, punctuation and all, still finds the one passage that holds it.
+    @Test func aLongPastedQuestionIsSearchedWhole() async throws {
+        let h = try await ChatHarness.start(embedder: try Self.minilm.get())
+        defer { Task { await h.stop() } }
+        let s = h.system
+        _ = try await s.files.upload(owner: "alice", name: "parts.txt", bytes: Array("Replacement part ZQ-7731 fits the older pump housing.".utf8))
+        _ = try await s.files.upload(owner: "alice", name: "kettles.txt", bytes: Array("A kettle boils water on the stove; descale it every month.".utf8))
+        // About making tea (close to the kettle passage in meaning), sharing none of its words.
+        let preamble = """
+            Each morning I brew tea for my family before we head out; the pot whistles loudly, \
+            we pour it into big mugs, add honey and lemon, and sit by the window watching birds. \
+            On weekends we make a second round in the afternoon, with ginger, mint from the garden \
+            or a spoon of jam, and the children dunk biscuits until they fall apart in the cups. \
+            Tea time is our favourite hour of the day.
+            """
+        let question = preamble + " (sorry, long story) - which item is ZQ-7731?"
+        #expect(question.split(separator: " ").count > 64)
+        let found = try await s.retrieve(owner: "alice", query: question, topK: 1)
+        #expect(found.first?.fileName == "parts.txt", "\(found.map(\.fileName))")
+    }
+
     @Test func attachmentsRestrictRetrievalToThoseFiles() async throws {
         let h = try await ChatHarness.start(embedder: try Self.minilm.get())
         defer { Task { await h.stop() } }
