@@ -19,6 +19,8 @@ struct QueryPlan {
         var clause: Clause
         var terms: [String]
         var weights: [Float]
+        /// Each term's idf (its weight before the boost).
+        var idfs: [Float]
     }
 
     struct Stats {
@@ -36,7 +38,9 @@ struct QueryPlan {
     /// (TextSearcher+Proximity).
     struct Proximity {
         var slot: Int
-        var terms: [String]
+        /// The match clause of each token (its single term), in token order: the group
+        /// reuses the clause's idf and dictionary entries rather than looking them up again.
+        var clauses: [Int]
         var offsets: [Int]
         var boost: Float
     }
@@ -77,10 +81,12 @@ struct QueryPlan {
                 out.append(Clause(occur: occur, slot: s, terms: [], phraseOffsets: nil, prefix: folded, boost: boost))
             case let .match(text, field, boost):
                 let s = try slot(field)
+                var clauseOf: [String: Int] = [:]
                 for (term, count) in Self.distinctTerms(schema.text[s].analyzer.tokens(text).map(\.term)) {
+                    clauseOf[term] = out.count
                     out.append(Clause(occur: occur, slot: s, terms: [term], phraseOffsets: nil, prefix: nil, boost: boost * Float(count)))
                 }
-                groups += Self.proximityGroups(text, slot: s, analyzer: schema.text[s].analyzer, boost: boost)
+                groups += Self.proximityGroups(text, slot: s, analyzer: schema.text[s].analyzer, boost: boost, clauseOf: clauseOf)
                     .prefix(Self.maximumProximityGroups - groups.count)
             case .boolean:
                 throw TextSearchError.unsupported("boolean queries nest one level (use +, - and plain clauses)")
@@ -101,12 +107,14 @@ struct QueryPlan {
     /// The words of `text` (split at white space) that analyse to several tokens, as
     /// groups with the tokens' relative positions; only the words `maximumProximityGroups`
     /// allows, so a pasted text costs no more than a short one.
-    static func proximityGroups(_ text: String, slot: Int, analyzer: Analyzer, boost: Float) -> [Proximity] {
+    /// A word whose token has no clause (past the clause limit) makes no group.
+    static func proximityGroups(_ text: String, slot: Int, analyzer: Analyzer, boost: Float, clauseOf: [String: Int]) -> [Proximity] {
         var groups: [Proximity] = []
         for word in text.split(whereSeparator: \.isWhitespace) where groups.count < maximumProximityGroups {
             let tokens = analyzer.tokens(String(word))
-            guard tokens.count > 1 else { continue }
-            groups.append(Proximity(slot: slot, terms: tokens.map(\.term), offsets: tokens.map { $0.position - tokens[0].position }, boost: boost))
+            let clauses = tokens.compactMap { clauseOf[$0.term] }
+            guard tokens.count > 1, clauses.count == tokens.count else { continue }
+            groups.append(Proximity(slot: slot, clauses: clauses, offsets: tokens.map { $0.position - tokens[0].position }, boost: boost))
         }
         return groups
     }
@@ -145,21 +153,15 @@ struct QueryPlan {
             if let prefix = c.prefix { terms = try expand(prefix, slot: c.slot, indexes: indexes) }
             let found = try indexes.map { seg in try terms.map { t in try seg[c.slot]?.dictionary.lookup(Array(t.utf8)) } }
             for (s, infos) in found.enumerated() { perSegment[s].append(infos) }
-            let weights = terms.indices.map { t -> Float in
+            let idfs = terms.indices.map { t -> Float in
                 var df = 0
                 for infos in found { df += infos[t]?.df ?? 0 }
-                return (bm25[c.slot] ?? BM25(documents: 0, totalTokens: 0)).idf(df: df) * c.boost
+                return (bm25[c.slot] ?? BM25(documents: 0, totalTokens: 0)).idf(df: df)
             }
-            resolved.append(Resolved(clause: c, terms: terms, weights: weights))
+            resolved.append(Resolved(clause: c, terms: terms, weights: idfs.map { $0 * c.boost }, idfs: idfs))
         }
         var stats = Stats(bm25: bm25, clauses: resolved, infos: perSegment)
-        stats.proximityWeights = try proximity.map { g in
-            guard let model = bm25[g.slot] else { return 0 }
-            return try g.terms.reduce(Float(0)) { sum, t in
-                let df = try indexes.reduce(0) { $0 + (try $1[g.slot]?.dictionary.lookup(Array(t.utf8))?.df ?? 0) }
-                return sum + model.idf(df: df) * g.boost
-            }
-        }
+        stats.proximityWeights = proximity.map { g in g.clauses.reduce(Float(0)) { $0 + resolved[$1].idfs[0] } * g.boost }
         return stats
     }
 

@@ -36,7 +36,7 @@ extension TextSearcher {
             byPart[p, default: []].append((i, e.position - run.parts[p].basePosition))
         }
         // A token shared by several words (the `2` of `fork(2), clone(2)`) is read once per part.
-        var read: [PartTerm: [Int: [Int]]?] = [:]
+        var read: [PartClause: [Int: [Int]]?] = [:]
         for (g, group) in run.plan.proximity.enumerated() {
             guard let bm25 = run.stats.bm25[group.slot] else { continue }
             let weight = run.stats.proximityWeights[g]
@@ -44,10 +44,11 @@ extension TextSearcher {
                 guard let index = run.parts[p].indexes[group.slot], index.hasPositions else { continue }
                 let docs = Set(members.map(\.doc))
                 var lists: [[Int: [Int]]] = []
-                for term in group.terms {
-                    let key = PartTerm(part: p, slot: group.slot, term: term)
+                for clause in group.clauses {
+                    let key = PartClause(part: p, clause: clause)
                     if read[key] == nil {
-                        read[key] = try index.dictionary.lookup(Array(term.utf8))
+                        // The entry statistics() looked up for this part's term.
+                        read[key] = try run.stats.infos[p][clause][0]
                             .flatMap { $0.df > Self.proximityPostingsLimit ? nil : try index.positions($0, only: docs) }
                     }
                     guard let positions = read[key] ?? nil else { lists = []; break }
@@ -70,8 +71,7 @@ extension TextSearcher {
     }
 }
 
-private struct PartTerm: Hashable {
+private struct PartClause: Hashable {
     let part: Int
-    let slot: Int
-    let term: String
+    let clause: Int
 }
