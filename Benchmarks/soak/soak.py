@@ -5,7 +5,8 @@ seconds, then a clean stop and the checks:
 - every acknowledged append is present (each message carries a unique token, found by
   listing the conversation's messages);
 - every acknowledged upload that was not deleted reads back, and every acknowledged delete
-  is gone;
+  is gone; a delete whose answer a kill cut off may have been applied or not (both are
+  counted in `cut_off_deletes`);
 - `trove verify` passes on the engine folder;
 - the server's resident memory does not grow from one life to the next (peak RSS of the
   last life at most 1.5x the peak of the first full one, after warm-up).
@@ -73,7 +74,10 @@ class Server:
 
 server = Server()
 lock = threading.Lock()
-state = {"token": None, "conversation": None, "appended": [], "uploaded": {}, "deleted": set(), "errors": 0, "ops": 0, "refused": 0}
+# "deleting": deletes sent whose answer never came (the server was killed meanwhile); the
+# server may or may not have applied them, so either outcome is correct for those files.
+state = {"token": None, "conversation": None, "appended": [], "uploaded": {}, "deleted": set(), "deleting": set(),
+         "cut_off_deletes": {"applied": 0, "not_applied": 0}, "errors": 0, "ops": 0, "refused": 0}
 
 
 def call(method, path, body=None, raw=None, headers=None, token=True):
@@ -112,9 +116,11 @@ def one_operation(rng):
             live = [f for f in state["uploaded"] if f not in state["deleted"]]
         if live:
             victim = rng.choice(live)
+            with lock: state["deleting"].add(victim)
             status, _ = call("DELETE", f"/api/files/{victim}")
-            if status == 204:
-                with lock: state["deleted"].add(victim)
+            with lock:
+                if status == 204: state["deleted"].add(victim)
+                state["deleting"].discard(victim)
 
 
 def worker(seed, stop):
@@ -172,11 +178,14 @@ def check(kills):
     missing = [t for t in state["appended"] if t not in seen]
     if missing: failures.append(f"{len(missing)} acknowledged appends missing, e.g. {missing[:3]}")
     for fid in state["uploaded"]:
+        cut_off = fid in state["deleting"] and fid not in state["deleted"]
         try:
             status, _ = call("GET", f"/api/files/{fid}")
+            if cut_off: state["cut_off_deletes"]["not_applied"] += 1; continue
             if fid in state["deleted"]: failures.append(f"deleted file {fid} still there")
         except urllib.error.HTTPError as e:
-            if fid not in state["deleted"]: failures.append(f"acknowledged upload {fid} answers {e.code}")
+            if cut_off and e.code == 404: state["cut_off_deletes"]["applied"] += 1
+            elif fid not in state["deleted"]: failures.append(f"acknowledged upload {fid} answers {e.code}")
     code = server.stop()
     if code != 0: failures.append(f"trove serve exited {code} on SIGTERM")
     verify = subprocess.run([args.trove, "verify", "--db", os.path.join(data, "engine")], capture_output=True, text=True)
@@ -190,7 +199,8 @@ def check(kills):
 kills = run()
 failures = check(kills)
 print(json.dumps({"seconds": args.seconds, "kills": kills, "operations": state["ops"], "appends_acked": len(state["appended"]),
-                  "uploads_acked": len(state["uploaded"]), "deletes_acked": len(state["deleted"]), "refused_429": state["refused"],
+                  "uploads_acked": len(state["uploaded"]), "deletes_acked": len(state["deleted"]),
+                  "cut_off_deletes": state["cut_off_deletes"], "refused_429": state["refused"],
                   "unexpected_errors": state["errors"], "peak_rss_kib_per_life": server.lives, "failures": failures}))
 if args.data is None: shutil.rmtree(data, ignore_errors=True)
 sys.exit(1 if failures or state["errors"] else 0)
