@@ -2,7 +2,7 @@ import ArgumentParser
 import TroveStorage
 
 struct BenchCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "bench", abstract: "Measure the engine (the peers run in Benchmarks/).", subcommands: [BenchGetCommand.self, BenchVectorCommand.self, BenchTextCommand.self, BenchMixedCommand.self, BenchEmbedCommand.self, BenchRetrievalCommand.self])
+    static let configuration = CommandConfiguration(commandName: "bench", abstract: "Measure the engine (the peers run in Benchmarks/).", subcommands: [BenchGetCommand.self, BenchVectorCommand.self, BenchTextCommand.self, BenchMixedCommand.self, BenchEmbedCommand.self, BenchRetrievalCommand.self, BenchMessageSearchCommand.self])
 }
 
 struct BenchGetCommand: ParsableCommand {

@@ -57,9 +57,16 @@ import TroveTestSupport
             for o in 0..<reader.docCount where (Int(try reader.id(at: o).dropFirst()) ?? 1) % 2 == 0 { rows.insert(o) }
             return rows
         }, document: { (Int($0.id.dropFirst()) ?? 1) % 2 == 0 })
+        // Allows 1 document in 37, under 1/16 of a segment: scans leapfrog its rows.
+        let sparse = DocumentFilter(segment: { reader in
+            var rows = RowSet(capacity: reader.docCount)
+            for o in 0..<reader.docCount where (Int(try reader.id(at: o).dropFirst()) ?? 1) % 37 == 0 { rows.insert(o) }
+            return rows
+        }, document: { (Int($0.id.dropFirst()) ?? 1) % 37 == 0 })
         for query in ["river", "river stone", "quiet -river", "+garden window", "\"river stone\"", "rewritten"] {
             for descending in [true, false] {
-                for (range, filter) in [(nil, nil), ((Int64(5_000_000), Int64(20_000_000)), nil), ((Int64(30_000_000), Int64(950_000_000)), nil), (nil, even)] as [((Int64, Int64)?, DocumentFilter?)] {
+                for (range, filter) in [(nil, nil), ((Int64(5_000_000), Int64(20_000_000)), nil), ((Int64(30_000_000), Int64(950_000_000)), nil), (nil, even), (nil, sparse),
+                                      ((Int64(5_000_000), Int64(950_000_000)), sparse)] as [((Int64, Int64)?, DocumentFilter?)] {
                     var all = TextSearchOptions(limit: 100_000)
                     all.filter = filter
                     all.range = range.map { ("ts", $0.0, $0.1) }
@@ -67,6 +74,14 @@ import TroveTestSupport
                     let expected = every.compactMap { hit in Self.value(live[hit.id]).map { (hit.id, $0) } }
                         .sorted { descending ? $0.1 > $1.1 : $0.1 < $1.1 }
                     #expect(every.allSatisfy { live[$0.id] != nil })
+                    if filter != nil {
+                        // The filtered matches are the unfiltered ones the filter allows.
+                        var unfiltered = all
+                        unfiltered.filter = nil
+                        let allowed = try searcher.search(snapshot, collection: "docs", queryString: query, options: unfiltered)
+                            .filter { live[$0.id].map { d in filter?.document(d) ?? true } ?? false }
+                        #expect(Set(every.map(\.id)) == Set(allowed.map(\.id)), "\(query) filtered")
+                    }
                     for k in [1, 10, 250] {
                         var sorted = all
                         sorted.limit = k

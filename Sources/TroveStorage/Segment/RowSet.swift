@@ -76,6 +76,20 @@ public struct RowSet: Sendable, Equatable {
         count = total
     }
 
+    /// The smallest member ≥ `row`, or nil: lets a scan jump over the rows a selective
+    /// filter leaves out instead of visiting each one.
+    public func next(from row: Int) -> Int? {
+        guard row < capacity else { return nil }
+        var i = max(0, row) >> 6
+        var w = words[i] & (~0 << UInt64(max(0, row) & 63))
+        while w == 0 {
+            i += 1
+            guard i < words.count else { return nil }
+            w = words[i]
+        }
+        return i * 64 + w.trailingZeroBitCount
+    }
+
     /// The members, ascending.
     public var members: [Int] {
         var out: [Int] = []

@@ -13,6 +13,10 @@ struct SearchPart {
     let indexes: [TextSegmentIndex?]
     let basePosition: Int
     let accept: ((Int) -> Bool)?
+    /// The ordinals the query's filter allows in a segment, when that filter is selective
+    /// enough for scans to jump from one allowed ordinal to the next (a tenant's messages
+    /// among everyone's); deletes and the range are still checked by `accept`.
+    var sparseAllowed: RowSet?
     let sortColumn: NumericColumn?
     let sortWindows: ColumnWindows?
 

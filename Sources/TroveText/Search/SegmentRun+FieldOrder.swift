@@ -6,13 +6,16 @@ extension SegmentRun {
     /// The top hits by the sort column: windows of ordinals best value first, each read
     /// with the cursors repositioned to its start; once the best value a window can hold
     /// cannot enter `top`, neither can any later window, and the segment is done. Exact:
-    /// a window is skipped only when none of its documents could be kept.
+    /// a window is skipped only when none of its documents could be kept. Under a filter
+    /// that allows fewer documents than there are postings, one pass from allowed
+    /// document to allowed document is cheaper than any window.
     func collectByField(_ cursors: inout [TermCursor], into top: inout TopHits) throws {
         guard let sort else { return }
         let phrases = try phrasePositions()
         var postings = 0
         for c in cursors where stats.clauses[c.clause].clause.occur != .mustNot { postings += c.postings.df }
-        guard let windows, postings >= Self.windowedMinimumPostings else {
+        let leapfrog = sparseAllowed.map { leapfrogPays($0, cursors) } ?? false
+        guard let windows, postings >= Self.windowedMinimumPostings, !leapfrog else {
             return try scan(&cursors, phrasePositions: phrases, below: Int.max, into: &top)
         }
         for w in windows.order(descending: sort.descending) {

@@ -18,6 +18,11 @@ struct SegmentRun {
     /// that falls on the sort field: windows outside it are not read.
     var windows: ColumnWindows? = nil
     var sortRange: (from: Int64?, to: Int64?)? = nil
+    /// A selective filter's allowed ordinals (`SearchPart.sparseAllowed`): `scan` moves
+    /// its cursors straight to the next allowed ordinal instead of visiting every posting.
+    var sparseAllowed: RowSet? = nil
+    /// A filter allowing at most 1 / this of a segment's ordinals is `sparseAllowed`.
+    static let sparseFilterRatio = 16
 
     /// One term of one clause in this segment, with what scoring it needs at hand. A plain
     /// value (its pointers go into the query's arena and the segment's mapped sections).
@@ -97,6 +102,11 @@ struct SegmentRun {
         }
         if sort != nil {
             try collectByField(&cursors, into: &top)
+        } else if let allowed = sparseAllowed, leapfrogPays(allowed, cursors), !stats.clauses.contains(where: { $0.clause.phraseOffsets != nil }) {
+            // Fewer allowed documents than postings to decode: visiting each allowed one
+            // beats pruning over everyone's postings (a tenant's messages among all). Not
+            // with a phrase, whose positions the exhaustive pass reads for every document.
+            try exhaustive(&cursors, into: &top)
         } else if pruning && plan.isDisjunction {
             let windows = MaxScoreWindows(cursors: cursors, accept: accept, basePosition: basePosition)
             try windows.run(into: &top)
@@ -105,6 +115,14 @@ struct SegmentRun {
         } else {
             try exhaustive(&cursors, into: &top)
         }
+    }
+
+    /// Whether jumping from one allowed document to the next costs less than reading the
+    /// postings: each allowed document moves every cursor once.
+    func leapfrogPays(_ allowed: RowSet, _ cursors: [TermCursor]) -> Bool {
+        var postings = 0
+        for c in cursors where stats.clauses[c.clause].clause.occur != .mustNot { postings += c.postings.df }
+        return allowed.count * max(1, cursors.count) < postings
     }
 
     private func exhaustive(_ cursors: inout [TermCursor], into top: inout TopHits) throws {
@@ -135,6 +153,14 @@ struct SegmentRun {
             var doc = Int.max
             for c in cursors where stats.clauses[c.clause].clause.occur != .mustNot { doc = min(doc, c.doc) }
             guard doc < hi else { return }
+            if let allowed = sparseAllowed {
+                // Leapfrog: no doc between here and the next allowed one can be kept.
+                guard let next = allowed.next(from: doc), next < hi else { return }
+                if next > doc {
+                    for i in cursors.indices where stats.clauses[cursors[i].clause].clause.occur != .mustNot { try cursors[i].postings.advance(to: next) }
+                    continue
+                }
+            }
             for i in cursors.indices where stats.clauses[cursors[i].clause].clause.occur == .mustNot { try cursors[i].postings.advance(to: doc) }
             if sortAdmits(doc, top), accept?(doc) ?? true, let entry = evaluate(doc, cursors, phrasePositions) { top.push(entry) }
             for i in cursors.indices where cursors[i].doc == doc { try cursors[i].postings.next() }

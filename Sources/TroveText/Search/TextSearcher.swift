@@ -114,6 +114,7 @@ public final class TextSearcher: Sendable {
             var run = SegmentRun(plan: plan, stats: stats, indexes: part.indexes, segment: i, accept: part.accept, basePosition: part.basePosition,
                                  sort: part.sortColumn.map { c in (column: c, descending: options.sortBy?.descending ?? true) })
             run.windows = part.sortWindows
+            run.sparseAllowed = part.sparseAllowed
             if let r = options.range, r.field == options.sortBy?.field { run.sortRange = (r.from, r.to) }
             try run.collect(into: &top, pruning: !exhaustive && options.sortBy == nil)
         }
@@ -127,9 +128,11 @@ public final class TextSearcher: Sendable {
         let excluded: ((Int) -> Bool)? = deletes.count == 0 && allowed == nil ? nil : { o in
             deletes.contains(o) || !(allowed?.contains(o) ?? true)
         }
-        return SearchPart(indexes: try indexes(for: reader), basePosition: basePosition, excluded: excluded,
-                          rangeColumn: try slots.range.flatMap { try column(slot: $0, in: reader) },
-                          range: options.range, sortColumn: try slots.sort.flatMap { try column(slot: $0, in: reader) },
-                          sortWindows: try slots.sort.flatMap { try windows(slot: $0, in: reader) })
+        var part = SearchPart(indexes: try indexes(for: reader), basePosition: basePosition, excluded: excluded,
+                              rangeColumn: try slots.range.flatMap { try column(slot: $0, in: reader) },
+                              range: options.range, sortColumn: try slots.sort.flatMap { try column(slot: $0, in: reader) },
+                              sortWindows: try slots.sort.flatMap { try windows(slot: $0, in: reader) })
+        if let allowed, allowed.count <= allowed.capacity / SegmentRun.sparseFilterRatio { part.sparseAllowed = allowed }
+        return part
     }
 }
