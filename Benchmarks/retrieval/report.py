@@ -115,7 +115,8 @@ def hybrid_checks(rows, run):
 
 
 def choose_default(rows):
-    runs = sorted({r["run"] for r in rows if r["engine"] == "trove" and r["run"] not in ("bm25", "dense")})
+    # Fusions only: bm25-phrases is the query-string run of the text side.
+    runs = sorted({r["run"] for r in rows if r["engine"] == "trove" and r["run"] not in ("bm25", "bm25-phrases", "dense")})
     cands = []
     for run in runs:
         ms = [find(rows, "trove", run, s) for s in SETS]

@@ -12,7 +12,7 @@
 #   --trove BIN     the trove binary (default .build/release/trove)
 #   --seed S        corpus sampling and queries (default 1: the text bench's quick corpus)
 #   --passages N    corpus size (default 20,000)
-#   --run SPEC      a Trove run (repeatable; default: all of bm25, dense, hybrid, rrf, rrf:2:1,
+#   --run SPEC      a Trove run (repeatable; default: all of bm25, bm25-phrases, dense, hybrid, rrf, rrf:2:1,
 #                   rrf:3:1, minmax:0.5:0.5, minmax:0.6:0.4, minmax:0.7:0.3, zscore:0.5:0.5,
 #                   zscore:0.6:0.4)
 #   --repeats R     timed passes over each query set, every engine (default 3; best pass)

@@ -1,13 +1,17 @@
 import TroveEngine
 
 /// One way of answering a retrieval benchmark's queries, named as on the command line:
-/// `bm25` (match-mode text), `dense` (exact vector search), `hybrid` (both, fused as the
+/// `bm25` (match-mode text), `bm25-phrases` (query-string mode, splitting words as
+/// phrases), `dense` (exact vector search), `hybrid` (both, fused as the
 /// engine does by default), or a named fusion:
 /// `rrf[:TEXT:VECTOR]` (reciprocal rank, k 60, optional side weights),
 /// `minmax:TEXT:VECTOR` or `zscore:TEXT:VECTOR` (normalised linear combination).
 struct RetrievalRun: Sendable, Equatable {
     enum Kind: Sendable, Equatable {
         case text
+        /// The query-string language on the raw words, its syntax characters dropped: a
+        /// word that splits into several tokens is a phrase there, as in Tantivy's parser.
+        case textPhrases
         case vector
         /// nil: the engine's default fusion and weights.
         case hybrid(Fusion?)
@@ -19,7 +23,7 @@ struct RetrievalRun: Sendable, Equatable {
     var vectorWeight: Double?
 
     /// The runs `trove bench retrieval` makes when none is named.
-    static let defaults = ["bm25", "dense", "hybrid", "rrf", "rrf:2:1", "rrf:3:1", "minmax:0.5:0.5", "minmax:0.6:0.4",
+    static let defaults = ["bm25", "bm25-phrases", "dense", "hybrid", "rrf", "rrf:2:1", "rrf:3:1", "minmax:0.5:0.5", "minmax:0.6:0.4",
                            "minmax:0.7:0.3", "zscore:0.5:0.5", "zscore:0.6:0.4"]
 
     init(_ spec: String) throws {
@@ -27,12 +31,13 @@ struct RetrievalRun: Sendable, Equatable {
         let parts = spec.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
         switch parts[0] {
         case "bm25" where parts.count == 1: kind = .text
+        case "bm25-phrases" where parts.count == 1: kind = .textPhrases
         case "dense" where parts.count == 1: kind = .vector
         case "hybrid" where parts.count == 1: kind = .hybrid(nil)
         case "rrf": kind = .hybrid(.rrf)
         case "minmax": kind = .hybrid(.linear(.minMax))
         case "zscore": kind = .hybrid(.linear(.zScore))
-        default: throw CLIError("--run \(spec): expected bm25, dense, hybrid, rrf[:T:V], minmax:T:V or zscore:T:V")
+        default: throw CLIError("--run \(spec): expected bm25, bm25-phrases, dense, hybrid, rrf[:T:V], minmax:T:V or zscore:T:V")
         }
         guard case .hybrid(_?) = kind, parts.count > 1 else { return }
         guard parts.count == 3, let t = Double(parts[1]), let v = Double(parts[2]), t >= 0, v >= 0, t + v > 0 else {
@@ -42,11 +47,24 @@ struct RetrievalRun: Sendable, Equatable {
         vectorWeight = v
     }
 
+    /// `text` with the query-string language's syntax characters (`"`, `^`, `:`, `*`, a
+    /// leading `+` or `-`) turned into spaces, so every word is a plain clause.
+    static func withoutSyntax(_ text: String) -> String {
+        text.split(whereSeparator: \.isWhitespace).map { word in
+            var w = String(word.map { "\"^:*".contains($0) ? " " : $0 })
+            while let first = w.first, first == "+" || first == "-" { w.removeFirst() }
+            return w
+        }.joined(separator: " ")
+    }
+
     /// The engine query of this run for one benchmark query.
     func query(text: String, vector: [Float], k: Int) -> EngineQuery {
         var q = EngineQuery(limit: k)
         switch kind {
         case .text: q.text = text
+        case .textPhrases:
+            q.syntax = .queryString
+            q.text = Self.withoutSyntax(text)
         case .vector: q.vector = vector
         case .hybrid(let fusion):
             q.text = text

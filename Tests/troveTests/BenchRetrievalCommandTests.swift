@@ -41,14 +41,14 @@ import TroveVector
 
         let summary = try JSONParser.parse(r.stdout.trimmingCharacters(in: .whitespacesAndNewlines))
         guard case let .array(results)? = summary["results"] else { Issue.record("no results: \(r.stdout)"); return }
-        #expect(results.count == 2 * 11)
+        #expect(results.count == 2 * 12)
         func mrr(_ set: String, _ run: String) -> Double? {
             guard let row = results.first(where: { $0["set"] == .string(set) && $0["run"] == .string(run) }),
                   case let .double(v)? = row["mrr10"] else { return nil }
             return v
         }
         // Verbatim spans with their punctuation find their passage first, lexically and fused.
-        #expect(mrr("verbatim", "bm25") == 1)
+        #expect(mrr("verbatim", "bm25") == 1 && mrr("verbatim", "bm25-phrases") == 1)
         #expect(mrr("verbatim", "rrf") == 1 && mrr("verbatim", "hybrid") == 1)
         // Paraphrases share no word with their passage: only the vectors find them.
         #expect(mrr("semantic", "dense") == 1)

@@ -31,6 +31,11 @@ struct QueryPlan {
         var infos: [[[TermInfo?]]]
         /// Per proximity group: the sum of its tokens' idf × boost.
         var proximityWeights: [Float] = []
+        /// Per clause, flat, for the per-document loops (reading `clauses` there copies
+        /// each clause's arrays): its occur, its phrase offsets, its number of terms.
+        var occurs: [Occur] = []
+        var phraseOffsets: [[Int]?] = []
+        var termCounts: [Int] = []
     }
 
     /// The tokens of one word of a `match` text that splits into several (`open(2)`,
@@ -161,6 +166,9 @@ struct QueryPlan {
             resolved.append(Resolved(clause: c, terms: terms, weights: idfs.map { $0 * c.boost }, idfs: idfs))
         }
         var stats = Stats(bm25: bm25, clauses: resolved, infos: perSegment)
+        stats.occurs = resolved.map(\.clause.occur)
+        stats.phraseOffsets = resolved.map(\.clause.phraseOffsets)
+        stats.termCounts = resolved.map(\.terms.count)
         stats.proximityWeights = proximity.map { g in g.clauses.reduce(Float(0)) { $0 + resolved[$1].idfs[0] } * g.boost }
         return stats
     }

@@ -2,7 +2,9 @@
 /// hold every required clause: the required cursors leapfrog to a common document, as
 /// Lucene's conjunction does, and the optional and excluded cursors are moved to that
 /// document alone. The exhaustive pass visits every document any cursor holds; both
-/// judge and score a document the same way (`evaluate`), so they agree exactly.
+/// judge and score a document the same way (`evaluate`), so they agree exactly. A
+/// phrase's positions are read only for documents that hold all its terms and could
+/// still enter the top k (`PhrasePositions`, lazily).
 extension SegmentRun {
     /// What must hold for a document to match: groups of cursor indexes, each group
     /// satisfied when any of its cursors is on the document (a phrase's terms are groups
@@ -31,16 +33,14 @@ extension SegmentRun {
         return groups
     }
 
-    func conjunction(_ cursors: inout [TermCursor], groups: [[Int]], into top: inout TopHits) throws {
-        // First, so that a phrase on a field without positions is an error here too.
-        let phrases = try phrasePositions()
+    func conjunction(_ cursors: inout [TermCursor], groups: [[Int]], phrases: inout PhrasePositions, into top: inout TopHits) throws {
         guard !groups.isEmpty else { return }
         let grouped = Set(groups.joined())
         var target = 0
         while true {
             guard let doc = try agree(&cursors, groups: groups, from: target) else { return }
             for i in cursors.indices where !grouped.contains(i) { try cursors[i].postings.advance(to: doc) }
-            if accept?(doc) ?? true, let entry = evaluate(doc, cursors, phrases) { top.push(entry) }
+            if accept?(doc) ?? true, let entry = try evaluate(doc, cursors, &phrases, top: top) { top.push(entry) }
             target = doc + 1
         }
     }

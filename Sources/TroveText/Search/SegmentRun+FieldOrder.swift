@@ -11,12 +11,12 @@ extension SegmentRun {
     /// document to allowed document is cheaper than any window.
     func collectByField(_ cursors: inout [TermCursor], into top: inout TopHits) throws {
         guard let sort else { return }
-        let phrases = try phrasePositions()
+        var phrases = try PhrasePositions(self, eager: true, arena: QueryArena())
         var postings = 0
-        for c in cursors where stats.clauses[c.clause].clause.occur != .mustNot { postings += c.postings.df }
+        for c in cursors where stats.occurs[c.clause] != .mustNot { postings += c.postings.df }
         let leapfrog = sparseAllowed.map { leapfrogPays($0, cursors) } ?? false
         guard let windows, postings >= Self.windowedMinimumPostings, !leapfrog else {
-            return try scan(&cursors, phrasePositions: phrases, below: Int.max, into: &top)
+            return try scan(&cursors, phrases: &phrases, below: Int.max, into: &top, pruning: false)
         }
         for w in windows.order(descending: sort.descending) {
             let window = windows.windows[Int(w)]
@@ -27,7 +27,7 @@ extension SegmentRun {
                 continue
             }
             for i in cursors.indices { try cursors[i].postings.seek(to: window.lo) }
-            try scan(&cursors, phrasePositions: phrases, below: window.hi, into: &top)
+            try scan(&cursors, phrases: &phrases, below: window.hi, into: &top, pruning: false)
         }
     }
 }

@@ -102,18 +102,22 @@ struct SegmentRun {
         }
         if sort != nil {
             try collectByField(&cursors, into: &top)
-        } else if let allowed = sparseAllowed, leapfrogPays(allowed, cursors), !stats.clauses.contains(where: { $0.clause.phraseOffsets != nil }) {
+            return
+        }
+        var phrases = try PhrasePositions(self, eager: false, arena: arena)
+        if let allowed = sparseAllowed, leapfrogPays(allowed, cursors) {
             // Fewer allowed documents than postings to decode: visiting each allowed one
-            // beats pruning over everyone's postings (a tenant's messages among all). Not
-            // with a phrase, whose positions the exhaustive pass reads for every document.
-            try exhaustive(&cursors, into: &top)
+            // beats pruning over everyone's postings (a tenant's messages among all).
+            try scan(&cursors, phrases: &phrases, below: Int.max, into: &top, pruning: pruning)
         } else if pruning && plan.isDisjunction {
             let windows = MaxScoreWindows(cursors: cursors, accept: accept, basePosition: basePosition)
             try windows.run(into: &top)
         } else if pruning, let groups = requiredGroups(cursors) {
-            try conjunction(&cursors, groups: groups, into: &top)
+            try conjunction(&cursors, groups: groups, phrases: &phrases, into: &top)
+        } else if pruning {
+            try disjunction(&cursors, phrases: &phrases, into: &top)
         } else {
-            try exhaustive(&cursors, into: &top)
+            try scan(&cursors, phrases: &phrases, below: Int.max, into: &top, pruning: false)
         }
     }
 
@@ -121,48 +125,29 @@ struct SegmentRun {
     /// postings: each allowed document moves every cursor once.
     func leapfrogPays(_ allowed: RowSet, _ cursors: [TermCursor]) -> Bool {
         var postings = 0
-        for c in cursors where stats.clauses[c.clause].clause.occur != .mustNot { postings += c.postings.df }
+        for c in cursors where stats.occurs[c.clause] != .mustNot { postings += c.postings.df }
         return allowed.count * max(1, cursors.count) < postings
-    }
-
-    private func exhaustive(_ cursors: inout [TermCursor], into top: inout TopHits) throws {
-        try scan(&cursors, phrasePositions: try phrasePositions(), below: Int.max, into: &top)
-    }
-
-    /// Per phrase clause, per term: doc → positions.
-    func phrasePositions() throws -> [Int: [[Int: [Int]]]] {
-        var phrasePositions: [Int: [[Int: [Int]]]] = [:]
-        for (c, r) in stats.clauses.enumerated() where r.clause.phraseOffsets != nil {
-            guard let index = indexes[r.clause.slot] else { continue }
-            guard index.hasPositions else {
-                throw TextSearchError.unsupported("field '\(plan.schema.text[r.clause.slot].field)' keeps no positions: phrase queries need them")
-            }
-            phrasePositions[c] = try r.terms.map { t in
-                guard let info = try index.dictionary.lookup(Array(t.utf8)) else { return [:] }
-                return try index.positions(info)
-            }
-        }
-        return phrasePositions
     }
 
     /// Document-at-a-time over every doc some cursor is on, from where the cursors stand
     /// up to `hi` (exclusive). Sorted by a column, a doc whose value cannot enter `top` is
-    /// passed over before it is filtered or scored.
-    func scan(_ cursors: inout [TermCursor], phrasePositions: [Int: [[Int: [Int]]]], below hi: Int, into top: inout TopHits) throws {
+    /// passed over before it is filtered or scored; with `pruning`, by score, a doc that
+    /// cannot enter is passed over before its phrases are checked.
+    func scan(_ cursors: inout [TermCursor], phrases: inout PhrasePositions, below hi: Int, into top: inout TopHits, pruning: Bool) throws {
         while true {
             var doc = Int.max
-            for c in cursors where stats.clauses[c.clause].clause.occur != .mustNot { doc = min(doc, c.doc) }
+            for c in cursors where stats.occurs[c.clause] != .mustNot { doc = min(doc, c.doc) }
             guard doc < hi else { return }
             if let allowed = sparseAllowed {
                 // Leapfrog: no doc between here and the next allowed one can be kept.
                 guard let next = allowed.next(from: doc), next < hi else { return }
                 if next > doc {
-                    for i in cursors.indices where stats.clauses[cursors[i].clause].clause.occur != .mustNot { try cursors[i].postings.advance(to: next) }
+                    for i in cursors.indices where stats.occurs[cursors[i].clause] != .mustNot { try cursors[i].postings.advance(to: next) }
                     continue
                 }
             }
-            for i in cursors.indices where stats.clauses[cursors[i].clause].clause.occur == .mustNot { try cursors[i].postings.advance(to: doc) }
-            if sortAdmits(doc, top), accept?(doc) ?? true, let entry = evaluate(doc, cursors, phrasePositions) { top.push(entry) }
+            for i in cursors.indices where stats.occurs[cursors[i].clause] == .mustNot { try cursors[i].postings.advance(to: doc) }
+            if sortAdmits(doc, top), accept?(doc) ?? true, let entry = try evaluate(doc, cursors, &phrases, top: pruning ? top : nil) { top.push(entry) }
             for i in cursors.indices where cursors[i].doc == doc { try cursors[i].postings.next() }
         }
     }
@@ -174,36 +159,65 @@ struct SegmentRun {
         return top.admits(key: sort.descending ? Double(v) : -Double(v), position: basePosition + doc)
     }
 
-    /// The exhaustive verdict and score of one document every cursor has reached.
-    func evaluate(_ doc: Int, _ cursors: [TermCursor], _ phrasePositions: [Int: [[Int: [Int]]]]) -> TopHits.Entry? {
-        let hasMust = stats.clauses.contains { $0.clause.occur == .must }
-        var matched = [Bool](repeating: false, count: stats.clauses.count)
-        var scores = stats.clauses.map { [Float](repeating: 0, count: $0.terms.count) }
-        var present = stats.clauses.map { [Bool](repeating: false, count: $0.terms.count) }
-        for cur in cursors where cur.doc == doc {
-            scores[cur.clause][cur.term] = cur.score()
-            present[cur.clause][cur.term] = true
-        }
-        for (c, r) in stats.clauses.enumerated() {
-            if let offsets = r.clause.phraseOffsets {
-                guard present[c].allSatisfy({ $0 }), let maps = phrasePositions[c] else { continue }
-                matched[c] = QueryPlan.phraseMatches(maps.map { $0[doc] ?? [] }, offsets: offsets)
-            } else {
-                matched[c] = present[c].contains(true)
+    /// The exhaustive verdict and score of one document every cursor has reached. Given
+    /// `top` (a search by score), a document that could not enter it even if every phrase
+    /// whose terms it holds matched is refused before any positions are read: the bound
+    /// adds the same contributions in the same order plus the phrases', so it is never
+    /// below the score.
+    func evaluate(_ doc: Int, _ cursors: [TermCursor], _ phrases: inout PhrasePositions, top: TopHits?) throws -> TopHits.Entry? {
+        let n = stats.occurs.count
+        return try withUnsafeTemporaryAllocation(of: Float.self, capacity: n) { sums in
+            try withUnsafeTemporaryAllocation(of: Int.self, capacity: n) { found in
+                _ = sums.initialize(repeating: 0)
+                _ = found.initialize(repeating: 0)
+                // Cursors come in clause-then-term order: each clause's sum is its terms'
+                // scores in term order, as the exhaustive pass has always added them.
+                for cur in cursors where cur.doc == doc {
+                    sums[cur.clause] += cur.score()
+                    found[cur.clause] += 1
+                }
+                return try judge(doc, sums: sums, found: found, &phrases, top: top)
             }
         }
-        var ok = true, anyShould = false
+    }
+
+    /// `evaluate` once the clauses' sums and term counts on `doc` are known; `found` is
+    /// reused for whether each clause could match.
+    private func judge(_ doc: Int, sums: UnsafeMutableBufferPointer<Float>, found: UnsafeMutableBufferPointer<Int>,
+                       _ phrases: inout PhrasePositions, top: TopHits?) throws -> TopHits.Entry? {
+        let n = stats.occurs.count
+        // Phase one: what each clause could contribute without reading a position.
+        for c in 0..<n {
+            let phrase = stats.phraseOffsets[c] != nil
+            let possible = phrase ? found[c] == stats.termCounts[c] : found[c] > 0
+            switch stats.occurs[c] {
+            case .must: if !possible { return nil }
+            case .mustNot: if possible && !phrase { return nil }
+            case .should: break
+            }
+            found[c] = possible ? 1 : 0
+        }
+        if sort == nil, let top, top.isFull {
+            var bound: Float = 0
+            for c in 0..<n where stats.occurs[c] != .mustNot && found[c] == 1 { bound += sums[c] }
+            guard top.admits(key: Double(bound), position: basePosition + doc) else { return nil }
+        }
+        // Phase two: the phrases, then the score in clause order.
+        var anyShould = false, hasMust = false
         var score: Float = 0
-        for (c, r) in stats.clauses.enumerated() {
-            var s: Float = 0
-            for x in scores[c] { s += x }
-            switch r.clause.occur {
-            case .must: if matched[c] { score += s } else { ok = false }
-            case .should: if matched[c] { anyShould = true; score += s }
-            case .mustNot: if matched[c] { ok = false }
+        for c in 0..<n {
+            var matched = found[c] == 1
+            if matched, let offsets = stats.phraseOffsets[c] { matched = try phrases.matches(clause: c, doc: doc, offsets: offsets) }
+            switch stats.occurs[c] {
+            case .must:
+                guard matched else { return nil }
+                hasMust = true
+                score += sums[c]
+            case .should: if matched { anyShould = true; score += sums[c] }
+            case .mustNot: if matched { return nil }
             }
         }
-        guard ok, hasMust || anyShould else { return nil }
+        guard hasMust || anyShould else { return nil }
         var key = Double(score)
         var sortValue: Int64?
         if let sort {
