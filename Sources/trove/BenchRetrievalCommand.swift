@@ -20,7 +20,7 @@ struct BenchRetrievalCommand: AsyncParsableCommand {
     @Option(help: "The corpus vectors (.fvecs, row i = corpus line i); embedded from \"text\" and written when missing.") var vectors: String
     @Option(name: .customLong("set"), help: "NAME=queries.jsonl (lines {\"qid\", \"text\", \"relevant\": [ids]}); vectors beside it as .fvecs, embedded when missing. Repeatable.")
     var sets: [String] = []
-    @Option(name: .customLong("run"), help: "bm25, bm25-phrases (query-string mode: splitting words as phrases), dense, hybrid (the default fusion), rrf[:T:V], minmax:T:V or zscore:T:V. Repeatable; default: bm25, bm25-phrases, dense, hybrid and eight named fusions.")
+    @Option(name: .customLong("run"), help: "bm25, bm25-phrases (query-string mode: splitting words as phrases), bm25-all (the same, every word required), dense, hybrid (the default fusion), rrf[:T:V], minmax:T:V or zscore:T:V. Repeatable; default: bm25, bm25-phrases, dense, hybrid and eight named fusions.")
     var runs: [String] = []
     @Option(help: "Hits per query.") var k = 10
     @Option(help: "The text field's analyzer: standard or english.") var analyzer = "english"

@@ -2,7 +2,7 @@ import TroveEngine
 
 /// One way of answering a retrieval benchmark's queries, named as on the command line:
 /// `bm25` (match-mode text), `bm25-phrases` (query-string mode, splitting words as
-/// phrases), `dense` (exact vector search), `hybrid` (both, fused as the
+/// phrases), `bm25-all` (the same, every word required), `dense` (exact vector search), `hybrid` (both, fused as the
 /// engine does by default), or a named fusion:
 /// `rrf[:TEXT:VECTOR]` (reciprocal rank, k 60, optional side weights),
 /// `minmax:TEXT:VECTOR` or `zscore:TEXT:VECTOR` (normalised linear combination).
@@ -12,6 +12,8 @@ struct RetrievalRun: Sendable, Equatable {
         /// The query-string language on the raw words, its syntax characters dropped: a
         /// word that splits into several tokens is a phrase there, as in Tantivy's parser.
         case textPhrases
+        /// The same with every word required (`+word`): a conjunction.
+        case textAll
         case vector
         /// nil: the engine's default fusion and weights.
         case hybrid(Fusion?)
@@ -32,12 +34,13 @@ struct RetrievalRun: Sendable, Equatable {
         switch parts[0] {
         case "bm25" where parts.count == 1: kind = .text
         case "bm25-phrases" where parts.count == 1: kind = .textPhrases
+        case "bm25-all" where parts.count == 1: kind = .textAll
         case "dense" where parts.count == 1: kind = .vector
         case "hybrid" where parts.count == 1: kind = .hybrid(nil)
         case "rrf": kind = .hybrid(.rrf)
         case "minmax": kind = .hybrid(.linear(.minMax))
         case "zscore": kind = .hybrid(.linear(.zScore))
-        default: throw CLIError("--run \(spec): expected bm25, bm25-phrases, dense, hybrid, rrf[:T:V], minmax:T:V or zscore:T:V")
+        default: throw CLIError("--run \(spec): expected bm25, bm25-phrases, bm25-all, dense, hybrid, rrf[:T:V], minmax:T:V or zscore:T:V")
         }
         guard case .hybrid(_?) = kind, parts.count > 1 else { return }
         guard parts.count == 3, let t = Double(parts[1]), let v = Double(parts[2]), t >= 0, v >= 0, t + v > 0 else {
@@ -65,6 +68,9 @@ struct RetrievalRun: Sendable, Equatable {
         case .textPhrases:
             q.syntax = .queryString
             q.text = Self.withoutSyntax(text)
+        case .textAll:
+            q.syntax = .queryString
+            q.text = Self.withoutSyntax(text).split(separator: " ").map { "+" + $0 }.joined(separator: " ")
         case .vector: q.vector = vector
         case .hybrid(let fusion):
             q.text = text
