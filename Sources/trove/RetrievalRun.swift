@@ -53,11 +53,11 @@ struct RetrievalRun: Sendable, Equatable {
     /// `text` with the query-string language's syntax characters (`"`, `^`, `:`, `*`, a
     /// leading `+` or `-`) turned into spaces, so every word is a plain clause.
     static func withoutSyntax(_ text: String) -> String {
-        text.split(whereSeparator: \.isWhitespace).map { word in
-            var w = String(word.map { "\"^:*".contains($0) ? " " : $0 })
+        String(text.map { "\"^:*".contains($0) ? " " : $0 }).split(whereSeparator: \.isWhitespace).map { word in
+            var w = Substring(word)
             while let first = w.first, first == "+" || first == "-" { w.removeFirst() }
-            return w
-        }.joined(separator: " ")
+            return String(w)
+        }.filter { !$0.isEmpty }.joined(separator: " ")
     }
 
     /// The engine query of this run for one benchmark query.

@@ -15,6 +15,8 @@ import TroveVector
         "Rotate the logs weekly and keep four compressed copies, as logrotate's defaults do.",
         "A swap file must not have holes; create it with fallocate or dd before running mkswap.",
         "Bluetooth pairing needs the agent registered first: run bluetoothctl, then agent on.",
+        // A quoted option: in query-string mode it must stay a word, not become "-l" (not l).
+        #"Too bad "-l" was already taken, so cpan loads local::lib with -I instead."#,
     ]
 
     @Test func embedsIndexesAndAnswersEverySetByEveryRun() throws {

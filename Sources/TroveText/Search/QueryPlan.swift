@@ -35,6 +35,7 @@ struct QueryPlan {
         /// each clause's arrays): its occur, its phrase offsets, its number of terms.
         var occurs: [Occur] = []
         var phraseOffsets: [[Int]?] = []
+        var isPhrase: [Bool] = []
         var termCounts: [Int] = []
     }
 
@@ -168,6 +169,7 @@ struct QueryPlan {
         var stats = Stats(bm25: bm25, clauses: resolved, infos: perSegment)
         stats.occurs = resolved.map(\.clause.occur)
         stats.phraseOffsets = resolved.map(\.clause.phraseOffsets)
+        stats.isPhrase = resolved.map { $0.clause.phraseOffsets != nil }
         stats.termCounts = resolved.map(\.terms.count)
         stats.proximityWeights = proximity.map { g in g.clauses.reduce(Float(0)) { $0 + resolved[$1].idfs[0] } * g.boost }
         return stats

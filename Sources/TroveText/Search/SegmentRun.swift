@@ -188,7 +188,7 @@ struct SegmentRun {
         let n = stats.occurs.count
         // Phase one: what each clause could contribute without reading a position.
         for c in 0..<n {
-            let phrase = stats.phraseOffsets[c] != nil
+            let phrase = stats.isPhrase[c]
             let possible = phrase ? found[c] == stats.termCounts[c] : found[c] > 0
             switch stats.occurs[c] {
             case .must: if !possible { return nil }
@@ -207,7 +207,7 @@ struct SegmentRun {
         var score: Float = 0
         for c in 0..<n {
             var matched = found[c] == 1
-            if matched, let offsets = stats.phraseOffsets[c] { matched = try phrases.matches(clause: c, doc: doc, offsets: offsets) }
+            if matched, stats.isPhrase[c], let offsets = stats.phraseOffsets[c] { matched = try phrases.matches(clause: c, doc: doc, offsets: offsets) }
             switch stats.occurs[c] {
             case .must:
                 guard matched else { return nil }
