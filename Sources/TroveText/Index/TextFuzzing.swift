@@ -9,7 +9,8 @@ public enum TextFuzzing {
     }
 
     /// The text sections of the segment at `path`: for the first slots, the header, every
-    /// term of the dictionary, each term's postings and positions; and numeric columns.
+    /// term of the dictionary, each term's postings and positions (whole, for some
+    /// documents, and through the phrase pass's forward reader); and numeric columns.
     public static func sections(path: String) {
         guard let reader = try? SegmentReader(path: path, number: 2, cache: BlockCache(capacityBytes: 0)) else { return }
         for slot in 0..<3 {
@@ -37,5 +38,11 @@ public enum TextFuzzing {
             }
         }
         _ = try? index.positions(info)
+        _ = try? index.positions(info, only: Set(stride(from: 0, to: min(index.docCount, 256), by: 3)))
+        // The phrase pass's forward reader, asked for every few documents as a pass would.
+        if var reader = try? PositionsReader(index, info, arena: arena) {
+            var doc = 0
+            while doc < min(index.docCount, 100_000), (try? reader.positions(in: doc)) != nil { doc += 1 + doc % 5 }
+        }
     }
 }
