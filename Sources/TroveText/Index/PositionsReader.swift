@@ -28,6 +28,19 @@ struct PositionsReader {
             try postings.next()
         }
         guard postings.doc == doc else { return [] }
+        return try readCurrent()
+    }
+
+    /// The next document holding the term and its positions, nil after the last.
+    mutating func next() throws -> (doc: Int, positions: [Int])? {
+        guard postings.doc != Int.max else { return nil }
+        let doc = postings.doc
+        return (doc, try readCurrent())
+    }
+
+    /// Decodes the current document's positions and moves on to the next document.
+    private mutating func readCurrent() throws -> [Int] {
+        let doc = postings.doc
         var p = 0
         var list: [Int] = []
         list.reserveCapacity(postings.frequency)

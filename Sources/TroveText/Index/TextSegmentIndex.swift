@@ -48,32 +48,20 @@ struct TextSegmentIndex: @unchecked Sendable {
     }
 
     /// Positions of a term in each of its documents (for phrase checks), doc → positions;
-    /// with `only`, just those documents, and the stream is read no further than the last.
+    /// with `only`, just those documents, and the stream is read no further than the last
+    /// (others' positions skipped undecoded, by `PositionsReader`).
     func positions(_ info: TermInfo, only: Set<Int>? = nil) throws -> [Int: [Int]] {
-        guard let positions, let start = info.positionsOffset else { return [:] }
-        let last = only.map { $0.max() ?? -1 } ?? Int.max
         let arena = QueryArena()
         defer { withExtendedLifetime(arena) {} }
-        var c = try cursor(info, arena: arena)
-        var r = ByteReader(positions, offset: start)
+        guard var reader = try PositionsReader(self, info, arena: arena) else { return [:] }
         var out: [Int: [Int]] = [:]
-        try c.next()
-        while c.doc != Int.max, c.doc <= last {
-            guard only?.contains(c.doc) ?? true else {
-                try r.skipVarints(c.frequency)
-                try c.next()
-                continue
+        if let only {
+            for doc in only.sorted() {
+                let list = try reader.positions(in: doc)
+                if !list.isEmpty { out[doc] = list }
             }
-            var p = 0
-            var list: [Int] = []
-            for _ in 0..<c.frequency {
-                // Positions are u32: a larger delta (read from disk) is corruption, not a trap.
-                p += try r.length(limit: Int(UInt32.max))
-                guard p <= Int(UInt32.max) else { throw StorageError.corruption(file: reader.path, offset: 0, reason: "positions: position past 2^32") }
-                list.append(p)
-            }
-            out[c.doc] = list
-            try c.next()
+        } else {
+            while let (doc, list) = try reader.next() { out[doc] = list }
         }
         return out
     }

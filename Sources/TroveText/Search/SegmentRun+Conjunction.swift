@@ -1,8 +1,9 @@
 /// Queries with required clauses (`+must`, or a lone phrase) visit only the documents that
 /// hold every required clause: the required cursors leapfrog to a common document, as
 /// Lucene's conjunction does, skipping runs of blocks whose score bounds cannot beat the
-/// k-th score, and the optional and excluded cursors are moved to that document alone. The exhaustive pass visits every document any cursor holds; both
-/// judge and score a document the same way (`evaluate`), so they agree exactly. A
+/// k-th score, and the optional and excluded cursors are moved to that document alone.
+/// The exhaustive pass visits every document any cursor holds; both judge and score a
+/// document the same way (`evaluate`), so they agree exactly. A
 /// phrase's positions are read only for documents that hold all its terms and could
 /// still enter the top k (`PhrasePositions`, lazily).
 extension SegmentRun {
