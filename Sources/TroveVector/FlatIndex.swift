@@ -62,7 +62,7 @@ public struct FlatIndex: Sendable {
         norms.withUnsafeBufferPointer { nb in
             let shardNorms = nb.baseAddress.map { $0 + range.lowerBound }
             if single {
-                VectorMath.gemv(rows: range.count, cols: data.dimension, a: data.row(range.lowerBound), x: queries.matrix.row(0), y: scratch.pointer)
+                VectorMath.dotRows(queries.matrix.row(0), rows: data.row(range.lowerBound), count: range.count, dimension: data.dimension, into: scratch.pointer)
                 scorer.select(scratch.pointer, count: range.count, rowBase: 0, norms: shardNorms, ids: idOf, allowed: allowed, heap: &heaps[0])
             } else {
                 scorer.score(queries: queries.matrix.base, queryCount: queries.count, rows: data.row(range.lowerBound), rowCount: range.count,

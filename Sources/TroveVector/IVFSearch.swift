@@ -33,7 +33,11 @@ extension IVFIndex {
         let c = quantizer.centroids
         let cnorms = metric == .l2 ? c.squaredNorms() : []
         let scratch = FloatBuffer(count: queries.count * nlist)
-        VectorMath.gemmNT(m: queries.count, n: nlist, k: dimension, a: queries.matrix.base, lda: dimension, b: c.base, ldb: dimension, c: scratch.pointer, ldc: nlist)
+        if queries.count == 1 {
+            VectorMath.dotRows(queries.matrix.base, rows: c.base, count: nlist, dimension: dimension, into: scratch.pointer)
+        } else {
+            VectorMath.gemmNT(m: queries.count, n: nlist, k: dimension, a: queries.matrix.base, lda: dimension, b: c.base, ldb: dimension, c: scratch.pointer, ldc: nlist)
+        }
         return (0..<queries.count).map { q in
             var heap = TopK(k: nprobe)
             let s = scratch.pointer + q * nlist
@@ -119,7 +123,7 @@ extension IVFIndex {
                             }
                         }
                     } else {
-                        VectorMath.gemv(rows: size, cols: dimension, a: rows.row(start), x: queries.matrix.row(0), y: scratch.pointer)
+                        VectorMath.dotRows(queries.matrix.row(0), rows: rows.row(start), count: size, dimension: dimension, into: scratch.pointer)
                     }
                     norms.withUnsafeBufferPointer { nb in
                         scorer.select(scratch.pointer, count: size, rowBase: 0, norms: nb.baseAddress.map { $0 + start },

@@ -2,3 +2,4 @@
 #include "trove_blas.h"
 #include "trove_scan.h"
 #include "trove_encoder.h"
+#include "trove_vector.h"
