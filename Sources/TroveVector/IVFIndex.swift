@@ -15,10 +15,10 @@ public struct IVFQuantizer: Sendable {
     public static func defaultNlist(for n: Int) -> Int { max(1, Int((4 * Double(n).squareRoot()).rounded())) }
 
     /// Trains on at most 256 × nlist rows drawn from `data` (prepared for the metric).
-    public static func train(_ data: FloatMatrix, nlist: Int, metric: VectorMetric, seed: UInt64 = 1234, threads: Int = 2) -> IVFQuantizer {
+    public static func train(_ data: FloatMatrix, nlist: Int, metric: VectorMetric, seeding: KMeansSeeding = .random, iterations: Int = KMeans.defaultIterations, seed: UInt64 = 1234, threads: Int = 2) -> IVFQuantizer {
         var rng = SplitMix64(state: seed)
         let sample = data.rows > 256 * nlist ? data.gather(KMeans.sample(data.rows, 256 * nlist, rng: &rng)) : data
-        let c = KMeans.train(sample, k: nlist, metric: metric, seed: seed, threads: threads)
+        let c = KMeans.train(sample, k: nlist, metric: metric, iterations: iterations, seeding: seeding, seed: seed, threads: threads)
         return IVFQuantizer(centroids: c, metric: metric, trainedOn: data.rows)
     }
 

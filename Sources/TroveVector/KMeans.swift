@@ -1,27 +1,45 @@
 import TroveStorage
 
-/// k-means for the IVF coarse quantizer. Seeding is k-means++ (each new centre drawn
-/// with probability proportional to its squared distance from the nearest chosen one),
-/// run on a subsample and in rounds of several centres so each round is one sgemm.
-/// Lloyd iterations then assign with sgemm through ‖x‖² − 2x·c + ‖c‖². Cosine trains
-/// spherical k-means (unit centroids); inner product and L2 train Euclidean k-means.
-enum KMeans {
-    static let defaultIterations = 10
+/// How k-means picks its first centres: `random` rows of the training sample (FAISS's
+/// way), or k-means++ (far-apart rows first).
+public enum KMeansSeeding: String, Sendable, CaseIterable { case random, plusPlus = "plus-plus" }
 
-    static func train(_ data: FloatMatrix, k: Int, metric: VectorMetric, iterations: Int = defaultIterations, seed: UInt64 = 1234, threads: Int = 2) -> FloatMatrix {
-        let n = data.rows, d = data.dimension
-        precondition(k >= 1 && n >= 1)
+/// k-means for the IVF coarse quantizer. Seeding draws k distinct rows at random (the
+/// default, as FAISS does) or runs k-means++ on a subsample, in rounds of several centres
+/// so each round is one sgemm. Lloyd iterations then assign with sgemm through
+/// ‖x‖² − 2x·c + ‖c‖². Cosine, and inner product over unit rows (sentence embeddings),
+/// train spherical k-means (unit centroids), so the lists are cut by the same dot products
+/// a query probes them with. L2, and inner product over rows of varied norms, train
+/// Euclidean k-means: there a centroid's norm carries the rows' norms into the probe
+/// scores, which is what a maximum-inner-product search needs.
+public enum KMeans {
+    public static let defaultIterations = 10
+
+    static func train(_ data: FloatMatrix, k: Int, metric: VectorMetric, iterations: Int = defaultIterations, seeding: KMeansSeeding = .random, seed: UInt64 = 1234, threads: Int = 2) -> FloatMatrix {
+        let n = data.rows
+        guard k >= 1, n >= 1 else { return FloatMatrix.zeros(rows: max(k, 0), dimension: data.dimension).0 }
         var rng = SplitMix64(state: seed)
         if n <= k { return padded(data, to: k, rng: &rng) }
-        var centroids = seedPlusPlus(data, k: k, rng: &rng, threads: threads)
+        var centroids = seeding == .plusPlus ? seedPlusPlus(data, k: k, rng: &rng, threads: threads) : data.gather(sample(n, k, rng: &rng))
+        let spherical = metric == .cosine || (metric == .innerProduct && rowsAreUnit(data))
+        if spherical { normalizeRows(centroids) }
         var assignment = [Int32](repeating: 0, count: n)
         for _ in 0..<iterations {
             assign(data, to: centroids, metric: .l2, into: &assignment, threads: threads)
             centroids = update(data, assignment: assignment, k: k, previous: centroids, rng: &rng)
-            if metric == .cosine { normalizeRows(centroids) }
+            if spherical { normalizeRows(centroids) }
         }
-        _ = d
         return centroids
+    }
+
+    /// Whether every row of a sample has unit length, to within float rounding.
+    static func rowsAreUnit(_ data: FloatMatrix) -> Bool {
+        let step = max(1, data.rows / 1000)
+        for r in stride(from: 0, to: data.rows, by: step) {
+            let n = VectorMath.dot(data.row(r), data.row(r), data.dimension)
+            if !(abs(n - 1) < 1e-3) { return false }
+        }
+        return true
     }
 
     /// Nearest centroid of every row (for `.l2`: smallest distance; otherwise largest dot).
