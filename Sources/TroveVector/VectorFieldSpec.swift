@@ -1,6 +1,6 @@
 /// A vector field of a collection, as the schema declares it.
 public struct VectorFieldSpec: Sendable, Equatable {
-    public enum IndexKind: String, Sendable, CaseIterable { case flat, ivf, ivfSQ8 = "ivf-sq8" }
+    public enum IndexKind: String, Sendable, CaseIterable { case flat, ivf, ivfSQ8 = "ivf-sq8", hnsw }
 
     public var field: String
     public var dimension: Int
@@ -8,19 +8,23 @@ public struct VectorFieldSpec: Sendable, Equatable {
     public var index: IndexKind
     /// IVF lists; nil picks about 4·√n when the quantizer is trained.
     public var nlist: Int?
+    /// Graph parameters (HNSW only; ef_search is the default a query may override).
+    public var graph: HNSWParameters
 
-    public init(field: String, dimension: Int, metric: VectorMetric, index: IndexKind = .flat, nlist: Int? = nil) {
+    public init(field: String, dimension: Int, metric: VectorMetric, index: IndexKind = .flat, nlist: Int? = nil, graph: HNSWParameters = .defaults) {
         self.field = field
         self.dimension = dimension
         self.metric = metric
         self.index = index
         self.nlist = nlist
+        self.graph = graph
     }
 
     /// Vector fields per collection (section tags carry a two-digit slot).
     public static let maximumFields = 100
 
-    /// Fewest vectors worth training an IVF quantizer on; below it a segment stays flat.
+    /// Fewest vectors worth training an IVF quantizer or building a graph on; below it a
+    /// segment stays flat (an exact scan of so few rows is as fast, and exact).
     public static let minimumTrainingVectors = 1000
 
     /// Checks a vector for this field: dimension, finite components, nonzero for cosine.

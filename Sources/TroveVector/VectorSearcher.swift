@@ -27,7 +27,7 @@ public final class VectorSearcher: Sendable {
     public typealias Filter = DocumentFilter
 
     public func search(_ snapshot: Snapshot, collection: String, queries: QueryBatch, k: Int,
-                       nprobe: Int = IVFIndex.defaultNprobe, filter: Filter? = nil) throws -> [[DocumentHit]] {
+                       nprobe: Int = IVFIndex.defaultNprobe, ef: Int? = nil, filter: Filter? = nil) throws -> [[DocumentHit]] {
         guard queries.matrix.dimension == spec.dimension else {
             throw VectorError.wrongDimension(expected: spec.dimension, found: queries.matrix.dimension, row: 0)
         }
@@ -39,7 +39,7 @@ public final class VectorSearcher: Sendable {
             guard let index = try index(for: segment.reader) else { continue }
             var allowed = try filter?.segment(segment.reader) ?? RowSet.all(segment.reader.docCount)
             allowed.subtract(bitmap: segment.deletes.words)
-            for (q, hits) in index.search(queries, k: k, nprobe: nprobe, allowed: allowed, threads: threads).enumerated() {
+            for (q, hits) in index.search(queries, k: k, nprobe: nprobe, ef: ef, allowed: allowed, threads: threads).enumerated() {
                 for h in hits {
                     located[q][next] = (s, h.id)
                     merged[q].push(id: next, score: h.score)

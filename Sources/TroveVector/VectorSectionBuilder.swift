@@ -85,6 +85,7 @@ final class VectorSectionBuilder: SegmentSectionBuilder {
                     (VectorSections.tag("VI", slot), u32s(ordinals[slot])), (VectorSections.tag("VN", slot), norms(spec, data))]
                 .filter { !$0.1.isEmpty || $0.0 == VectorSections.tag("VD", slot) }
         }
+        if spec.index == .hnsw { return graphSections(slot: slot, spec: spec, data: data, header: header) }
         let quantizer = currentQuantizer(spec: spec, data: data)
         let ivf = IVFIndex(data: data, quantizer: quantizer, sq8: spec.index == .ivfSQ8, threads: threads)
         header.ivf = true
@@ -107,6 +108,26 @@ final class VectorSectionBuilder: SegmentSectionBuilder {
             result.append((VectorSections.tag("VQ", slot), w.bytes))
         }
         return result
+    }
+
+    /// Rows in row order as for flat, plus the graph built over them.
+    private func graphSections(slot: Int, spec: VectorFieldSpec, data: FloatMatrix, header base: VectorSections.Header) -> [(tag: SectionTag, bytes: [UInt8])] {
+        let index = HNSWIndex(data: data, metric: spec.metric, parameters: spec.graph, threads: threads)
+        guard let store = index.links.owner as? HNSWLinkStore else { return [] }
+        var header = base
+        header.graph = true
+        header.m = spec.graph.m
+        header.efConstruction = spec.graph.efConstruction
+        header.entry = index.links.entry
+        header.topLayer = index.links.topLayer
+        let links = store.encoded()
+        var result: [(tag: SectionTag, bytes: [UInt8])] = [
+            (VectorSections.tag("VH", slot), header.encode()), (VectorSections.tag("VD", slot), floats(data)),
+            (VectorSections.tag("VI", slot), u32s(ordinals[slot])), (VectorSections.tag("VG", slot), links.bottom),
+            (VectorSections.tag("VP", slot), links.upperStart), (VectorSections.tag("VU", slot), links.upper),
+        ]
+        if spec.metric == .l2 { result.append((VectorSections.tag("VN", slot), floatArray(index.norms))) }
+        return result.filter { !$0.bytes.isEmpty }
     }
 
     /// The collection's quantizer, trained now when there is none yet or when this

@@ -4,13 +4,17 @@ import TroveStorage
 /// Tags are two letters and the field's two-digit slot in the collection's vector fields:
 ///
 /// - `VHnn` header: magic "TVEC", version, metric, dimension, segment docs, stored rows,
-///   layout (0 flat, 1 IVF), nlist, SQ8 flag, trained-on count; 64 bytes.
+///   layout (0 flat, 1 IVF, 2 HNSW), nlist, SQ8 flag, HNSW m, trained-on count, then
+///   HNSW ef_construction, entry point and top layer; 64 bytes.
 /// - `VDnn` float32 rows (IVF: grouped by list, each list contiguous), 64-byte aligned
 ///   so BLAS reads them in place from the mapped file.
 /// - `VInn` u32 segment ordinal of each stored row.
 /// - `VNnn` float32 squared norms (L2 only).
 /// - `VCnn` float32 centroids, `VLnn` u32 list offsets (nlist + 1), IVF only.
 /// - `VQnn` SQ8: float32 minimum[d], step[d], then u8 codes in row order.
+/// - `VGnn`, `VPnn`, `VUnn` HNSW (rows in row order, as flat): the bottom layer's links,
+///   each node's start in the upper links (nodes + 1 u32), the upper layers' links
+///   (see `HNSWLinks`).
 enum VectorSections {
     static let magic: [UInt8] = Array("TVEC".utf8)
     static let version: UInt32 = 1
@@ -26,6 +30,12 @@ enum VectorSections {
         var nlist: Int
         var sq8: Bool
         var trainedOn: Int
+        /// HNSW layout: its parameters and where a search starts.
+        var graph = false
+        var m = 0
+        var efConstruction = 0
+        var entry = 0
+        var topLayer = 0
 
         func encode() -> [UInt8] {
             var w = ByteWriter(capacity: 64)
@@ -35,11 +45,14 @@ enum VectorSections {
             w.u32(UInt32(dimension))
             w.u32(UInt32(docCount))
             w.u32(UInt32(rows))
-            w.u32(ivf ? 1 : 0)
+            w.u32(graph ? 2 : ivf ? 1 : 0)
             w.u32(UInt32(nlist))
             w.u32(sq8 ? 1 : 0)
-            w.u32(0)
+            w.u32(UInt32(m))
             w.u64(UInt64(trainedOn))
+            w.u32(UInt32(efConstruction))
+            w.u32(UInt32(entry))
+            w.u32(UInt32(topLayer))
             w.pad(to: 64)
             return w.bytes
         }
@@ -52,12 +65,23 @@ enum VectorSections {
             guard v == VectorSections.version else { throw StorageError.unsupportedVersion(file: path, found: v, supported: VectorSections.version) }
             guard let metric = VectorMetric(code: try r.u32()) else { throw bad("unknown metric") }
             let dimension = Int(try r.u32()), docCount = Int(try r.u32()), rows = Int(try r.u32())
-            let ivf = try r.u32() == 1, nlist = Int(try r.u32()), sq8 = try r.u32() == 1
-            _ = try r.u32()
+            let layout = try r.u32()
+            guard layout <= 2 else { throw bad("unknown layout \(layout)") }
+            let nlist = Int(try r.u32()), sq8 = try r.u32() == 1
+            let m = Int(try r.u32())
             let trainedOn = try r.u64()
             guard trainedOn <= UInt64(UInt32.max) else { throw bad("impossible trained-on count") }
-            let h = Header(metric: metric, dimension: dimension, docCount: docCount, rows: rows, ivf: ivf, nlist: nlist, sq8: sq8, trainedOn: Int(trainedOn))
+            var h = Header(metric: metric, dimension: dimension, docCount: docCount, rows: rows, ivf: layout == 1, nlist: nlist, sq8: sq8, trainedOn: Int(trainedOn))
             guard h.dimension > 0, h.rows <= h.docCount, !h.ivf || h.nlist > 0 else { throw bad("impossible sizes") }
+            if layout == 2 {
+                h.graph = true
+                h.m = m
+                h.efConstruction = Int(try r.u32())
+                h.entry = Int(try r.u32())
+                h.topLayer = Int(try r.u32())
+                guard HNSWParameters.mRange.contains(m), HNSWParameters.efRange.contains(h.efConstruction),
+                      h.entry < max(h.rows, 1), h.topLayer <= 16 else { throw bad("impossible HNSW parameters") }
+            }
             return h
         }
     }

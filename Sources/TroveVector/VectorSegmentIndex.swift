@@ -3,7 +3,7 @@ import TroveStorage
 /// A segment's vector index for one field, read in place from the mapped sections:
 /// no copy of the float rows, no retraining. Hits carry segment ordinals.
 struct VectorSegmentIndex: Sendable {
-    enum Kind: Sendable { case flat(FlatIndex), ivf(IVFIndex), empty }
+    enum Kind: Sendable { case flat(FlatIndex), ivf(IVFIndex), graph(HNSWIndex), empty }
 
     let kind: Kind
     let docCount: Int
@@ -34,6 +34,10 @@ struct VectorSegmentIndex: Sendable {
         let ids = (0..<h.rows).map { Int32(bitPattern: UInt32(littleEndian: idBytes.loadUnaligned(fromByteOffset: $0 * 4, as: UInt32.self))) }
         guard ids.allSatisfy({ $0 >= 0 && Int($0) < h.docCount }) else { throw bad("row ids outside the segment", "VI") }
         let norms: [Float]? = spec.metric == .l2 ? Array(try section("VN", bytes: h.rows * 4).bindMemory(to: Float.self)) : nil
+        if h.graph {
+            let graph = try openGraph(reader, slot: slot, spec: spec, header: h, rows: rows, ids: ids, norms: norms ?? [])
+            return VectorSegmentIndex(kind: .graph(graph), docCount: h.docCount)
+        }
         guard h.ivf else {
             let identity = ids.enumerated().allSatisfy { $0.offset == Int($0.element) }
             return VectorSegmentIndex(kind: .flat(FlatIndex(data: rows, metric: spec.metric, rowIDs: identity ? nil : ids.map(Int.init), norms: norms)), docCount: h.docCount)
@@ -54,11 +58,46 @@ struct VectorSegmentIndex: Sendable {
         return VectorSegmentIndex(kind: .ivf(ivf), docCount: h.docCount)
     }
 
-    func search(_ queries: QueryBatch, k: Int, nprobe: Int, allowed: RowSet, threads: Int) -> [[VectorHit]] {
+    /// The graph's three link sections, checked value by value before any search reads them.
+    private static func openGraph(_ reader: SegmentReader, slot: Int, spec: VectorFieldSpec, header h: VectorSections.Header,
+                                  rows: FloatMatrix, ids: [Int32], norms: [Float]) throws -> HNSWIndex {
+        func section(_ prefix: StaticString, count: Int) throws -> UnsafePointer<UInt32> {
+            let s = try reader.section(VectorSections.tag(prefix, slot))
+            guard count == 0 || (s?.count == count * 4 && s?.baseAddress != nil) else {
+                throw StorageError.corruption(file: reader.path, offset: reader.offset(of: VectorSections.tag(prefix, slot)),
+                                              reason: "vector field '\(spec.field)': section \(prefix) missing or not \(count * 4) bytes")
+            }
+            guard let base = s?.baseAddress, count > 0 else { return UnsafePointer(emptyLinks) }
+            return base.assumingMemoryBound(to: UInt32.self)
+        }
+        let m = h.m
+        let bottom = try section("VG", count: h.rows * (1 + 2 * m))
+        let upperStart = try section("VP", count: h.rows + 1)
+        let upper = try section("VU", count: Int(upperStart[h.rows]))
+        let links = HNSWLinks(nodes: h.rows, m: m, bottom: bottom, upperStart: upperStart, upper: upper, entry: h.entry, topLayer: h.topLayer, owner: reader)
+        if let why = links.validate() {
+            throw StorageError.corruption(file: reader.path, offset: reader.offset(of: VectorSections.tag("VG", slot)), reason: "vector field '\(spec.field)': HNSW graph: \(why)")
+        }
+        let identity = ids.enumerated().allSatisfy { $0.offset == Int($0.element) }
+        var parameters = spec.graph
+        parameters.m = m
+        parameters.efConstruction = h.efConstruction
+        return HNSWIndex(rows: rows, ids: identity ? nil : ids, norms: norms, links: links, metric: spec.metric, parameters: parameters)
+    }
+
+    func search(_ queries: QueryBatch, k: Int, nprobe: Int, ef: Int? = nil, allowed: RowSet, threads: Int) -> [[VectorHit]] {
         switch kind {
         case let .flat(f): return f.search(queries, k: k, allowed: allowed, threads: threads)
         case let .ivf(i): return i.search(queries, k: k, nprobe: nprobe, allowed: allowed, threads: threads)
+        case let .graph(g): return g.search(queries, k: k, ef: ef, allowed: allowed, threads: threads)
         case .empty: return Array(repeating: [], count: queries.count)
         }
     }
 }
+
+/// A valid pointer for link sections that hold nothing (a graph with no upper layers).
+private nonisolated(unsafe) let emptyLinks: UnsafeMutablePointer<UInt32> = {
+    let p = UnsafeMutablePointer<UInt32>.allocate(capacity: 1)
+    p.initialize(to: 0)
+    return p
+}()
