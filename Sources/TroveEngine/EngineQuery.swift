@@ -67,6 +67,12 @@ public struct EngineQuery: Sendable {
     /// A vector query over a declared vector field (default: the first one).
     public var vector: [Float]?
     public var vectorField: String?
+    /// Search effort of the vector side: IVF lists probed, HNSW candidates kept (ef_search).
+    /// nil uses the index's default (16 lists; the field's ef_search).
+    public var nprobe: Int?
+    public var efSearch: Int?
+    /// Largest `nprobe` / `efSearch` a query may ask for.
+    public static let maximumSearchEffort = 4096
     public var filters: [QueryFilter] = []
     public var limit = 10
     /// How deep any search reaches: `limit`, `fusionDepth`, and a score-ordered page's

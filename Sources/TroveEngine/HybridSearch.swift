@@ -42,7 +42,7 @@ struct HybridSearch {
         let hybrid = q.text != nil && q.vector != nil
         let depth = hybrid ? max(q.fusionDepth, limit) : limit
         let text = try q.textQuery().map { try textHits($0, field: q.textField, depth: depth) }
-        let vector = try q.vector.map { try vectorHits($0, field: q.vectorField, depth: depth) }
+        let vector = try q.vector.map { try vectorHits($0, field: q.vectorField, depth: depth, nprobe: q.nprobe, efSearch: q.efSearch) }
         guard hybrid, let text, let vector else { return Array((text ?? vector ?? []).prefix(limit)) }
         let weights = (text: q.textWeight ?? q.fusion.defaultWeights.text, vector: q.vectorWeight ?? q.fusion.defaultWeights.vector)
         switch q.fusion {
@@ -81,7 +81,12 @@ struct HybridSearch {
         }
     }
 
-    private func vectorHits(_ vector: [Float], field: String?, depth: Int) throws -> [EngineHit] {
+    private func vectorHits(_ vector: [Float], field: String?, depth: Int, nprobe: Int?, efSearch: Int?) throws -> [EngineHit] {
+        for (name, value) in [("nprobe", nprobe), ("ef_search", efSearch)] {
+            if let value, !(1...EngineQuery.maximumSearchEffort).contains(value) {
+                throw EngineError.badQuery("\(name) must be in 1...\(EngineQuery.maximumSearchEffort), got \(value)")
+            }
+        }
         let schema = context.schema
         guard let name = field ?? schema.vectorSpecs.first?.field, let searcher = context.searchers.vectors[name],
               let spec = schema.vectorSpecs.first(where: { $0.field == name }) else {
@@ -89,7 +94,8 @@ struct HybridSearch {
         }
         guard vector.count == spec.dimension else { throw EngineError.badQuery("the vector has \(vector.count) values; '\(name)' has \(spec.dimension)") }
         let batch = try QueryBatch(vector: vector, dimension: spec.dimension, metric: spec.metric)
-        let hits = try searcher.search(context.snapshot, collection: context.collection, queries: batch, k: depth, filter: context.filter)
+        let hits = try searcher.search(context.snapshot, collection: context.collection, queries: batch, k: depth,
+                                       nprobe: nprobe ?? IVFIndex.defaultNprobe, ef: efSearch, filter: context.filter)
         return (hits.first ?? []).map { EngineHit(id: $0.id, score: Double($0.score)) }
     }
 }

@@ -6,36 +6,45 @@ import TroveTestSupport
 /// Random tenants, documents (flushed, unflushed, deleted, overwritten) and queries (text,
 /// vector, hybrid, with filters, including filters naming another tenant): no hit ever
 /// belongs to another tenant, every hit passes the filters, and nothing the tenant owns
-/// that matches a filter-only check is missing.
+/// that matches a filter-only check is missing. Each vector index kind runs; rounds are
+/// large enough for IVF and HNSW (which index a segment of at least
+/// `VectorFieldSpec.minimumTrainingVectors` rows) to build their structures, and a vector
+/// query with filters returns every allowed vector up to its limit.
 @Suite struct IsolationPropertyTests {
     static let words = ["alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel", "india", "juliet"]
     static let tenants = ["t0", "t1", "t2", "t3", "t4"]
 
-    @Test func noQueryCrossesTenants() async throws {
+    @Test(arguments: ["flat", "ivf", "hnsw"])
+    func noQueryCrossesTenants(index: String) async throws {
         let dir = TempDirectory()
-        let db = try TenantTests.open(dir)
+        let db = try Database.open(at: dir.sub("db"))
+        try db.createCollection("m", schema: try CollectionSchema(jsonText: SchemaTests.json.replacingOccurrences(of: "\"index\": \"flat\"", with: "\"index\": \"\(index)\"")))
+        let perRound = index == "flat" ? 150 : 1200
         var rng = SplitMix64(state: 77)
         func pick<T>(_ a: [T]) -> T { a[Int(rng.next() % UInt64(a.count))] }
         func vector() -> [Float] { (0..<4).map { _ in Float(rng.next() % 1000) / 1000 + 0.001 } }
         var owner: [String: String] = [:]
         var content: [String: (words: Set<String>, ts: Int64)] = [:]
+        var withVector: Set<String> = []
         for round in 0..<4 {
-            for i in 0..<150 {
+            for i in 0..<perRound {
                 let id = "d\(round)-\(i)"
                 let tenant = pick(Self.tenants)
                 let text = (0..<(1 + Int(rng.next() % 6))).map { _ in pick(Self.words) }.joined(separator: " ")
                 let ts = Int64(rng.next() % 1000)
-                try await db.put(TenantTests.doc(id, tenant, text, rng.next() % 5 == 0 ? nil : vector(), ts: ts), in: "m", tenant: tenant)
+                let v = rng.next() % 5 == 0 ? nil : vector()
+                try await db.put(TenantTests.doc(id, tenant, text, v, ts: ts), in: "m", tenant: tenant)
+                if v != nil { withVector.insert(id) }
                 owner[id] = tenant
                 content[id] = (Set(text.split(separator: " ").map(String.init)), ts)
             }
             for _ in 0..<20 {
-                let id = "d\(round)-\(Int(rng.next() % 150))"
+                let id = "d\(round)-\(Int(rng.next() % UInt64(perRound)))"
                 if let t = owner[id], try await db.delete(id, in: "m", tenant: t) { owner[id] = nil; content[id] = nil }
             }
             if round < 3 { try db.store.flush() }
         }
-        let queries = 10_000
+        let queries = index == "flat" ? 10_000 : 1_000
         for q in 0..<queries {
             let tenant = pick(Self.tenants)
             var query = EngineQuery(limit: 1 + Int(rng.next() % 20))
@@ -93,6 +102,14 @@ import TroveTestSupport
                 }.keys)
                 #expect(hits.count == min(query.limit, expected.count), "query \(q)")
                 #expect(Set(hits.map(\.id)).isSubset(of: expected), "query \(q)")
+            }
+            // Completeness of vector queries: never fewer hits than allowed vectors exist.
+            if q % 5 == 1, !excluded {
+                let allowed = owner.filter { id, t in
+                    guard t == tenant, withVector.contains(id), let c = content[id] else { return false }
+                    return from.map { c.ts >= $0 && c.ts < (to ?? .max) } ?? true
+                }.count
+                #expect(hits.count == min(query.limit, allowed), "\(index) vector query \(q)")
             }
         }
         try db.close()

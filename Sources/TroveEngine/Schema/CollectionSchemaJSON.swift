@@ -26,9 +26,13 @@ extension CollectionSchema {
         case .keyword: m.append(JSONMember("type", .string("keyword")))
         case let .text(a, p):
             m += [JSONMember("type", .string("text")), JSONMember("analyzer", .string(a.rawValue)), JSONMember("phrases", .bool(p))]
-        case let .vector(d, metric, index):
+        case let .vector(d, metric, index, graph):
             m += [JSONMember("type", .string("vector")), JSONMember("dimension", .int(Int64(d))),
                   JSONMember("metric", .string(metric.rawValue)), JSONMember("index", .string(index.rawValue))]
+            if index == .hnsw {
+                m += [JSONMember("m", .int(Int64(graph.m))), JSONMember("ef_construction", .int(Int64(graph.efConstruction))),
+                      JSONMember("ef_search", .int(Int64(graph.efSearch)))]
+            }
         case .int: m.append(JSONMember("type", .string("int")))
         case .double: m.append(JSONMember("type", .string("double")))
         case .timestamp: m.append(JSONMember("type", .string("timestamp")))
@@ -79,13 +83,31 @@ extension CollectionSchema {
         case "vector":
             guard case let .int(d)? = item["dimension"], d > 0, d <= 65_536 else { throw SchemaError.invalid("\(path).dimension: an integer in 1...65536") }
             guard let metric = VectorMetric(rawValue: try string("metric") ?? "cosine") else { throw SchemaError.invalid("\(path).metric: ip, cosine or l2") }
-            guard let index = VectorFieldSpec.IndexKind(rawValue: try string("index") ?? "flat") else { throw SchemaError.invalid("\(path).index: flat, ivf or ivf-sq8") }
-            return Field(name, .vector(dimension: Int(d), metric: metric, index: index))
+            guard let index = VectorFieldSpec.IndexKind(rawValue: try string("index") ?? "flat") else { throw SchemaError.invalid("\(path).index: flat, ivf, ivf-sq8 or hnsw") }
+            return Field(name, .vector(dimension: Int(d), metric: metric, index: index, graph: try graphParameters(item, index: index, path: path)))
         case "int": return Field(name, .int)
         case "double": return Field(name, .double)
         case "timestamp": return Field(name, .timestamp)
         case let other: throw SchemaError.invalid("\(path).type: keyword, text, vector, int, double or timestamp (got \(other ?? "nothing"))")
         }
+    }
+
+    /// `m`, `ef_construction` and `ef_search` of an `hnsw` field (hnswlib's defaults when
+    /// absent); refused on other index kinds, where they would be silently meaningless.
+    private static func graphParameters(_ item: JSONValue, index: VectorFieldSpec.IndexKind, path: String) throws -> HNSWParameters {
+        var p = HNSWParameters.defaults
+        let keys: [(String, WritableKeyPath<HNSWParameters, Int>, ClosedRange<Int>)] = [
+            ("m", \.m, HNSWParameters.mRange), ("ef_construction", \.efConstruction, HNSWParameters.efRange), ("ef_search", \.efSearch, HNSWParameters.efRange),
+        ]
+        for (key, keyPath, range) in keys {
+            guard let value = item[key] else { continue }
+            guard index == .hnsw else { throw SchemaError.invalid("\(path).\(key): only for index hnsw") }
+            guard case let .int(v) = value, range.contains(Int(v)) else {
+                throw SchemaError.invalid("\(path).\(key): an integer in \(range.lowerBound)...\(range.upperBound)")
+            }
+            p[keyPath: keyPath] = Int(v)
+        }
+        return p
     }
 
     /// The schema in a collection's metadata (nil when it holds none).

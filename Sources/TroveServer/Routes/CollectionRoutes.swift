@@ -64,7 +64,7 @@ struct CollectionRoutes {
         .object([("name", .string(name)), ("object", .string("collection")), ("schema", schema.json), ("documents", .int(Int64(documents)))])
     }
 
-    /// `{"text", "syntax": "match" | "query_string", "text_field", "vector", "vector_field", "filters": [{"field", "equals" | "in" |
+    /// `{"text", "syntax": "match" | "query_string", "text_field", "vector", "vector_field", "nprobe", "ef_search", "filters": [{"field", "equals" | "in" |
     /// "from"/"to" | "exists"}], "limit", "sort": "score" | "f" | "-f", "cursor", "snippets": [fields]}`.
     static func query(_ body: JSONValue) throws -> EngineQuery {
         guard case .object = body else { throw APIError.badRequest("$: expected an object", field: "$") }
@@ -79,6 +79,13 @@ struct CollectionRoutes {
             q.syntax = parsed
         }
         q.vectorField = body["vector_field"]?.stringValue
+        for (key, keyPath) in [("nprobe", \EngineQuery.nprobe), ("ef_search", \EngineQuery.efSearch)] {
+            guard let v = body[key] else { continue }
+            guard let n = v.intValue, (1...EngineQuery.maximumSearchEffort).contains(n) else {
+                throw APIError.badRequest("$.\(key): an integer in 1...\(EngineQuery.maximumSearchEffort)", field: "$.\(key)")
+            }
+            q[keyPath: keyPath] = n
+        }
         if let v = body["vector"] {
             guard let items = v.arrayValue, !items.isEmpty else { throw APIError.badRequest("$.vector: an array of numbers", field: "$.vector") }
             q.vector = try items.enumerated().map { i, x in
