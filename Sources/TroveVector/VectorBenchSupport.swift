@@ -3,6 +3,9 @@ public enum VectorBenchSupport {
     /// The OpenBLAS kernel family in use ("SkylakeX", "Haswell", ...).
     public static var blasCore: String { VectorMath.blasCore }
 
+    /// The vector kernels' level: "avx512", "avx2" or "scalar".
+    public static var kernelLevel: String { VectorMath.kernelLevel }
+
     /// GFLOP/s of `threads` concurrent single-threaded sgemm calls (1000×d by d×20000),
     /// the ceiling for batch flat search on this machine.
     public static func sgemmPeak(dimension: Int, threads: Int) -> Double {

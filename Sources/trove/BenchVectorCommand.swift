@@ -6,16 +6,21 @@ import TroveVector
 /// Benchmarks the vector index on `.fvecs`/`.npy` files the way people compare engines:
 /// build/train time, batch QPS, single-query latency, recall@k per nprobe.
 struct BenchVectorCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "vector", abstract: "Benchmark flat, IVF and IVF-SQ8 search on vector files.")
+    static let configuration = CommandConfiguration(commandName: "vector", abstract: "Benchmark flat, IVF, IVF-SQ8 and HNSW search on vector files.")
 
     @Option(help: "Base vectors (.fvecs or .npy float32 2-D).") var base: String
     @Option(help: "Query vectors (.fvecs or .npy).") var queries: String
     @Option(help: "Ground truth ids (.ivecs or .npy int32); computed exactly when absent.") var truth: String?
     @Option(help: "Hits per query.") var k = 10
     @Option(help: "ip, cosine or l2.") var metric = "ip"
-    @Option(help: "flat, ivf or ivf-sq8.") var index = "flat"
+    @Option(help: "flat, ivf, ivf-sq8 or hnsw.") var index = "flat"
     @Option(help: "IVF lists (default about 4·√n).") var nlist: Int?
     @Option(help: "Lists probed per query, comma-separated.") var nprobe = "1,4,16,64"
+    @Option(help: "IVF k-means seeding: random or plus-plus.") var kmeansSeeding = "random"
+    @Option(help: "IVF k-means iterations.") var kmeansIterations = KMeans.defaultIterations
+    @Option(help: "HNSW links per node.") var m = HNSWParameters.defaults.m
+    @Option(help: "HNSW build candidates.") var efConstruction = HNSWParameters.defaults.efConstruction
+    @Option(help: "HNSW search candidates, comma-separated.") var ef = "10,20,40,80,160,320"
     @Option(help: "Threads.") var threads = ProcessInfo.processInfo.activeProcessorCount
     @Option(help: "Queries timed one at a time for latency.") var singleQueries = 1000
     @Option(help: "Per-query results (JSON lines) of the last configuration.") var out: String?
@@ -23,12 +28,12 @@ struct BenchVectorCommand: ParsableCommand {
 
     func run() throws {
         guard let metric = VectorMetric(rawValue: metric) else { throw ValidationError("--metric must be ip, cosine or l2") }
-        guard ["flat", "ivf", "ivf-sq8"].contains(index) else { throw ValidationError("--index must be flat, ivf or ivf-sq8") }
+        guard ["flat", "ivf", "ivf-sq8", "hnsw"].contains(index) else { throw ValidationError("--index must be flat, ivf, ivf-sq8 or hnsw") }
         guard k > 0, threads > 0 else { throw ValidationError("--k and --threads must be positive") }
-        let probes = try nprobe.split(separator: ",").map { s -> Int in
-            guard let p = Int(s), p > 0 else { throw ValidationError("--nprobe takes positive integers, comma-separated") }
-            return p
-        }
+        guard let seeding = KMeansSeeding(rawValue: kmeansSeeding), kmeansIterations > 0 else { throw ValidationError("--kmeans-seeding: random or plus-plus; --kmeans-iterations positive") }
+        let graph = HNSWParameters(m: m, efConstruction: efConstruction)
+        do { try graph.validate() } catch { throw ValidationError("\(error)") }
+        let probes = try positiveList(index == "hnsw" ? ef : nprobe, option: index == "hnsw" ? "--ef" : "--nprobe")
         let baseTable = try VectorFiles.readFloats(base)
         let queryTable = try VectorFiles.readFloats(queries)
         guard queryTable.columns == baseTable.columns else {
@@ -42,10 +47,16 @@ struct BenchVectorCommand: ParsableCommand {
         var buildSeconds = monotonicSeconds() - clock
         var trainSeconds = 0.0
         var ivf: IVFIndex?
+        var hnsw: HNSWIndex?
         let lists = nlist ?? IVFQuantizer.defaultNlist(for: baseTable.rows)
-        if index != "flat" {
+        if index == "hnsw" {
             clock = monotonicSeconds()
-            let quantizer = IVFQuantizer.train(flat.data, nlist: lists, metric: metric, threads: threads)
+            hnsw = HNSWIndex(data: flat.data, metric: metric, parameters: graph, threads: threads)
+            buildSeconds += monotonicSeconds() - clock
+            progress("built the graph in \(String(format: "%.2f", monotonicSeconds() - clock)) s")
+        } else if index != "flat" {
+            clock = monotonicSeconds()
+            let quantizer = IVFQuantizer.train(flat.data, nlist: lists, metric: metric, seeding: seeding, iterations: kmeansIterations, threads: threads)
             trainSeconds = monotonicSeconds() - clock
             ivf = IVFIndex(data: flat.data, quantizer: quantizer, sq8: index == "ivf-sq8", threads: threads)
             buildSeconds += monotonicSeconds() - clock
@@ -56,6 +67,7 @@ struct BenchVectorCommand: ParsableCommand {
         var last: [[VectorHit]] = []
         for p in (index == "flat" ? [0] : probes) {
             let search: (QueryBatch) -> [[VectorHit]] = { q in
+                if let hnsw { return hnsw.search(q, k: k, ef: p, threads: threads) }
                 if let ivf { return ivf.search(q, k: k, nprobe: p, threads: threads) }
                 return flat.search(q, k: k, threads: threads)
             }
@@ -63,7 +75,7 @@ struct BenchVectorCommand: ParsableCommand {
             last = hits
             let latencies = try singleLatencies(search, table: queryTable, metric: metric)
             var members: [JSONMember] = [
-                JSONMember("nprobe", index == "flat" ? .null : .int(Int64(p))),
+                JSONMember(index == "hnsw" ? "ef" : "nprobe", index == "flat" ? .null : .int(Int64(p))),
                 JSONMember("batch_qps", .double(round(Double(batch.count) / batchSeconds, 1))),
                 JSONMember("single_p50_ms", .double(round(percentile(latencies, 0.50) * 1000, 4))),
                 JSONMember("single_p99_ms", .double(round(percentile(latencies, 0.99) * 1000, 4))),
@@ -74,14 +86,15 @@ struct BenchVectorCommand: ParsableCommand {
                 members.append(JSONMember("batch_gflops", .double(round(flops / batchSeconds / 1e9, 2))))
             }
             results.append(.object(members))
-            progress("nprobe \(p): \(JSONWriter.string(.object(members)))")
+            progress("\(index == "hnsw" ? "ef" : "nprobe") \(p): \(JSONWriter.string(.object(members)))")
         }
         if let out { try writeResults(last, to: out) }
         let peak = measurePeak(d)
         let summary: [(String, JSONValue)] = [
             ("index", .string(index)), ("metric", .string(metric.rawValue)), ("n", .int(Int64(baseTable.rows))),
             ("d", .int(Int64(d))), ("queries", .int(Int64(batch.count))), ("k", .int(Int64(k))), ("threads", .int(Int64(threads))),
-            ("nlist", index == "flat" ? .null : .int(Int64(lists))), ("train_seconds", .double(round(trainSeconds, 3))),
+            ("nlist", index == "flat" || index == "hnsw" ? .null : .int(Int64(lists))), ("m", index == "hnsw" ? .int(Int64(m)) : .null),
+            ("ef_construction", index == "hnsw" ? .int(Int64(efConstruction)) : .null), ("vector_kernels", .string(VectorBenchSupport.kernelLevel)), ("train_seconds", .double(round(trainSeconds, 3))),
             ("build_seconds", .double(round(buildSeconds, 3))), ("sgemm_gflops_peak", .double(round(peak, 1))), ("blas_core", .string(VectorBenchSupport.blasCore)), ("results", .array(results)),
         ]
         if json { print(jsonLine(summary)) } else { printTable(results, peak: peak, train: trainSeconds, build: buildSeconds) }
@@ -132,6 +145,13 @@ struct BenchVectorCommand: ParsableCommand {
         return (value!, best)
     }
 
+    private func positiveList(_ text: String, option: String) throws -> [Int] {
+        try text.split(separator: ",").map { s -> Int in
+            guard let p = Int(s), p > 0 else { throw ValidationError("\(option) takes positive integers, comma-separated") }
+            return p
+        }
+    }
+
     private func measurePeak(_ d: Int) -> Double { VectorBenchSupport.sgemmPeak(dimension: d, threads: threads) }
 
     private func writeResults(_ hits: [[VectorHit]], to path: String) throws {
@@ -145,12 +165,13 @@ struct BenchVectorCommand: ParsableCommand {
 
     private func printTable(_ results: [JSONValue], peak: Double, train: Double, build: Double) {
         print("index \(index), metric \(metric), k \(k), threads \(threads): train \(String(format: "%.2f", train)) s, build \(String(format: "%.2f", build)) s, sgemm peak \(String(format: "%.1f", peak)) GFLOP/s")
-        print("nprobe  batch QPS  p50 ms  p99 ms  recall@\(k)")
+        let knob = index == "hnsw" ? "ef" : "nprobe"
+        print("\(knob.padding(toLength: 7, withPad: " ", startingAt: 0)) batch QPS  p50 ms  p99 ms  recall@\(k)")
         for r in results {
             func num(_ key: String) -> String {
                 switch r[key] { case let .double(x)?: return String(format: "%.3f", x); case let .int(x)?: return String(x); default: return "-" }
             }
-            print("\(num("nprobe").padding(toLength: 7, withPad: " ", startingAt: 0)) \(num("batch_qps").padding(toLength: 10, withPad: " ", startingAt: 0)) \(num("single_p50_ms").padding(toLength: 7, withPad: " ", startingAt: 0)) \(num("single_p99_ms").padding(toLength: 7, withPad: " ", startingAt: 0)) \(num("recall"))")
+            print("\(num(knob).padding(toLength: 7, withPad: " ", startingAt: 0)) \(num("batch_qps").padding(toLength: 10, withPad: " ", startingAt: 0)) \(num("single_p50_ms").padding(toLength: 7, withPad: " ", startingAt: 0)) \(num("single_p99_ms").padding(toLength: 7, withPad: " ", startingAt: 0)) \(num("recall"))")
         }
     }
 
