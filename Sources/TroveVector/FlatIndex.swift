@@ -1,7 +1,8 @@
 import TroveStorage
 /// Exact search over every row. Batches are scored with sgemm in tiles (queries × rows)
-/// with a fused top-k selection per query; a single query goes through sgemv. Rows are
-/// split into one shard per thread and the shards' heaps merged, so both cores work.
+/// with a fused top-k selection per query; a single query goes through the dot-rows
+/// kernel (`VectorMath.dotRows`). Rows are split into one shard per thread and the
+/// shards' heaps merged, so both cores work.
 /// Results equal a naive loop's, ties broken by lower id.
 public struct FlatIndex: Sendable {
     public let metric: VectorMetric
@@ -52,18 +53,25 @@ public struct FlatIndex: Sendable {
         }
     }
 
+    /// Rows scored per block of a single query: 2,048 scores are 8 KiB.
+    static let singleBlock = 2048
+
     private func scanShard(_ range: Range<Int>, queries: QueryBatch, k: Int, allowed: RowSet?, scorer: BlockScorer) -> [TopK] {
         var heaps = [TopK](repeating: TopK(k: k), count: queries.count)
         guard !range.isEmpty else { return heaps }
         let single = queries.count == 1
-        let scratch = FloatBuffer(count: single ? range.count : BlockScorer.queryTile * BlockScorer.rowTile, zeroed: false)
+        let scratch = FloatBuffer(count: single ? Self.singleBlock : BlockScorer.queryTile * BlockScorer.rowTile, zeroed: false)
         let ids = rowIDs
         let idOf: (Int) -> Int = { local in ids?[range.lowerBound + local] ?? (range.lowerBound + local) }
         norms.withUnsafeBufferPointer { nb in
             let shardNorms = nb.baseAddress.map { $0 + range.lowerBound }
             if single {
-                VectorMath.dotRows(queries.matrix.row(0), rows: data.row(range.lowerBound), count: range.count, dimension: data.dimension, into: scratch.pointer)
-                scorer.select(scratch.pointer, count: range.count, rowBase: 0, norms: shardNorms, ids: idOf, allowed: allowed, heap: &heaps[0])
+                // Block by block, so the scores stay in L1 between scoring and selection.
+                for start in stride(from: 0, to: range.count, by: Self.singleBlock) {
+                    let count = min(Self.singleBlock, range.count - start)
+                    VectorMath.dotRows(queries.matrix.row(0), rows: data.row(range.lowerBound + start), count: count, dimension: data.dimension, into: scratch.pointer)
+                    scorer.select(scratch.pointer, count: count, rowBase: start, norms: shardNorms, ids: idOf, allowed: allowed, heap: &heaps[0])
+                }
             } else {
                 scorer.score(queries: queries.matrix.base, queryCount: queries.count, rows: data.row(range.lowerBound), rowCount: range.count,
                              norms: shardNorms, ids: idOf, allowed: allowed, heaps: &heaps, heapIndex: { $0 }, scratch: scratch.pointer)

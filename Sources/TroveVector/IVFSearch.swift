@@ -97,7 +97,7 @@ extension IVFIndex {
         return heaps
     }
 
-    /// One query: sgemv (or the SQ8 kernel) per probed list, lists split across threads.
+    /// One query: the dot-rows kernel (or the SQ8 kernel) per probed list, lists split across threads.
     private func scanSingle(_ queries: QueryBatch, lists: [Int], k: Int, allowed: RowSet?, threads: Int) -> [VectorHit] {
         let keep = candidates(for: k)
         let lanes = max(1, min(threads, lists.count))
