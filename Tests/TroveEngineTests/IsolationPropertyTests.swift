@@ -19,7 +19,7 @@ import TroveTestSupport
         let dir = TempDirectory()
         let db = try Database.open(at: dir.sub("db"))
         try db.createCollection("m", schema: try CollectionSchema(jsonText: SchemaTests.json.replacingOccurrences(of: "\"index\": \"flat\"", with: "\"index\": \"\(index)\"")))
-        let perRound = index == "flat" ? 150 : 1200
+        let perRound = index == "flat" ? 150 : 1400
         var rng = SplitMix64(state: 77)
         func pick<T>(_ a: [T]) -> T { a[Int(rng.next() % UInt64(a.count))] }
         func vector() -> [Float] { (0..<4).map { _ in Float(rng.next() % 1000) / 1000 + 0.001 } }

@@ -52,15 +52,19 @@ import TroveStorage
         #expect(found >= 2990)
     }
 
-    @Test(arguments: [3, 40, 600, 2500])
+    /// At ef 32, up to 2500 of 5000 rows the filter is selective enough for an exact
+    /// scan; 4800 (allowed² above 4·ef·m·n) walks the graph and skips the rows left out.
+    @Test(arguments: [3, 40, 600, 2500, 4800])
     func filtersNeverReturnFewerThanKThatExist(allowedCount: Int) throws {
         let (graph, _, vectors) = try Self.build(5000, metric: .l2, seed: 44)
         var rng = SplitMix64(state: UInt64(allowedCount))
-        let members = Set((0..<allowedCount).map { _ in Int(rng.next() % 5000) })
+        var order = Array(0..<5000)
+        for i in stride(from: order.count - 1, to: 0, by: -1) { order.swapAt(i, Int(rng.next() % UInt64(i + 1))) }
+        let members = Set(order.prefix(allowedCount))
         let allowed = RowSet(capacity: 5000, rows: members)
         let q = try Self.queries(20, after: 5000, metric: .l2, seed: 44)
         let k = 10
-        for (i, hits) in graph.search(q, k: k, allowed: allowed).enumerated() {
+        for (i, hits) in graph.search(q, k: k, ef: 32, allowed: allowed).enumerated() {
             #expect(hits.count == min(k, members.count))
             #expect(hits.allSatisfy { members.contains($0.id) })
             let want = VectorTestData.naive(vectors, q.matrix.rowArray(i), d: Self.d, k: k, metric: .l2, allowed: members)
