@@ -3,11 +3,11 @@ import TroveEngine
 import TroveText
 
 /// Every limit the server enforces, in one place: `trove serve --help` prints this text
-/// and the README lists the same. A request over a limit is answered 413, 422 or 429 and
+/// and the README lists the same. A request over a limit is answered 400, 413, 422 or 429 and
 /// changes nothing.
 public enum ServerLimits {
     public static let text = """
-    Limits (each answered 413, 422 or 429; nothing is changed):
+    Limits (each answered 400, 413, 422 or 429; nothing is changed):
       JSON body                   \(ServerSettings().maxBodyBytes >> 20) MiB (413)
       upload                      files.max_upload_bytes, default 50 MiB (413)
       multipart parts             \(MultipartForm.maximumParts) per request (413)
@@ -16,6 +16,8 @@ public enum ServerLimits {
       uploads in flight per user  \(FileLibrary.defaultMaxConcurrentUploads) (429)
       schema fields               \(CollectionSchema.maximumFields) (422)
       search page                 1 to 1000 hits (422 above)
+      vector search effort        "nprobe" and "ef_search" per search: 1 to \(EngineQuery.maximumSearchEffort) (400)
+      HNSW field parameters       m \(CollectionSchema.hnswLinksRange.lowerBound) to \(CollectionSchema.hnswLinksRange.upperBound), ef_construction and ef_search \(CollectionSchema.hnswCandidatesRange.lowerBound) to \(CollectionSchema.hnswCandidatesRange.upperBound) (400)
       search depth                offset + limit <= \(EngineQuery.maximumDepth); sort by a field to page further (422)
       query text                  match (default): any text, its first \(EngineQuery.maximumTextBytes / 1024) KiB and \(QueryParser.maximumClauses) distinct words searched;
                                   query_string: \(EngineQuery.maximumTextBytes / 1024) KiB, \(QueryParser.maximumClauses) clauses (422)

@@ -61,6 +61,10 @@ public struct CollectionSchema: Sendable, Equatable {
     /// a two-digit slot (docs/FORMAT.md), so no kind can have more than 100; one cap for
     /// all kinds keeps the rule simple to state.
     public static let maximumFields = 100
+    /// The HNSW parameters a vector field may declare (m; ef_construction and ef_search),
+    /// so layers above the engine can print them without reaching into the vector layer.
+    public static let hnswLinksRange = HNSWParameters.mRange
+    public static let hnswCandidatesRange = HNSWParameters.efRange
 
     private func check() throws {
         guard fields.count <= Self.maximumFields else { throw SchemaError.tooManyFields(fields.count) }
