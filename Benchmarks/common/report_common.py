@@ -28,6 +28,18 @@ def parse_json_output(text):
     raise ValueError(f"no JSON object in output: {text[:200]!r}")
 
 
+def load_json(path, warnings, what):
+    """Parsed JSON object from `path`, or None (with a warning) when missing or unreadable."""
+    if not os.path.exists(path):
+        return None
+    try:
+        with open(path) as f:
+            return parse_json_output(f.read())
+    except (OSError, ValueError) as e:
+        warnings.append(f"{what}: cannot read {path}: {e}")
+        return None
+
+
 def num(x):
     return isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x)
 

@@ -42,7 +42,7 @@ import platform
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "common"))
-from report_common import fmt_ratio, num, parse_json_output, ratio, read_contention_log, verdict, write_json_atomic  # noqa: E402
+from report_common import fmt_ratio, load_json, num, parse_json_output, ratio, read_contention_log, verdict, write_json_atomic  # noqa: E402
 
 TROVE_KEYS = ("docs", "index_seconds", "docs_per_sec", "mb_per_sec", "index_bytes", "queries", "qps",
               "p50_ms", "p99_ms", "mrr10", "recall10", "ndcg10")
@@ -51,16 +51,6 @@ TROVE_KEYS = ("docs", "index_seconds", "docs_per_sec", "mb_per_sec", "index_byte
 # ---------------------------------------------------------------------------
 # small utilities
 # ---------------------------------------------------------------------------
-
-def load_json(path, warnings, what):
-    if not os.path.exists(path):
-        return None
-    try:
-        with open(path) as f:
-            return parse_json_output(f.read())
-    except (OSError, ValueError) as e:
-        warnings.append(f"{what}: cannot read {path}: {e}")
-        return None
 
 
 def fmt(x, digits=0):

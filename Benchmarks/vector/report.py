@@ -34,7 +34,7 @@ import platform
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "common"))
-from report_common import fmt_ratio, num, parse_json_output, ratio, read_contention_log, save_figure, verdict, write_json_atomic  # noqa: E402
+from report_common import fmt_ratio, load_json, num, parse_json_output, ratio, read_contention_log, save_figure, verdict, write_json_atomic  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
@@ -46,17 +46,6 @@ INDEXES = ("flat", "ivf", "ivf-sq8")
 # ---------------------------------------------------------------------------
 # small utilities
 # ---------------------------------------------------------------------------
-
-def load_json(path, warnings, what):
-    """Parsed JSON object from `path`, or None (with a warning) when missing or unreadable."""
-    if not os.path.exists(path):
-        return None
-    try:
-        with open(path) as f:
-            return parse_json_output(f.read())
-    except (OSError, ValueError) as e:
-        warnings.append(f"{what}: cannot read {path}: {e}")
-        return None
 
 
 def fmt(x, digits=0, unit=""):
