@@ -1,3 +1,4 @@
+import CTroveSupport
 import TroveStorage
 /// Exact search over every row. Batches are scored with sgemm in tiles (queries × rows)
 /// with a fused top-k selection per query; a single query goes through the dot-rows
@@ -33,8 +34,15 @@ public struct FlatIndex: Sendable {
 
     /// The best `k` rows for each query. `allowed` (by id) restricts the rows scored.
     public func search(_ queries: QueryBatch, k: Int, allowed: RowSet? = nil, threads: Int = 2) -> [[VectorHit]] {
+        if let allowed, rowIDs == nil, queries.count == 1, allowed.count * 2 < data.rows {
+            // One query under a filter that keeps under half the rows: score the allowed
+            // rows where they lie. A row is d contiguous floats, so reading only those beats
+            // streaming every row (1 row in 10 of 20,000 x 384: 5x faster).
+            return [selectiveSingle(queries, k: k, allowed: allowed)]
+        }
         if let allowed, rowIDs == nil, allowed.count * 20 < data.rows {
-            // A very selective filter: score only the allowed rows.
+            // A batch under a very selective filter: gather the allowed rows once, so sgemm
+            // runs over them alone.
             return narrowed(to: allowed).search(queries, k: k, allowed: nil, threads: threads)
         }
         let scorer = BlockScorer(metric: metric, dimension: data.dimension)
@@ -78,6 +86,29 @@ public struct FlatIndex: Sendable {
             }
         }
         return heaps
+    }
+
+    /// One query over the allowed rows only, scored where they lie.
+    private func selectiveSingle(_ queries: QueryBatch, k: Int, allowed: RowSet) -> [VectorHit] {
+        let ids = allowed.members.filter { $0 < data.rows }
+        return Self.scoreInPlace(queries, k: k, rows: data, positions: ids.map { UInt32($0) }, ids: ids, norms: norms, metric: metric)
+    }
+
+    /// The best `k` of the rows at `positions` of `rows` for the single query of `queries`,
+    /// read in place (`trove_dot_ids`) rather than gathered: a filtered query touches only
+    /// the rows it scores. `ids[i]` is the id of `positions[i]`; `norms` (L2) are by position.
+    static func scoreInPlace(_ queries: QueryBatch, k: Int, rows: FloatMatrix, positions: [UInt32], ids: [Int], norms: [Float], metric: VectorMetric) -> [VectorHit] {
+        var heap = TopK(k: k)
+        let scores = FloatBuffer(count: max(1, positions.count), zeroed: false)
+        positions.withUnsafeBufferPointer { p in
+            guard let base = p.baseAddress else { return }
+            trove_dot_ids(queries.matrix.row(0), rows.base, rows.dimension, base, p.count, scores.pointer)
+        }
+        for (i, position) in positions.enumerated() {
+            let s = scores.pointer[i]
+            heap.push(id: ids[i], score: metric == .l2 ? 2 * s - norms[Int(position)] : s)
+        }
+        return BlockScorer(metric: metric, dimension: rows.dimension).finish(heap, queryNorm: queries.norms[0])
     }
 
     /// An index over only the allowed rows (ids kept).

@@ -103,6 +103,9 @@ public struct HNSWIndex: Sendable {
             rowsAllowed.append(row)
             members.append(id(ofRow: row))
         }
+        if queries.count == 1 {
+            return [FlatIndex.scoreInPlace(queries, k: k, rows: rows, positions: rowsAllowed.map { UInt32($0) }, ids: members, norms: norms, metric: metric)]
+        }
         let sub = FlatIndex(data: rows.gather(rowsAllowed), metric: metric, rowIDs: members, norms: metric == .l2 ? rowsAllowed.map { norms[$0] } : nil)
         return sub.search(queries, k: k, allowed: nil, threads: threads)
     }

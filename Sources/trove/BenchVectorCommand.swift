@@ -23,13 +23,14 @@ struct BenchVectorCommand: ParsableCommand {
     @Option(help: "HNSW search candidates, comma-separated.") var ef = "10,20,40,80,160,320"
     @Option(help: "Threads.") var threads = ProcessInfo.processInfo.activeProcessorCount
     @Option(help: "Queries timed one at a time for latency.") var singleQueries = 1000
+    @Option(help: "Filter every search to the rows whose number is a multiple of N (a tenant holding 1/N of the rows); recall is then against the exact filtered top k, not --truth.") var allowEvery = 1
     @Option(help: "Per-query results (JSON lines) of the last configuration.") var out: String?
     @Flag(help: "Print one JSON object.") var json = false
 
     func run() throws {
         guard let metric = VectorMetric(rawValue: metric) else { throw ValidationError("--metric must be ip, cosine or l2") }
         guard ["flat", "ivf", "ivf-sq8", "hnsw"].contains(index) else { throw ValidationError("--index must be flat, ivf, ivf-sq8 or hnsw") }
-        guard k > 0, threads > 0 else { throw ValidationError("--k and --threads must be positive") }
+        guard k > 0, threads > 0, allowEvery > 0 else { throw ValidationError("--k, --threads and --allow-every must be positive") }
         guard let seeding = KMeansSeeding(rawValue: kmeansSeeding), kmeansIterations > 0 else { throw ValidationError("--kmeans-seeding: random or plus-plus; --kmeans-iterations positive") }
         let graph = HNSWParameters(m: m, efConstruction: efConstruction)
         do { try graph.validate() } catch { throw ValidationError("\(error)") }
@@ -62,14 +63,15 @@ struct BenchVectorCommand: ParsableCommand {
             buildSeconds += monotonicSeconds() - clock
             progress("trained \(lists) lists in \(String(format: "%.2f", trainSeconds)) s")
         }
-        let truthIDs = try groundTruth(flat: flat, batch: batch)
+        let allowed = allowEvery > 1 ? RowSet(capacity: baseTable.rows, rows: stride(from: 0, to: baseTable.rows, by: allowEvery)) : nil
+        let truthIDs = try allowed.map { set in flat.search(batch, k: k, allowed: set, threads: threads).map { $0.map(\.id) } } ?? groundTruth(flat: flat, batch: batch)
         var results: [JSONValue] = []
         var last: [[VectorHit]] = []
         for p in (index == "flat" ? [0] : probes) {
             let search: (QueryBatch) -> [[VectorHit]] = { q in
-                if let hnsw { return hnsw.search(q, k: k, ef: p, threads: threads) }
-                if let ivf { return ivf.search(q, k: k, nprobe: p, threads: threads) }
-                return flat.search(q, k: k, threads: threads)
+                if let hnsw { return hnsw.search(q, k: k, ef: p, allowed: allowed, threads: threads) }
+                if let ivf { return ivf.search(q, k: k, nprobe: p, allowed: allowed, threads: threads) }
+                return flat.search(q, k: k, allowed: allowed, threads: threads)
             }
             let (hits, batchSeconds) = bestOf(3) { search(batch) }
             last = hits
@@ -92,7 +94,7 @@ struct BenchVectorCommand: ParsableCommand {
         let peak = measurePeak(d)
         let summary: [(String, JSONValue)] = [
             ("index", .string(index)), ("metric", .string(metric.rawValue)), ("n", .int(Int64(baseTable.rows))),
-            ("d", .int(Int64(d))), ("queries", .int(Int64(batch.count))), ("k", .int(Int64(k))), ("threads", .int(Int64(threads))),
+            ("d", .int(Int64(d))), ("queries", .int(Int64(batch.count))), ("k", .int(Int64(k))), ("threads", .int(Int64(threads))), ("allow_every", .int(Int64(allowEvery))),
             ("nlist", index == "flat" || index == "hnsw" ? .null : .int(Int64(lists))), ("m", index == "hnsw" ? .int(Int64(m)) : .null),
             ("ef_construction", index == "hnsw" ? .int(Int64(efConstruction)) : .null), ("vector_kernels", .string(VectorBenchSupport.kernelLevel)), ("train_seconds", .double(round(trainSeconds, 3))),
             ("build_seconds", .double(round(buildSeconds, 3))), ("sgemm_gflops_peak", .double(round(peak, 1))), ("blas_core", .string(VectorBenchSupport.blasCore)), ("results", .array(results)),

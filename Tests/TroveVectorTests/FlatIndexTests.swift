@@ -53,6 +53,21 @@ import TroveStorage
         #expect(some.allSatisfy { Set($0.map(\.id)) == few })
     }
 
+    /// A selective filter and one query: the allowed rows are scored where they lie, and
+    /// the ranking and scores equal the naive loop's under every metric.
+    @Test(arguments: VectorMetric.allCases)
+    func aSelectiveFilterScoresOneQueryExactly(metric: VectorMetric) throws {
+        let d = 24, n = 6000
+        let base = VectorTestData.random(n, d, seed: 7)
+        let index = try FlatIndex(vectors: base, dimension: d, metric: metric)
+        let members = Set(stride(from: 5, to: n, by: 37))  // 163 rows: under 1 in 20
+        let query = VectorTestData.random(1, d, seed: 8)
+        let got = index.search(try QueryBatch(vector: query, dimension: d, metric: metric), k: 10, allowed: RowSet(capacity: n, rows: members))[0]
+        let want = VectorTestData.naive(base, query, d: d, k: 10, metric: metric, allowed: members)
+        #expect(got.count == 10 && VectorTestData.sameRanking(got, want))
+        for (g, w) in zip(got, want) { #expect(abs(Double(g.score) - w.score) < 1e-3 * max(1, abs(w.score))) }
+    }
+
     @Test func badVectorsAreTypedErrors() {
         #expect(throws: VectorError.wrongDimension(expected: 4, found: 3, row: 0)) { try QueryBatch(vector: [1, 2, 3], dimension: 4, metric: .l2) }
         #expect(throws: VectorError.notFinite(row: 1, component: 2)) { try FlatIndex(vectors: [1, 1, 1, 1, 1, .nan], dimension: 3, metric: .l2) }

@@ -27,6 +27,29 @@ import TroveStorage
         #expect(VectorTestData.recall(ivf.search(queries, k: 10, nprobe: ivf.nlist), truth) == 1)
     }
 
+    /// A filter keeping 1 row in 8: a single query scores only the allowed rows of each
+    /// probed list, and must find what the batch path (every row scored, then filtered)
+    /// finds, with the same scores.
+    @Test(arguments: [VectorMetric.innerProduct, .l2])
+    func aSparseFilterScoresOnlyAllowedRowsAndAgreesWithTheBatch(metric: VectorMetric) throws {
+        let (ivf, _, _) = try Self.build(metric: metric)
+        let members = Set(stride(from: 3, to: Self.n, by: 8))
+        let allowed = RowSet(capacity: Self.n, rows: members)
+        let queries = try QueryBatch(values: VectorTestData.clustered(30, Self.d, clusters: 100, seed: 11 + 2000), dimension: Self.d, metric: metric)
+        let batch = ivf.search(queries, k: 10, nprobe: 16, allowed: allowed)
+        for q in 0..<queries.count {
+            let one = try QueryBatch(vector: queries.matrix.rowArray(q), dimension: Self.d, metric: metric)
+            let single = ivf.search(one, k: 10, nprobe: 16, allowed: allowed)[0]
+            #expect(single.count == 10 && single.allSatisfy { members.contains($0.id) })
+            // Same ranks, same scores; ids may swap only where the two scores tie.
+            #expect(single.count == batch[q].count)
+            for (a, b) in zip(single, batch[q]) {
+                #expect(abs(a.score - b.score) < 1e-3 * max(1, abs(b.score)), "query \(q)")
+            }
+            #expect(Set(single.map(\.id)).intersection(batch[q].map(\.id)).count >= 9, "query \(q)")
+        }
+    }
+
     @Test func sq8KeepsRecallWithExactReranking() throws {
         let (ivf, flat, _) = try Self.build(metric: .l2, sq8: true)
         let queries = try QueryBatch(values: VectorTestData.clustered(200, Self.d, clusters: 100, seed: 12), dimension: Self.d, metric: .l2)
