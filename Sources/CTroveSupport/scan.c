@@ -63,3 +63,16 @@ size_t trove_scan_at_least(const float *scores, const float *norms, size_t n, fl
     }
     return f(scores, norms, n, threshold);
 }
+
+void trove_best_columns(const float *scores, size_t rows, size_t cols, const float *norms, int32_t *out) {
+    for (size_t i = 0; i < rows; i++) {
+        const float *s = scores + i * cols;
+        size_t best = 0;
+        float top = norms ? 2 * s[0] - norms[0] : s[0];
+        for (size_t c = 1; c < cols; c++) {
+            float v = norms ? 2 * s[c] - norms[c] : s[c];
+            if (v > top) { top = v; best = c; }
+        }
+        out[i] = (int32_t)best;
+    }
+}

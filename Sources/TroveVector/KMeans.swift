@@ -1,3 +1,4 @@
+import CTroveSupport
 import TroveStorage
 
 /// How k-means picks its first centres: `random` rows of the training sample (FAISS's
@@ -15,12 +16,20 @@ public enum KMeansSeeding: String, Sendable, CaseIterable { case random, plusPlu
 public enum KMeans {
     public static let defaultIterations = 10
 
-    static func train(_ data: FloatMatrix, k: Int, metric: VectorMetric, iterations: Int = defaultIterations, seeding: KMeansSeeding = .random, seed: UInt64 = 1234, threads: Int = 2) -> FloatMatrix {
+    /// `initial` (k rows) warm-starts the iterations instead of seeding, as OPQ's
+    /// alternating steps refine the same codebooks a few iterations at a time.
+    static func train(_ data: FloatMatrix, k: Int, metric: VectorMetric, iterations: Int = defaultIterations, seeding: KMeansSeeding = .random,
+                      initial: FloatMatrix? = nil, seed: UInt64 = 1234, threads: Int = 2) -> FloatMatrix {
         let n = data.rows
         guard k >= 1, n >= 1 else { return FloatMatrix.zeros(rows: max(k, 0), dimension: data.dimension).0 }
         var rng = SplitMix64(state: seed)
         if n <= k { return padded(data, to: k, rng: &rng) }
-        var centroids = seeding == .plusPlus ? seedPlusPlus(data, k: k, rng: &rng, threads: threads) : data.gather(sample(n, k, rng: &rng))
+        var centroids: FloatMatrix
+        if let initial, initial.rows == k, initial.dimension == data.dimension {
+            centroids = initial.gather(Array(0..<k))
+        } else {
+            centroids = seeding == .plusPlus ? seedPlusPlus(data, k: k, rng: &rng, threads: threads) : data.gather(sample(n, k, rng: &rng))
+        }
         let spherical = metric == .cosine || (metric == .innerProduct && rowsAreUnit(data))
         if spherical { normalizeRows(centroids) }
         var assignment = [Int32](repeating: 0, count: n)
@@ -57,15 +66,8 @@ public enum KMeans {
                     let m = min(tile, range.upperBound - r)
                     VectorMath.gemmNT(m: m, n: centroids.rows, k: data.dimension, a: data.row(r), lda: data.dimension,
                                       b: centroids.base, ldb: data.dimension, c: scratch.pointer, ldc: centroids.rows)
-                    for i in 0..<m {
-                        let s = scratch.pointer + i * centroids.rows
-                        var best = 0
-                        var bestScore = -Float.infinity
-                        for c in 0..<centroids.rows {
-                            let v = metric == .l2 ? 2 * s[c] - cnorms[c] : s[c]
-                            if v > bestScore { bestScore = v; best = c }
-                        }
-                        buf[r + i] = Int32(best)
+                    cnorms.withUnsafeBufferPointer { nb in
+                        trove_best_columns(scratch.pointer, m, centroids.rows, metric == .l2 ? nb.baseAddress : nil, buf.baseAddress! + r)
                     }
                     r += m
                 }

@@ -3,3 +3,4 @@
 #include "trove_scan.h"
 #include "trove_encoder.h"
 #include "trove_vector.h"
+#include "trove_pq.h"
