@@ -8,6 +8,9 @@ public struct IVFQuantizer: Sendable {
     /// How many vectors the segment it was trained on held; a segment written with 4×
     /// as many (a merge, typically a compaction of the whole collection) retrains.
     public let trainedOn: Int
+    /// IVF-PQ: the product quantizer (with its OPQ rotation) of the rows' residuals from
+    /// their centroids. Trained once with the centroids and reused like them.
+    public let residualCodes: ProductQuantizer?
 
     public var nlist: Int { centroids.rows }
 
@@ -15,17 +18,35 @@ public struct IVFQuantizer: Sendable {
     public static func defaultNlist(for n: Int) -> Int { max(1, Int((4 * Double(n).squareRoot()).rounded())) }
 
     /// Trains on at most 256 × nlist rows drawn from `data` (prepared for the metric).
-    public static func train(_ data: FloatMatrix, nlist: Int, metric: VectorMetric, seeding: KMeansSeeding = .random, iterations: Int = KMeans.defaultIterations, seed: UInt64 = 1234, threads: Int = 2) -> IVFQuantizer {
+    /// With `subquantizers`, also learns the residuals' product quantizer and rotation
+    /// (IVF-PQ), on the same sample.
+    public static func train(_ data: FloatMatrix, nlist: Int, metric: VectorMetric, subquantizers: Int? = nil, seeding: KMeansSeeding = .random,
+                             iterations: Int = KMeans.defaultIterations, seed: UInt64 = 1234, threads: Int = 2) -> IVFQuantizer {
         var rng = SplitMix64(state: seed)
         let sample = data.rows > 256 * nlist ? data.gather(KMeans.sample(data.rows, 256 * nlist, rng: &rng)) : data
         let c = KMeans.train(sample, k: nlist, metric: metric, iterations: iterations, seeding: seeding, seed: seed, threads: threads)
-        return IVFQuantizer(centroids: c, metric: metric, trainedOn: data.rows)
+        let coarse = IVFQuantizer(centroids: c, metric: metric, trainedOn: data.rows, residualCodes: nil)
+        guard let m = subquantizers else { return coarse }
+        let pq = OPQTraining.train(coarse.residuals(sample, lists: coarse.assign(sample, threads: threads)), subquantizers: m, threads: threads)
+        return IVFQuantizer(centroids: c, metric: metric, trainedOn: data.rows, residualCodes: pq)
     }
 
-    init(centroids: FloatMatrix, metric: VectorMetric, trainedOn: Int) {
+    init(centroids: FloatMatrix, metric: VectorMetric, trainedOn: Int, residualCodes: ProductQuantizer? = nil) {
         self.centroids = centroids
         self.metric = metric
         self.trainedOn = trainedOn
+        self.residualCodes = residualCodes
+    }
+
+    /// Each row minus its list's centroid.
+    func residuals(_ data: FloatMatrix, lists: [Int32]) -> FloatMatrix {
+        let d = data.dimension
+        let (out, p) = FloatMatrix.zeros(rows: data.rows, dimension: d)
+        for i in 0..<data.rows {
+            let x = data.row(i), c = centroids.row(Int(lists[i]))
+            for j in 0..<d { p[i * d + j] = x[j] - c[j] }
+        }
+        return out
     }
 
     /// The list of every row: nearest centroid by the index's metric.
@@ -39,7 +60,10 @@ public struct IVFQuantizer: Sendable {
 /// Inverted-file index: vectors grouped by their nearest centroid, each list stored
 /// contiguously; a query scans the `nprobe` lists whose centroids score best. With SQ8
 /// the lists hold one byte per component and the best candidates are re-scored from
-/// the float32 rows. Filters are applied inside the scan; when the allowed set is small
+/// the float32 rows. With a product quantizer (IVF-PQ) the lists hold each row's residual
+/// from its centroid as `subquantizers` bytes, scored by table lookup, and the best
+/// `rerank × k` candidates are re-scored from the float32 rows, which stay on disk
+/// (mapped) and are read only for those candidates. Filters are applied inside the scan; when the allowed set is small
 /// (or the probed lists hold fewer than k allowed rows) the search is exact over the
 /// allowed rows instead, so a filtered query returns k hits whenever k exist.
 public struct IVFIndex: Sendable {
@@ -56,6 +80,13 @@ public struct IVFIndex: Sendable {
     let positionOfID: [Int32]
     let sq8: ScalarQuantizer?
     let codes: [UInt8]
+    /// IVF-PQ: the quantizer, each row's codes in list order, and (L2) the squared norm
+    /// of each row's reconstruction, which L2 scores need.
+    let pq: ProductQuantizer?
+    let pqCodes: [UInt8]
+    let pqNorms: [Float]
+    /// IVF-PQ: candidates re-scored exactly per hit wanted.
+    public var rerank: Int
 
     /// Lists probed when a query does not say: 16 (about 3% of the lists at 100,000
     /// vectors), where recall@10 on clustered data stays at or above 0.95.
@@ -65,9 +96,26 @@ public struct IVFIndex: Sendable {
     public var count: Int { ids.count }
     public var nlist: Int { quantizer.nlist }
     public var usesSQ8: Bool { sq8 != nil }
+    public var usesPQ: Bool { pq != nil }
 
-    /// Builds the lists for `data` (prepared for the metric; row i has id i).
-    public init(data: FloatMatrix, quantizer: IVFQuantizer, sq8: Bool = false, threads: Int = 2) {
+    /// Candidates per hit re-scored exactly when a query does not say: 10, which on
+    /// 384-d sentence embeddings with 48-byte codes brings recall@10 close to the float
+    /// scan's at the same nprobe (docs/BENCHMARKS.md).
+    public static let defaultRerank = 10
+
+    /// Bytes the index keeps in memory, leaving out float32 rows that only re-ranking
+    /// reads (IVF-PQ): centroids, lists, ids, codes, norms and the trained quantizers.
+    public var memoryBytes: Int {
+        let shared = 4 * centroidsCount + 8 * offsets.count + 4 * ids.count + 4 * positionOfID.count + 4 * norms.count
+        if let pq { return shared + pqCodes.count + 4 * pqNorms.count + pq.trainedBytes }
+        return shared + codes.count + (sq8 == nil ? 4 * rows.rows * rows.dimension : 8 * dimension + 4 * rows.rows * rows.dimension)
+    }
+
+    private var centroidsCount: Int { quantizer.centroids.rows * quantizer.centroids.dimension }
+
+    /// Builds the lists for `data` (prepared for the metric; row i has id i). IVF-PQ when
+    /// the quantizer carries residual codes.
+    public init(data: FloatMatrix, quantizer: IVFQuantizer, sq8: Bool = false, rerank: Int = IVFIndex.defaultRerank, threads: Int = 2) {
         let list = quantizer.assign(data, threads: threads)
         var offsets = [Int](repeating: 0, count: quantizer.nlist + 1)
         for l in list { offsets[Int(l) + 1] += 1 }
@@ -89,10 +137,17 @@ public struct IVFIndex: Sendable {
             }
             quantizerSQ = q
         }
-        self.init(quantizer: quantizer, offsets: offsets, ids: ids, rows: ordered, sq8: quantizerSQ, codes: codes)
+        var pqCodes: [UInt8] = [], pqNorms: [Float] = []
+        if let pq = quantizer.residualCodes {
+            let listOfPosition = (0..<quantizer.nlist).flatMap { l in [Int32](repeating: Int32(l), count: offsets[l + 1] - offsets[l]) }
+            (pqCodes, pqNorms) = quantizer.encodeResiduals(ordered, lists: listOfPosition, with: pq, threads: threads)
+        }
+        self.init(quantizer: quantizer, offsets: offsets, ids: ids, rows: ordered, sq8: quantizerSQ, codes: codes,
+                  pqCodes: pqCodes, pqNorms: pqNorms, rerank: rerank)
     }
 
-    init(quantizer: IVFQuantizer, offsets: [Int], ids: [Int32], rows: FloatMatrix, norms: [Float]? = nil, sq8: ScalarQuantizer?, codes: [UInt8]) {
+    init(quantizer: IVFQuantizer, offsets: [Int], ids: [Int32], rows: FloatMatrix, norms: [Float]? = nil, sq8: ScalarQuantizer?, codes: [UInt8],
+         pqCodes: [UInt8] = [], pqNorms: [Float] = [], rerank: Int = IVFIndex.defaultRerank) {
         self.quantizer = quantizer
         self.dimension = rows.dimension
         self.offsets = offsets
@@ -104,8 +159,15 @@ public struct IVFIndex: Sendable {
         self.positionOfID = pos
         self.sq8 = sq8
         self.codes = codes
+        self.pq = pqCodes.isEmpty ? nil : quantizer.residualCodes
+        self.pqCodes = pqCodes
+        self.pqNorms = pqNorms
+        self.rerank = max(1, rerank)
     }
 
-    /// Candidates kept per query before exact re-ranking (SQ8 only).
-    func candidates(for k: Int) -> Int { sq8 == nil ? k : max(4 * k + 16, 32) }
+    /// Candidates kept per query before exact re-ranking (SQ8 and PQ).
+    func candidates(for k: Int) -> Int {
+        if pq != nil { return max(k, rerank * k) }
+        return sq8 == nil ? k : max(4 * k + 16, 32)
+    }
 }

@@ -8,7 +8,8 @@ extension IVFIndex {
             return exact(queries, k: k, allowed: allowed, threads: threads)
         }
         let lists = probedLists(queries, nprobe: probe)
-        var hits = queries.count == 1
+        var hits = pq != nil ? searchPQ(queries, lists: lists, k: k, allowed: allowed, threads: threads)
+            : queries.count == 1
             ? [scanSingle(queries, lists: lists[0], k: k, allowed: allowed, threads: threads)]
             : scanBatch(queries, lists: lists, k: k, allowed: allowed, threads: threads)
         if let allowed, allowed.count >= k {
@@ -167,15 +168,19 @@ extension IVFIndex {
         }
     }
 
-    /// Final hits: re-scored exactly from float32 rows when SQ8 produced the candidates.
-    private func finish(_ heap: TopK, query q: Int, queries: QueryBatch, k: Int) -> [VectorHit] {
+    /// Final hits: re-scored exactly from float32 rows when SQ8 or PQ produced the candidates.
+    func finish(_ heap: TopK, query q: Int, queries: QueryBatch, k: Int) -> [VectorHit] {
         let scorer = BlockScorer(metric: metric, dimension: dimension)
-        guard sq8 != nil else { return scorer.finish(heap, queryNorm: queries.norms[q]) }
+        guard sq8 != nil || pq != nil else { return scorer.finish(heap, queryNorm: queries.norms[q]) }
+        // The candidates' rows are scattered (and, for IVF-PQ, usually not in memory yet):
+        // the id kernel prefetches each next row while scoring the current one.
+        let positions = heap.heap.map { UInt32(positionOfID[$0.id]) }
+        var dots = [Float](repeating: 0, count: positions.count)
+        trove_dot_ids(queries.matrix.row(q), rows.base, dimension, positions, positions.count, &dots)
         var exact = TopK(k: k)
-        for hit in heap.heap {
-            let p = Int(positionOfID[hit.id])
-            let dot = VectorMath.dot(queries.matrix.row(q), rows.row(p), dimension)
-            exact.push(id: hit.id, score: metric == .l2 ? 2 * dot - norms[p] : dot)
+        for (i, hit) in heap.heap.enumerated() {
+            let p = Int(positions[i])
+            exact.push(id: hit.id, score: metric == .l2 ? 2 * dots[i] - norms[p] : dots[i])
         }
         return scorer.finish(exact, queryNorm: queries.norms[q])
     }

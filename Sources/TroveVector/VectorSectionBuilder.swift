@@ -91,6 +91,8 @@ final class VectorSectionBuilder: SegmentSectionBuilder {
         header.ivf = true
         header.nlist = quantizer.nlist
         header.sq8 = ivf.usesSQ8
+        header.pq = ivf.usesPQ
+        header.m = ivf.pq?.subquantizers ?? 0
         header.trainedOn = quantizer.trainedOn
         var result: [(tag: SectionTag, bytes: [UInt8])] = [
             (VectorSections.tag("VH", slot), header.encode()),
@@ -106,6 +108,11 @@ final class VectorSectionBuilder: SegmentSectionBuilder {
             for x in sq.step { w.f32(x) }
             w.raw(ivf.codes)
             result.append((VectorSections.tag("VQ", slot), w.bytes))
+        }
+        if let pq = ivf.pq {
+            result += [(VectorSections.tag("VR", slot), floats(pq.rotation)), (VectorSections.tag("VB", slot), floats(pq.codebooks)),
+                       (VectorSections.tag("VK", slot), ivf.pqCodes)]
+            if spec.metric == .l2 { result.append((VectorSections.tag("VM", slot), floatArray(ivf.pqNorms))) }
         }
         return result
     }
@@ -133,11 +140,13 @@ final class VectorSectionBuilder: SegmentSectionBuilder {
     /// The collection's quantizer, trained now when there is none yet or when this
     /// segment holds at least 4× the vectors it was trained on.
     private func currentQuantizer(spec: VectorFieldSpec, data: FloatMatrix) -> IVFQuantizer {
+        let subquantizers = spec.index == .ivfPQ ? spec.subquantizers : nil
         if let q = registry.quantizer(collection: collection, field: spec.field), q.centroids.dimension == spec.dimension,
-           q.metric == spec.metric, data.rows < 4 * max(q.trainedOn, 1) {
+           q.metric == spec.metric, q.residualCodes?.subquantizers == subquantizers, data.rows < 4 * max(q.trainedOn, 1) {
             return q
         }
-        let q = IVFQuantizer.train(data, nlist: spec.nlist ?? IVFQuantizer.defaultNlist(for: data.rows), metric: spec.metric, threads: threads)
+        let q = IVFQuantizer.train(data, nlist: spec.nlist ?? IVFQuantizer.defaultNlist(for: data.rows), metric: spec.metric,
+                                   subquantizers: subquantizers, threads: threads)
         registry.set(q, collection: collection, field: spec.field)
         return q
     }

@@ -54,7 +54,14 @@ struct VectorSegmentIndex: Sendable {
             sq8 = ScalarQuantizer(minimum: Array(f[0..<d]), step: Array(f[d..<(2 * d)]))
             codes = Array(q[(8 * d)...])
         }
-        let ivf = IVFIndex(quantizer: quantizer, offsets: offsets, ids: ids, rows: rows, norms: norms, sq8: sq8, codes: codes)
+        var pqCodes: [UInt8] = [], pqNorms: [Float] = []
+        if h.pq {
+            guard quantizer.residualCodes?.subquantizers == h.m else { throw bad("IVF-PQ layout without its quantizer", "VB") }
+            pqCodes = Array(try section("VK", bytes: h.rows * h.m))
+            if spec.metric == .l2 { pqNorms = Array(try section("VM", bytes: h.rows * 4).bindMemory(to: Float.self)) }
+        }
+        let ivf = IVFIndex(quantizer: quantizer, offsets: offsets, ids: ids, rows: rows, norms: norms, sq8: sq8, codes: codes,
+                           pqCodes: pqCodes, pqNorms: pqNorms, rerank: spec.codes.rerank)
         return VectorSegmentIndex(kind: .ivf(ivf), docCount: h.docCount)
     }
 
