@@ -14,7 +14,7 @@ import TroveTestSupport
     static let words = ["alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel", "india", "juliet"]
     static let tenants = ["t0", "t1", "t2", "t3", "t4"]
 
-    @Test(arguments: ["flat", "ivf", "hnsw"])
+    @Test(arguments: ["flat", "ivf", "ivf-pq", "hnsw"])
     func noQueryCrossesTenants(index: String) async throws {
         let dir = TempDirectory()
         let db = try Database.open(at: dir.sub("db"))

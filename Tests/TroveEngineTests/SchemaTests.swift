@@ -25,6 +25,28 @@ import TroveTestSupport
         try again.close()
     }
 
+    /// IVF-PQ's `m` (bytes per row) and `rerank` round-trip, and reach the vector layer.
+    @Test func ivfPQParametersRoundTripAndAreChecked() throws {
+        let text = #"{"fields": [{"name": "v", "type": "vector", "dimension": 384, "index": "ivf-pq", "m": 96, "rerank": 20}]}"#
+        let schema = try CollectionSchema(jsonText: text)
+        #expect(try CollectionSchema(json: schema.json) == schema)
+        #expect(schema.vectorSpecs.first?.subquantizers == 96 && schema.vectorSpecs.first?.codes.rerank == 20)
+        let plain = try CollectionSchema(jsonText: #"{"fields": [{"name": "v", "type": "vector", "dimension": 384, "index": "ivf-pq"}]}"#)
+        #expect(plain.vectorSpecs.first?.subquantizers == 48 && plain.vectorSpecs.first?.codes.rerank == 10)
+        let bad: [(String, String)] = [
+            (#""index": "ivf-pq", "m": 50"#, "$.fields[0].m: an integer that divides the dimension 384"),
+            (#""index": "ivf-pq", "m": "48""#, "$.fields[0].m: an integer that divides the dimension 384"),
+            (#""index": "ivf-pq", "rerank": 0"#, "$.fields[0].rerank: an integer in 1...100"),
+            (#""index": "ivf-pq", "ef_search": 10"#, "$.fields[0].ef_search: only for index hnsw"),
+            (#""index": "ivf", "rerank": 5"#, "$.fields[0].rerank: only for index ivf-pq"),
+            (#""index": "flat", "m": 8"#, "$.fields[0].m: only for index hnsw or ivf-pq"),
+        ]
+        for (extra, expected) in bad {
+            let json = #"{"fields": [{"name": "v", "type": "vector", "dimension": 384, "# + extra + "}]}"
+            #expect(throws: SchemaError.invalid(expected), "\(extra)") { try CollectionSchema(jsonText: json) }
+        }
+    }
+
     @Test func badSchemasNameWhatIsWrong() {
         let cases: [(String, String)] = [
             (#"{"fields": [{"name": "x", "type": "blob"}]}"#, "$.fields[0].type"),

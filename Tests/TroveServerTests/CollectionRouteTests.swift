@@ -5,6 +5,23 @@ import TroveStorage
 @testable import TroveServer
 
 @Suite struct CollectionRouteTests {
+    /// An `ivf-pq` field through HTTP: its parameters are kept in the schema, bad ones are
+    /// a 400 naming the path, and a search over it answers.
+    @Test func ivfPQFieldsAreCreatedCheckedAndSearched() async throws {
+        try await ServerHarness.withUsers { c, _, ann, _ in
+            let field = #"{"name": "v", "type": "vector", "dimension": 4, "metric": "cosine", "index": "ivf-pq""#
+            let bad = try await c.call(.post, "/api/collections", token: ann, json: #"{"name": "pq", "schema": {"fields": [\#(field), "m": 3}]}}"#)
+            #expect(bad.status == .badRequest && bad.text.contains("$.fields[0].m"), "\(bad.text)")
+            let made = try await c.call(.post, "/api/collections", token: ann, json: #"{"name": "pq", "schema": {"fields": [\#(field), "m": 2, "rerank": 5}]}}"#)
+            #expect(made.status == .created, "\(made.text)")
+            for (id, v) in [("a", "[1, 0, 0, 0]"), ("b", "[0, 1, 0, 0]")] {
+                #expect(try await c.call(.put, "/api/collections/pq/documents/\(id)", token: ann, json: #"{"v": \#(v)}"#).status == .ok)
+            }
+            let hit = try await c.call(.post, "/api/collections/pq/search", token: ann, json: #"{"vector": [0.1, 1, 0, 0], "limit": 1}"#)
+            #expect(hit.json["data"]?.arrayValue?.first?["id"]?.stringValue == "b", "\(hit.text)")
+        }
+    }
+
     @Test func ownCollectionsWithSchemaDocumentsAndSearch() async throws {
         try await ServerHarness.withUsers { c, _, ann, bob in
             let schema = #"{"name": "notes", "schema": {"fields": [{"name": "body", "type": "text", "analyzer": "english"}, {"name": "tag", "type": "keyword"}, {"name": "at", "type": "timestamp"}, {"name": "v", "type": "vector", "dimension": 3, "metric": "cosine"}]}}"#

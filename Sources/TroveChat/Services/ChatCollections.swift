@@ -57,7 +57,7 @@ public enum ChatCollections {
                 try database.createCollection(name, schema: schema)
                 continue
             }
-            if name == chunks, case let .vector(d, _, _, _)? = try database.schema(of: name).field("embedding")?.type, d != embeddingDimension {
+            if name == chunks, case let .vector(d, _, _, _, _)? = try database.schema(of: name).field("embedding")?.type, d != embeddingDimension {
                 throw ChatError.embedderMismatch(stored: d, configured: embeddingDimension)
             }
         }

@@ -26,12 +26,16 @@ extension CollectionSchema {
         case .keyword: m.append(JSONMember("type", .string("keyword")))
         case let .text(a, p):
             m += [JSONMember("type", .string("text")), JSONMember("analyzer", .string(a.rawValue)), JSONMember("phrases", .bool(p))]
-        case let .vector(d, metric, index, graph):
+        case let .vector(d, metric, index, graph, codes):
             m += [JSONMember("type", .string("vector")), JSONMember("dimension", .int(Int64(d))),
                   JSONMember("metric", .string(metric.rawValue)), JSONMember("index", .string(index.rawValue))]
             if index == .hnsw {
                 m += [JSONMember("m", .int(Int64(graph.m))), JSONMember("ef_construction", .int(Int64(graph.efConstruction))),
                       JSONMember("ef_search", .int(Int64(graph.efSearch)))]
+            }
+            if index == .ivfPQ {
+                if let slices = codes.subquantizers { m.append(JSONMember("m", .int(Int64(slices)))) }
+                m.append(JSONMember("rerank", .int(Int64(codes.rerank))))
             }
         case .int: m.append(JSONMember("type", .string("int")))
         case .double: m.append(JSONMember("type", .string("double")))
@@ -83,7 +87,10 @@ extension CollectionSchema {
         case "vector":
             guard case let .int(d)? = item["dimension"], d > 0, d <= 65_536 else { throw SchemaError.invalid("\(path).dimension: an integer in 1...65536") }
             guard let metric = VectorMetric(rawValue: try string("metric") ?? "cosine") else { throw SchemaError.invalid("\(path).metric: ip, cosine or l2") }
-            guard let index = VectorFieldSpec.IndexKind(rawValue: try string("index") ?? "flat") else { throw SchemaError.invalid("\(path).index: flat, ivf, ivf-sq8 or hnsw") }
+            guard let index = VectorFieldSpec.IndexKind(rawValue: try string("index") ?? "flat") else { throw SchemaError.invalid("\(path).index: flat, ivf, ivf-sq8, ivf-pq or hnsw") }
+            if index == .ivfPQ {
+                return Field(name, .vector(dimension: Int(d), metric: metric, index: index, codes: try codeParameters(item, dimension: Int(d), path: path)))
+            }
             return Field(name, .vector(dimension: Int(d), metric: metric, index: index, graph: try graphParameters(item, index: index, path: path)))
         case "int": return Field(name, .int)
         case "double": return Field(name, .double)
@@ -96,16 +103,38 @@ extension CollectionSchema {
     /// absent); refused on other index kinds, where they would be silently meaningless.
     private static func graphParameters(_ item: JSONValue, index: VectorFieldSpec.IndexKind, path: String) throws -> HNSWParameters {
         var p = HNSWParameters.defaults
+        if item["rerank"] != nil { throw SchemaError.invalid("\(path).rerank: only for index ivf-pq") }
         let keys: [(String, WritableKeyPath<HNSWParameters, Int>, ClosedRange<Int>)] = [
             ("m", \.m, HNSWParameters.mRange), ("ef_construction", \.efConstruction, HNSWParameters.efRange), ("ef_search", \.efSearch, HNSWParameters.efRange),
         ]
         for (key, keyPath, range) in keys {
             guard let value = item[key] else { continue }
-            guard index == .hnsw else { throw SchemaError.invalid("\(path).\(key): only for index hnsw") }
+            guard index == .hnsw else { throw SchemaError.invalid("\(path).\(key): only for index hnsw\(key == "m" ? " or ivf-pq" : "")") }
             guard case let .int(v) = value, range.contains(Int(v)) else {
                 throw SchemaError.invalid("\(path).\(key): an integer in \(range.lowerBound)...\(range.upperBound)")
             }
             p[keyPath: keyPath] = Int(v)
+        }
+        return p
+    }
+
+    /// `m` (bytes per row, dividing the dimension) and `rerank` of an `ivf-pq` field.
+    private static func codeParameters(_ item: JSONValue, dimension: Int, path: String) throws -> PQParameters {
+        var p = PQParameters.defaults
+        if let value = item["m"] {
+            guard case let .int(v) = value, ProductQuantizer.valid(subquantizers: Int(v), dimension: dimension) else {
+                throw SchemaError.invalid("\(path).m: an integer that divides the dimension \(dimension)")
+            }
+            p.subquantizers = Int(v)
+        }
+        if let value = item["rerank"] {
+            guard case let .int(v) = value, PQParameters.rerankRange.contains(Int(v)) else {
+                throw SchemaError.invalid("\(path).rerank: an integer in \(PQParameters.rerankRange.lowerBound)...\(PQParameters.rerankRange.upperBound)")
+            }
+            p.rerank = Int(v)
+        }
+        for key in ["ef_construction", "ef_search"] where item[key] != nil {
+            throw SchemaError.invalid("\(path).\(key): only for index hnsw")
         }
         return p
     }
