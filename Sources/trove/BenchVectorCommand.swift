@@ -6,19 +6,21 @@ import TroveVector
 /// Benchmarks the vector index on `.fvecs`/`.npy` files the way people compare engines:
 /// build/train time, batch QPS, single-query latency, recall@k per nprobe.
 struct BenchVectorCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "vector", abstract: "Benchmark flat, IVF, IVF-SQ8 and HNSW search on vector files.")
+    static let configuration = CommandConfiguration(commandName: "vector", abstract: "Benchmark flat, IVF, IVF-SQ8, IVF-PQ and HNSW search on vector files.")
 
     @Option(help: "Base vectors (.fvecs or .npy float32 2-D).") var base: String
     @Option(help: "Query vectors (.fvecs or .npy).") var queries: String
     @Option(help: "Ground truth ids (.ivecs or .npy int32); computed exactly when absent.") var truth: String?
     @Option(help: "Hits per query.") var k = 10
     @Option(help: "ip, cosine or l2.") var metric = "ip"
-    @Option(help: "flat, ivf, ivf-sq8 or hnsw.") var index = "flat"
+    @Option(help: "flat, ivf, ivf-sq8, ivf-pq or hnsw.") var index = "flat"
     @Option(help: "IVF lists (default about 4·√n).") var nlist: Int?
     @Option(help: "Lists probed per query, comma-separated.") var nprobe = "1,4,16,64"
     @Option(help: "IVF k-means seeding: random or plus-plus.") var kmeansSeeding = "random"
     @Option(help: "IVF k-means iterations.") var kmeansIterations = KMeans.defaultIterations
     @Option(help: "HNSW links per node.") var m = HNSWParameters.defaults.m
+    @Option(help: "IVF-PQ bytes per row (slices; must divide d). Default: slices of 8 components.") var pqM: Int?
+    @Option(help: "IVF-PQ candidates re-scored exactly per hit, comma-separated.") var rerank = "\(IVFIndex.defaultRerank)"
     @Option(help: "HNSW build candidates.") var efConstruction = HNSWParameters.defaults.efConstruction
     @Option(help: "HNSW search candidates, comma-separated.") var ef = "10,20,40,80,160,320"
     @Option(help: "Threads.") var threads = ProcessInfo.processInfo.activeProcessorCount
@@ -29,7 +31,8 @@ struct BenchVectorCommand: ParsableCommand {
 
     func run() throws {
         guard let metric = VectorMetric(rawValue: metric) else { throw ValidationError("--metric must be ip, cosine or l2") }
-        guard ["flat", "ivf", "ivf-sq8", "hnsw"].contains(index) else { throw ValidationError("--index must be flat, ivf, ivf-sq8 or hnsw") }
+        guard ["flat", "ivf", "ivf-sq8", "ivf-pq", "hnsw"].contains(index) else { throw ValidationError("--index must be flat, ivf, ivf-sq8, ivf-pq or hnsw") }
+        let reranks = index == "ivf-pq" ? try positiveList(rerank, option: "--rerank") : [0]
         guard k > 0, threads > 0, allowEvery > 0 else { throw ValidationError("--k, --threads and --allow-every must be positive") }
         guard let seeding = KMeansSeeding(rawValue: kmeansSeeding), kmeansIterations > 0 else { throw ValidationError("--kmeans-seeding: random or plus-plus; --kmeans-iterations positive") }
         let graph = HNSWParameters(m: m, efConstruction: efConstruction)
@@ -41,6 +44,8 @@ struct BenchVectorCommand: ParsableCommand {
             throw CLIError("queries have dimension \(queryTable.columns), base has \(baseTable.columns)")
         }
         let d = baseTable.columns
+        let subquantizers = index == "ivf-pq" ? (pqM ?? ProductQuantizer.defaultSubquantizers(for: d)) : nil
+        if let subquantizers, !ProductQuantizer.valid(subquantizers: subquantizers, dimension: d) { throw ValidationError("--pq-m must divide the dimension \(d)") }
         progress("loaded \(baseTable.rows) × \(d) base vectors and \(queryTable.rows) queries")
         let batch = try QueryBatch(values: queryTable.values, dimension: d, metric: metric)
         var clock = monotonicSeconds()
@@ -57,7 +62,8 @@ struct BenchVectorCommand: ParsableCommand {
             progress("built the graph in \(String(format: "%.2f", monotonicSeconds() - clock)) s")
         } else if index != "flat" {
             clock = monotonicSeconds()
-            let quantizer = IVFQuantizer.train(flat.data, nlist: lists, metric: metric, seeding: seeding, iterations: kmeansIterations, threads: threads)
+            let quantizer = IVFQuantizer.train(flat.data, nlist: lists, metric: metric, subquantizers: subquantizers, seeding: seeding,
+                                               iterations: kmeansIterations, threads: threads)
             trainSeconds = monotonicSeconds() - clock
             ivf = IVFIndex(data: flat.data, quantizer: quantizer, sq8: index == "ivf-sq8", threads: threads)
             buildSeconds += monotonicSeconds() - clock
@@ -67,10 +73,12 @@ struct BenchVectorCommand: ParsableCommand {
         let truthIDs = try allowed.map { set in flat.search(batch, k: k, allowed: set, threads: threads).map { $0.map(\.id) } } ?? groundTruth(flat: flat, batch: batch)
         var results: [JSONValue] = []
         var last: [[VectorHit]] = []
-        for p in (index == "flat" ? [0] : probes) {
+        for p in (index == "flat" ? [0] : probes) { for r in reranks {
+            var tuned = ivf
+            if r > 0 { tuned?.rerank = r }
             let search: (QueryBatch) -> [[VectorHit]] = { q in
                 if let hnsw { return hnsw.search(q, k: k, ef: p, allowed: allowed, threads: threads) }
-                if let ivf { return ivf.search(q, k: k, nprobe: p, allowed: allowed, threads: threads) }
+                if let tuned { return tuned.search(q, k: k, nprobe: p, allowed: allowed, threads: threads) }
                 return flat.search(q, k: k, allowed: allowed, threads: threads)
             }
             let (hits, batchSeconds) = bestOf(3) { search(batch) }
@@ -83,13 +91,14 @@ struct BenchVectorCommand: ParsableCommand {
                 JSONMember("single_p99_ms", .double(round(percentile(latencies, 0.99) * 1000, 4))),
                 JSONMember("recall", .double(round(recall(hits, truthIDs), 5))),
             ]
+            if r > 0 { members.insert(JSONMember("rerank", .int(Int64(r))), at: 1) }
             if index == "flat" {
                 let flops = 2 * Double(batch.count) * Double(baseTable.rows) * Double(d)
                 members.append(JSONMember("batch_gflops", .double(round(flops / batchSeconds / 1e9, 2))))
             }
             results.append(.object(members))
             progress("\(index == "hnsw" ? "ef" : "nprobe") \(p): \(JSONWriter.string(.object(members)))")
-        }
+        } }
         if let out { try writeResults(last, to: out) }
         let peak = measurePeak(d)
         let summary: [(String, JSONValue)] = [
@@ -97,7 +106,8 @@ struct BenchVectorCommand: ParsableCommand {
             ("d", .int(Int64(d))), ("queries", .int(Int64(batch.count))), ("k", .int(Int64(k))), ("threads", .int(Int64(threads))), ("allow_every", .int(Int64(allowEvery))),
             ("nlist", index == "flat" || index == "hnsw" ? .null : .int(Int64(lists))), ("m", index == "hnsw" ? .int(Int64(m)) : .null),
             ("ef_construction", index == "hnsw" ? .int(Int64(efConstruction)) : .null), ("vector_kernels", .string(VectorBenchSupport.kernelLevel)), ("train_seconds", .double(round(trainSeconds, 3))),
-            ("build_seconds", .double(round(buildSeconds, 3))), ("sgemm_gflops_peak", .double(round(peak, 1))), ("blas_core", .string(VectorBenchSupport.blasCore)), ("results", .array(results)),
+            ("build_seconds", .double(round(buildSeconds, 3))), ("pq_m", subquantizers.map { .int(Int64($0)) } ?? .null),
+            ("index_bytes", ivf.map { .int(Int64($0.memoryBytes)) } ?? .null), ("float_bytes", .int(Int64(4 * baseTable.rows * d))), ("sgemm_gflops_peak", .double(round(peak, 1))), ("blas_core", .string(VectorBenchSupport.blasCore)), ("results", .array(results)),
         ]
         if json { print(jsonLine(summary)) } else { printTable(results, peak: peak, train: trainSeconds, build: buildSeconds) }
     }

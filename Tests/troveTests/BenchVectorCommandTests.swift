@@ -51,6 +51,21 @@ import TroveStorage
         guard case let .array(r2)? = s2["results"] else { Issue.record("no results"); return }
         #expect(r2.count == 2)
         #expect(r2.last?["recall"] == .double(1))  // every list probed: exact after re-ranking
+
+        let pq = try CLI.run(["bench", "vector", "--base", dir.sub("base.fvecs"), "--queries", dir.sub("q.fvecs"), "--metric", "l2",
+                              "--index", "ivf-pq", "--nlist", "16", "--nprobe", "16", "--pq-m", "6", "--rerank", "1,30",
+                              "--k", "5", "--single-queries", "5", "--json"])
+        #expect(pq.status == 0, "\(pq.stderr)")
+        let s3 = try JSONParser.parse(pq.stdout.trimmingCharacters(in: .whitespacesAndNewlines))
+        guard case let .array(r3)? = s3["results"], case let .int(bytes)? = s3["index_bytes"], case let .int(floats)? = s3["float_bytes"],
+              case let .double(coarse)? = r3.first?["recall"], case let .double(fine)? = r3.last?["recall"] else {
+            Issue.record("ivf-pq output: \(pq.stdout)"); return
+        }
+        #expect(r3.count == 2 && r3.last?["rerank"] == .int(30) && s3["pq_m"] == .int(6))
+        #expect(fine >= coarse && fine >= 0.95, "recall \(coarse) → \(fine)")
+        #expect(bytes * 2 < floats)
+        let odd = try CLI.run(["bench", "vector", "--base", dir.sub("base.fvecs"), "--queries", dir.sub("q.fvecs"), "--index", "ivf-pq", "--pq-m", "7"])
+        #expect(odd.status != 0 && odd.stderr.contains("divide"))
     }
 
     @Test func badInputIsAClearError() throws {
