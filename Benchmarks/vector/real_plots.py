@@ -25,12 +25,12 @@ STYLE = {
 
 
 def draw(ax, a, key, ylabel):
-    pq = [c for c in a["curves"] if c["family"] == "faiss-ivfpq"]
     shades = {}
-    if pq:
-        import matplotlib.cm as cm
+    import matplotlib.cm as cm
+    for family, cmap in (("faiss-ivfpq", cm.Purples), ("trove-ivf-pq", cm.Reds)):
+        pq = [c for c in a["curves"] if c["family"] == family]
         for i, c in enumerate(pq):
-            shades[c["id"]] = cm.Purples(0.45 + 0.5 * i / max(1, len(pq) - 1))
+            shades[c["id"]] = cmap(0.45 + 0.5 * i / max(1, len(pq) - 1))
     for c in a["curves"]:
         pts = [p for p in c["points"] if num(p.get(key)) and p[key] > 0]
         if not pts:
@@ -40,7 +40,7 @@ def draw(ax, a, key, ylabel):
             st["color"] = shades[c["id"]]
         ax.plot([p["recall"] for p in pts], [p[key] for p in pts], label=c["label"], markersize=st.pop("ms", 5),
                 markerfacecolor=st.pop("mfc", None) or st["color"], **st)
-        if c["knob"] and c["family"] != "faiss-ivfpq":
+        if c["knob"] and c["family"] not in ("faiss-ivfpq", "trove-ivf-pq"):
             for p in pts:
                 ax.annotate(str(p["knob"]), (p["recall"], p[key]), textcoords="offset points", xytext=(3, 3),
                             fontsize=6, color=st["color"])
@@ -63,7 +63,7 @@ def plot_latency(analyses, path, threads):
             draw(ax, a, key, f"single-query {lab} latency, ms (1 thread)")
             ax.set_title(f"{a['name']}: {m['n']:,} x {m['d']}, {m['nq']:,} real queries — {lab}", fontsize=10)
         row[0].legend(fontsize=7, loc="upper left")
-    fig.suptitle("Recall vs single-query latency on real embeddings (labels: nprobe / ef; FAISS IVF-PQ: one curve per k_factor over nprobe)",
+    fig.suptitle("Recall vs single-query latency on real embeddings (labels: nprobe / ef; IVF-PQ: one curve per k_factor / rerank over nprobe)",
                  fontsize=11)
     save_figure(fig, path)
 

@@ -50,14 +50,14 @@ def merge_trove(obj, t1, threads, warnings, what):
     singles = {}
     if t1 is not None:
         for r in t1.get("results") or []:
-            singles[knob_of(r)] = r
+            singles[(knob_of(r), r.get("rerank"))] = r
     elif threads > 1:
         warnings.append(f"{what}: no 1-thread run; single-query figures are at {threads} threads")
     merged = []
     for r in rows:
         m = dict(r)
         m["single_p50_ms_threads"], m["single_p99_ms_threads"] = r.get("single_p50_ms"), r.get("single_p99_ms")
-        s = singles.get(knob_of(r))
+        s = singles.get((knob_of(r), r.get("rerank")))
         if s is not None:
             m["single_p50_ms"], m["single_p99_ms"] = s.get("single_p50_ms"), s.get("single_p99_ms")
             m["recall_1_thread"], m["batch_qps_1_thread"] = s.get("recall"), s.get("batch_qps")
@@ -92,6 +92,36 @@ def goal(name, trove, peer, r, op, limit, note=""):
     met = None if r is None else (r >= limit if op == ">=" else r <= limit)
     return {"goal": name, "trove": trove, "peer": peer, "ratio": None if r is None else round(r, 4),
             "target": f"{op} {limit}", "met": met, "note": note}
+
+
+def ivfpq_goals(curves, tpq, fpq):
+    """IVF-PQ + OPQ goals: memory <= 1/8 of the float32 rows, recall >= 0.95 after
+    re-ranking, and batch QPS >= FAISS's OPQ+IVF-PQ+refine at the same recall (the best
+    curve of each, over rerank / k_factor)."""
+    if tpq is None and fpq is None:
+        return []
+    out = []
+    mem = None
+    if tpq and num(tpq.get("index_bytes")) and num(tpq.get("float_bytes")):
+        mem = tpq["index_bytes"] / tpq["float_bytes"]
+    g = goal("IVF-PQ index memory <= 1/8 of the float32 vectors", (tpq or {}).get("index_bytes"), (tpq or {}).get("float_bytes"),
+             mem, "<=", 0.125, "bytes held in memory over float32 rows; re-ranking reads the rows from the mapped file")
+    g["unit"] = "memory fraction"
+    out.append(g)
+    tp = [c for c in curves if c["family"] == "trove-ivf-pq"]
+    fp = [c for c in curves if c["family"] == "faiss-ivfpq"]
+    best_t = max((p["recall"] for c in tp for p in c["points"]), default=None)
+    best_f = max((p["recall"] for c in fp for p in c["points"]), default=None)
+    out.append(goal("IVF-PQ recall@10 >= 0.95 after re-ranking", best_t, best_f, best_t, ">=", 0.95))
+    for t in (0.90, 0.95):
+        def best(cs):
+            vals = [at_recall(c["points"], t, "qps")[0] for c in cs]
+            vals = [v for v in vals if v is not None]
+            return max(vals) if vals else None
+        bt, bf = best(tp), best(fp)
+        out.append(goal(f"IVF-PQ batch QPS >= FAISS OPQ+IVF-PQ+refine's at recall {t:.2f}", bt, bf, ratio(bt, bf), ">=", 1.0,
+                        "best curve of each (rerank / k_factor), log-linear between sweep points"))
+    return out
 
 
 def read_times(path):
@@ -165,6 +195,14 @@ def analyse(meta_path, d, threads, k, peers_only, warnings):
                            "trove": False, "family": p, "points": points(obj.get("results"), knob)})
     for idx, obj in trove.items():
         knob = None if idx == "flat" else ("ef" if idx == "hnsw" else "nprobe")
+        if idx == "ivf-pq":
+            by_rerank = {}
+            for r in obj.get("results") or []:
+                by_rerank.setdefault(r.get("rerank"), []).append(r)
+            for rr, rows in sorted(by_rerank.items(), key=lambda kv: kv[0] or 0):
+                curves.append({"id": f"trove-ivf-pq-r{rr}", "engine": "trove", "label": f"Trove IVF-PQ rerank {rr}", "knob": "nprobe",
+                               "trove": True, "family": "trove-ivf-pq", "points": points(rows, "nprobe")})
+            continue
         curves.append({"id": f"trove-{idx}", "engine": "trove", "label": TROVE_LABEL.get(idx, idx), "knob": knob,
                        "trove": True, "family": f"trove-{idx}", "points": points(obj.get("results"), knob)})
 
@@ -222,6 +260,8 @@ def analyse(meta_path, d, threads, k, peers_only, warnings):
     goals.append(g2)
     goals.append(goal("HNSW build time <= 1.5x hnswlib's", (th or {}).get("build_seconds"), (hn or {}).get("build_seconds"),
                       ratio((th or {}).get("build_seconds"), (hn or {}).get("build_seconds")), "<=", 1.5, h_note))
+
+    goals += ivfpq_goals(curves, trove.get("ivf-pq"), peers.get("faiss-ivfpq"))
 
     # equal-recall comparison of every curve
     equal = []

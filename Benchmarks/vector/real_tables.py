@@ -9,12 +9,34 @@ sys.path.insert(0, HERE)
 from report_common import fmt_ratio, num, ratio, verdict  # noqa: E402
 from real_common import *  # noqa: E402,F401,F403
 
+def bpv_trove(obj, m):
+    """Bytes per vector Trove holds in memory: IVF-PQ's measured total, else float32 plus."""
+    if num(obj.get("index_bytes")) and obj.get("pq_m"):
+        return f"{obj['index_bytes'] / m['n']:.1f} in memory (+{4 * m['d']} float32 on disk)"
+    return f"{fmt(4 * m['d'])}+"
+
+
 def ms(x):
     return fmt(x, 3)
 
 
 def unit(text, u):
     return text if text == "n/a" else f"{text} {u}"
+
+
+def nprobe_grid(rows, column, label):
+    """A table with one row per nprobe and one column per value of `column` (a refine
+    factor or a rerank), each cell recall / 1-thread p50 / batch QPS."""
+    cols = sorted({r.get(column) or 0 for r in rows})
+    grid = {(r.get("nprobe"), r.get(column) or 0): r for r in rows}
+    out = ["| nprobe | " + " | ".join(f"{label} {c}: recall / p50 / QPS" for c in cols) + " |",
+           "|---:|" + "---:|" * len(cols)]
+    for p in sorted({r.get("nprobe") for r in rows}):
+        cells = ["n/a" if (p, c) not in grid else
+                 f"{fmt(grid[(p, c)]['recall'], 3)} / {ms(grid[(p, c)].get('single_p50_ms'))} / {fmt(grid[(p, c)].get('batch_qps'))}"
+                 for c in cols]
+        out.append(f"| {p} | " + " | ".join(cells) + " |")
+    return out
 
 
 def markdown(a, threads, k):
@@ -43,6 +65,12 @@ def markdown(a, threads, k):
         elif g["goal"].startswith("HNSW recall"):
             r, tv, pv = "", f"best {fmt(g['trove'], 4)}" + (f" (ef {g['trove_ef']})" if g.get("trove_ef") else ""), \
                 f"hnswlib best {fmt(g['peer'], 4)}"
+        elif g.get("unit") == "memory fraction":
+            r, tv, pv = fmt(g["ratio"], 4), unit(fmt(g["trove"]), "bytes"), unit(fmt(g["peer"]), "float32 bytes")
+        elif g["goal"].startswith("IVF-PQ recall"):
+            r, tv, pv = "", f"best {fmt(g['trove'], 4)}", f"FAISS best {fmt(g['peer'], 4)}"
+        elif "QPS" in g["goal"]:
+            r, tv, pv = fmt_ratio(g["ratio"]), unit(fmt(g["trove"]), "QPS"), unit(fmt(g["peer"]), "QPS")
         elif "build" in g["goal"]:
             r, tv, pv = fmt_ratio(g["ratio"]), unit(fmt(g["trove"], 2), "s"), unit(fmt(g["peer"], 2), "s")
         else:
@@ -84,11 +112,11 @@ def markdown(a, threads, k):
         knob = "n/a"
         if f is not None:
             kk, kv = knob_of(f)
-            knob = "exact" if kk is None else f"{kk} {kv}"
+            knob = "exact" if kk is None else f"{kk} {kv}" + (f", rerank {f['rerank']}" if "rerank" in f else "")
         elif rows:
             knob = f"not reached (best {max(r['recall'] for r in rows):.3f})"
         L.append(f"| {TROVE_LABEL.get(idx, idx)} | {fmt(obj.get('train_seconds'), 2)} | {fmt(obj.get('build_seconds'), 2)} "
-                 f"| {fmt(4 * m['d'])}+ | {knob} | {fmt((f or {}).get('recall'), 4)} | {fmt((f or {}).get('batch_qps'))} "
+                 f"| {bpv_trove(obj, m)} | {knob} | {fmt((f or {}).get('recall'), 4)} | {fmt((f or {}).get('batch_qps'))} "
                  f"| {ms((f or {}).get('single_p50_ms'))} | {ms((f or {}).get('single_p99_ms'))} | 0 (timed inside) |")
     L.append("")
 
@@ -163,25 +191,17 @@ def markdown(a, threads, k):
                      f"{mem.get('float32_bytes_per_vector')} as float32 ({mem.get('codes_vs_float32')}x smaller; plus "
                      f"{mem.get('list_id_bytes_per_vector')} bytes of list id, and the refine index keeps the "
                      f"{mem.get('refine_bytes_per_vector')} float32 bytes). Recall@{k} per nprobe (rows) and k_factor (columns):")
-            rows = pq.get("results") or []
-            kfs = sorted({r["k_factor"] for r in rows})
-            nps = sorted({r["nprobe"] for r in rows})
-            grid = {(r["nprobe"], r["k_factor"]): r for r in rows}
-            L += ["", "| nprobe | " + " | ".join(f"kf {kf}: recall / p50 / QPS" for kf in kfs) + " |",
-                  "|---:|" + "---:|" * len(kfs)]
-            for p in nps:
-                L.append(f"| {p} | " + " | ".join(
-                    "n/a" if (p, kf) not in grid else
-                    f"{fmt(grid[(p, kf)]['recall'], 3)} / {ms(grid[(p, kf)].get('single_p50_ms'))} / {fmt(grid[(p, kf)].get('batch_qps'))}"
-                    for kf in kfs) + " |")
-            L.append("")
+            L += ["", *nprobe_grid(pq.get("results") or [], "k_factor", "kf"), ""]
         if "ivf-pq" in a["trove"]:
             t = a["trove"]["ivf-pq"]
-            L += ["Trove IVF-PQ:", "", "| nprobe | recall | QPS | p50 | p99 |", "|---:|---:|---:|---:|---:|"]
-            for r in t.get("results") or []:
-                L.append(f"| {r.get('nprobe')} | {fmt(r.get('recall'), 4)} | {fmt(r.get('batch_qps'))} "
-                         f"| {ms(r.get('single_p50_ms'))} | {ms(r.get('single_p99_ms'))} |")
-            L.append("")
+            rows = t.get("results") or []
+            per = (t.get("index_bytes") or 0) / max(1, a["meta"]["n"])
+            L.append(f"Trove IVF-PQ (OPQ rotation and {t.get('pq_m')}-byte codes, exact re-ranking from the mapped float32 rows): "
+                     f"train {fmt(t.get('train_seconds'), 1)} s, build {fmt(t.get('build_seconds'), 1)} s; "
+                     f"{fmt(t.get('index_bytes'))} bytes in memory ({per:.1f} per vector, "
+                     f"{fmt((t.get('index_bytes') or 0) / max(1, t.get('float_bytes') or 1), 4)} of the float32 rows). "
+                     f"Recall@{k} per nprobe (rows) and rerank (columns):")
+            L += ["", *nprobe_grid(rows, "rerank", "rerank"), ""]
         elif "ivf-pq" in a["unsupported"]:
             L += [f"Trove IVF-PQ: skipped, the binary rejects it ({a['unsupported']['ivf-pq']}).", ""]
 
