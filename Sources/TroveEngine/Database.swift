@@ -17,7 +17,9 @@ public struct DatabaseOptions: Sendable {
 /// On a tenant-scoped collection every call carries a tenant and the engine restricts
 /// reads and writes to it.
 public final class Database: Sendable {
-    public let store: Store
+    /// Internal: callers above the engine use its verbs (see `Database+Admin.swift`), so
+    /// no one can open or write the store without the engine's segment extensions.
+    let store: Store
     private let options: DatabaseOptions
     /// Serialises read-then-write calls: the ownership check and the write of
     /// tenant-scoped puts and deletes, and partial updates.
@@ -36,10 +38,9 @@ public final class Database: Sendable {
         Database(store: try Store.open(at: path, options: storeOptions(options)), options: options)
     }
 
-    /// The store options with the engine's segment extensions: what anything opening an
-    /// engine database's store directly must use, or flushes and merges would write
-    /// segments without their text and vector sections.
-    public static func storeOptions(_ options: DatabaseOptions) -> StoreOptions {
+    /// The store options with the engine's segment extensions, without which flushes and
+    /// merges would write segments lacking their text and vector sections.
+    static func storeOptions(_ options: DatabaseOptions) -> StoreOptions {
         var o = options.store
         let schemaOf: @Sendable ([UInt8]) -> CollectionSchema? = { SchemaCache.schema($0) }
         o.extensions += [
@@ -71,7 +72,7 @@ public final class Database: Sendable {
     public func updateSchema(of name: String, to schema: CollectionSchema) throws {
         try self.schema(of: name).checkEvolution(to: schema)
         try store.setMetadata(schema.metadata, for: name)
-        searchers.withLock { $0[name] = nil }
+        forgetSearchers(of: name)
     }
 
     public func schema(of name: String) throws -> CollectionSchema {
@@ -157,6 +158,9 @@ public final class Database: Sendable {
             return true
         }
     }
+
+    /// Drops the cached searchers of a collection whose schema changed or that is gone.
+    func forgetSearchers(of name: String) { searchers.withLock { $0[name] = nil } }
 
     func searchers(for collection: String, schema: CollectionSchema) -> CollectionSearchers {
         searchers.withLock { cache in

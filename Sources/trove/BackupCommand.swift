@@ -30,17 +30,17 @@ struct BackupCommand: ParsableCommand {
 
     func run() throws {
         if let data { return try backupDataFolder(data) }
-        var options = StoreOptions.cli()
-        options.backgroundMerges = false
-        let store = try Store.open(at: database.db, options: options)
+        var options = DatabaseOptions.cli()
+        options.store.backgroundMerges = false
+        let db = try Database.open(at: database.db, options: options)
         let report: BackupReport
         do {
-            report = try store.backup(to: to)
+            report = try db.backup(to: to)
         } catch {
-            try? store.close()
+            try? db.close()
             throw error
         }
-        try store.close()
+        try db.close()
         let documents = try documentCount(of: to)
         let check = try Verifier.verify(path: to)
         for note in check.notes { printError("note: \(note)") }
@@ -69,8 +69,8 @@ struct BackupCommand: ParsableCommand {
 
     /// Opens the copy read-only, as a restore would, and counts its live documents.
     private func documentCount(of path: String) throws -> Int {
-        let copy = try Store.open(at: path, options: .readOnly())
+        let copy = try Database.open(at: path, options: .cliReadOnly())
         defer { try? copy.close() }
-        return try copy.snapshot().stats().reduce(0) { $0 + $1.documents }
+        return try copy.stats().documents
     }
 }

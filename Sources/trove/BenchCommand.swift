@@ -17,7 +17,11 @@ struct BenchGetCommand: ParsableCommand {
     @Flag(help: "Print JSON.") var json = false
 
     func run() throws {
-        var options = StoreOptions.readOnly()
+        // The storage layer itself is measured (issue 2's peer is SQLite), read-only, so
+        // the engine's segment extensions are not needed: nothing is written.
+        var options = StoreOptions()
+        options.readOnly = true
+        options.backgroundMerges = false
         options.blockCacheBytes = cacheMb << 20
         let store = try Store.open(at: database.db, options: options)
         defer { try? store.close() }

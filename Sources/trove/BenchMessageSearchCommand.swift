@@ -76,7 +76,7 @@ struct BenchMessageSearchCommand: AsyncParsableCommand {
             if (start / 5000) % 40 == 0 { printError("loaded \(start + batch.count) messages") }
         }
         printError("compacting")
-        try db.store.compact()
+        try db.compact()
         return db
     }
 

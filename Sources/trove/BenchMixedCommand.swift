@@ -84,7 +84,7 @@ struct MixedBench: Sendable {
 
         let db = try Database.open(at: config.folder)
         let folderBytes = try FileSizes.total(config.folder)
-        let segments = try db.store.snapshot().segments(of: MixedWorkload.collection).count
+        let segments = try db.segmentCount(of: MixedWorkload.collection)
         if config.warmup > 0 {
             progress("warm-up: \(config.warmup) s of queries (not timed)")
             _ = try await phase(db, seconds: config.warmup, ingest: false, stream: 10)
@@ -93,7 +93,7 @@ struct MixedBench: Sendable {
         let quiet = try await phase(db, seconds: config.seconds, ingest: false, stream: 11)
         progress("ingest phase: \(config.seconds) s, \(config.queryTasks) query tasks + ingest at \(config.ingestRate)/s")
         let loaded = try await phase(db, seconds: config.seconds, ingest: true, stream: 12)
-        let segmentsEnd = try db.store.snapshot().segments(of: MixedWorkload.collection).count
+        let segmentsEnd = try db.segmentCount(of: MixedWorkload.collection)
         try db.close()
         let folderBytesEnd = try FileSizes.total(config.folder)
 
@@ -143,14 +143,14 @@ struct MixedBench: Sendable {
         let start = clock.now
         if config.compact {
             progress("compacting")
-            try db.store.compact()
+            try db.compact()
         } else {
             progress("flushing and waiting for merges to go quiet")
-            try db.store.flush()
+            try db.flush()
             var lastSegments = -1, lastBytes: Int64 = -1, stable = 0
             while stable < 15 && Self.seconds(start.duration(to: clock.now)) < 900 {
                 try await Task.sleep(for: .seconds(1))
-                let segments = try db.store.snapshot().segments(of: MixedWorkload.collection).count
+                let segments = try db.segmentCount(of: MixedWorkload.collection)
                 let bytes = try FileSizes.total(config.folder)
                 stable = segments == lastSegments && bytes == lastBytes ? stable + 1 : 0
                 (lastSegments, lastBytes) = (segments, bytes)

@@ -111,7 +111,7 @@ struct BenchRetrievalCommand: AsyncParsableCommand {
             }
             try await db.put(docs, in: "corpus")
         }
-        try db.store.flush()
+        try db.flush()
         progress("indexed \(passages.count) passages in \(dir)")
         return db
     }

@@ -63,14 +63,3 @@ struct CollectionCommand: ParsableCommand {
         }
     }
 }
-
-extension TroveEngine.DatabaseOptions {
-    static func cli() -> Self { Self() }
-
-    static func cliReadOnly() -> Self {
-        var o = Self()
-        o.store.readOnly = true
-        o.store.backgroundMerges = false
-        return o
-    }
-}

@@ -1,4 +1,5 @@
 import ArgumentParser
+import TroveEngine
 import TroveStorage
 
 struct ExportCommand: ParsableCommand {
@@ -8,10 +9,10 @@ struct ExportCommand: ParsableCommand {
     @Option(help: "The collection.") var collection: String
 
     func run() throws {
-        let store = try Store.open(at: database.db, options: .readOnly())
-        defer { try? store.close() }
+        let db = try Database.open(at: database.db, options: .cliReadOnly())
+        defer { try? db.close() }
         let out = StandardOutput()
-        try store.snapshot().forEach(in: collection) { doc in
+        try db.unscopedForEach(in: collection) { doc in
             var w = JSONWriter()
             w.write(DocumentJSON.json(from: doc))
             out.write(w.bytes)

@@ -1,4 +1,5 @@
 import ArgumentParser
+import TroveEngine
 import TroveStorage
 
 struct GetCommand: ParsableCommand {
@@ -9,9 +10,9 @@ struct GetCommand: ParsableCommand {
     @Argument(help: "The document id.") var id: String
 
     func run() throws {
-        let store = try Store.open(at: database.db, options: .readOnly())
-        defer { try? store.close() }
-        guard let doc = try store.get(id, in: collection) else {
+        let db = try Database.open(at: database.db, options: .cliReadOnly())
+        defer { try? db.close() }
+        guard let doc = try db.unscopedGet(id, in: collection) else {
             throw CLIError("no document '\(id)' in collection '\(collection)'")
         }
         print(JSONWriter.string(DocumentJSON.json(from: doc)))
@@ -26,9 +27,9 @@ struct DeleteCommand: ParsableCommand {
     @Argument(help: "The document id.") var id: String
 
     func run() throws {
-        let store = try Store.open(at: database.db, options: .cli())
-        defer { try? store.close() }
-        guard try store.delete(id: id, in: collection) else {
+        let db = try Database.open(at: database.db, options: .cli())
+        defer { try? db.close() }
+        guard try db.unscopedDelete(id, in: collection) else {
             throw CLIError("no document '\(id)' in collection '\(collection)'")
         }
         print("deleted \(id)")

@@ -29,18 +29,16 @@ struct ImportCommand: ParsableCommand {
     func run() throws {
         guard batchSize > 0, memtableMb > 0 else { throw ValidationError("--batch-size and --memtable-mb must be positive") }
         guard Analyzer(rawValue: analyzer) != nil else { throw ValidationError("--analyzer must be standard, english or keyword") }
-        var options = StoreOptions.cli()
-        options.memtableBytes = memtableMb << 20
+        var options = TroveEngine.DatabaseOptions.cli()
+        options.store.memtableBytes = memtableMb << 20
         guard (1...19).contains(compressionLevel) else { throw ValidationError("--compression-level must be 1 to 19") }
-        options.compressionLevel = compressionLevel
-        options.backgroundMerges = !noMerges
-        let db = try Database.open(at: database.db, options: { var o = TroveEngine.DatabaseOptions(); o.store = options; return o }())
-        let store = db.store
+        options.store.compressionLevel = compressionLevel
+        options.store.backgroundMerges = !noMerges
+        let db = try Database.open(at: database.db, options: options)
         try declareFields(db)
         var importerOptions = JSONLImporter.Options()
         importerOptions.batchSize = batchSize
-        if let schema = try? db.schema(of: collection) { importerOptions.transform = schema.coerced }
-        let importer = JSONLImporter(store: store, collection: collection, options: importerOptions)
+        let importer = db.importer(into: collection, options: importerOptions)
         let started = monotonicSeconds()
         let out = StandardOutput()
         var lastProgress = started
@@ -61,11 +59,11 @@ struct ImportCommand: ParsableCommand {
             if stderrIsTerminal { printError("") }
             for e in failure.errors { printError("\(file): \(e)") }
             printError("import stopped: lines \(failure.batchFirstLine)–\(failure.batchLastLine) were rejected as one batch and nothing of it was written; \(failure.imported) documents from earlier lines were imported")
-            try? store.close()
+            try? db.close()
             throw ExitCode(1)
         }
         if sigkillAfterImport { kill(getpid(), SIGKILL) }
-        try store.close()
+        try db.close()
         let seconds = monotonicSeconds() - started
         if stderrIsTerminal { printError("") }
         let rate = Double(total) / max(seconds, 1e-9)
@@ -86,20 +84,12 @@ struct ImportCommand: ParsableCommand {
         var fields = textField.map { CollectionSchema.Field($0, .text(analyzer: analyzerKind, phrases: true)) }
         if let timeField { fields.append(CollectionSchema.Field(timeField, .timestamp)) }
         guard db.collectionNames.contains(collection) else {
-            if fields.isEmpty { try db.store.createCollection(collection) } else { try db.createCollection(collection, schema: try CollectionSchema(fields: fields)) }
+            if fields.isEmpty { try db.createCollectionWithoutSchema(collection) } else { try db.createCollection(collection, schema: try CollectionSchema(fields: fields)) }
             return
         }
         guard !fields.isEmpty else { return }
-        let current: CollectionSchema
-        do { current = try db.schema(of: collection) } catch EngineError.noSchema {
-            guard try db.store.snapshot().metadata(of: collection).isEmpty else {
-                throw CLIError("collection '\(collection)' was made by an older trove; export it and import it into a new collection")
-            }
-            current = try CollectionSchema(fields: [])
+        do { try db.addFields(fields, to: collection) } catch EngineError.noSchema {
+            throw CLIError("collection '\(collection)' was made by an older trove; export it and import it into a new collection")
         }
-        var merged = current
-        for f in fields where merged.field(f.name) == nil { merged.fields.append(f) }
-        try current.checkEvolution(to: merged)
-        try db.store.setMetadata(merged.metadata, for: collection)
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import TroveEngine
 import TroveStorage
 
 struct StatsCommand: ParsableCommand {
@@ -8,11 +9,11 @@ struct StatsCommand: ParsableCommand {
 
     func run() throws {
         let started = monotonicSeconds()
-        let store = try Store.open(at: database.db, options: .readOnly())
+        let db = try Database.open(at: database.db, options: .cliReadOnly())
         let openSeconds = monotonicSeconds() - started
-        defer { try? store.close() }
-        let snap = try store.snapshot()
-        let collections: [JSONValue] = snap.stats().map { c in
+        defer { try? db.close() }
+        let stats = try db.stats()
+        let collections: [JSONValue] = stats.collections.map { c in
             .object([
                 JSONMember("name", .string(c.name)),
                 JSONMember("documents", .int(Int64(c.documents))),
@@ -25,8 +26,8 @@ struct StatsCommand: ParsableCommand {
         }
         print(jsonLine([
             ("path", .string(database.db)),
-            ("generation", .int(Int64(snap.generation))),
-            ("bytes_on_disk", .int(try store.bytesOnDisk())),
+            ("generation", .int(Int64(stats.generation))),
+            ("bytes_on_disk", .int(try db.bytesOnDisk())),
             ("open_seconds", .double((openSeconds * 1000).rounded() / 1000)),
             ("collections", .array(collections)),
         ]))
@@ -56,13 +57,13 @@ struct CompactCommand: ParsableCommand {
     @OptionGroup var database: DatabaseFolder
 
     func run() throws {
-        var options = StoreOptions.cli()
-        options.backgroundMerges = false
-        let store = try Store.open(at: database.db, options: options)
-        let before = try store.bytesOnDisk()
+        var options = TroveEngine.DatabaseOptions.cli()
+        options.store.backgroundMerges = false
+        let db = try Database.open(at: database.db, options: options)
+        let before = try db.bytesOnDisk()
         let started = monotonicSeconds()
-        try store.compact()
-        try store.close()
+        try db.compact()
+        try db.close()
         let after = try FileSizes.total(database.db)
         print("compacted in \(String(format: "%.2f", monotonicSeconds() - started)) s: \(before) → \(after) bytes")
     }

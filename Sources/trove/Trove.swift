@@ -31,17 +31,16 @@ struct CLIError: Error, CustomStringConvertible {
     init(_ message: String) { description = message }
 }
 
-extension StoreOptions {
-    /// Options every CLI command starts from: the engine's, so that collections keep
-    /// their text and vector sections through every flush and merge a command causes.
-    static func cli() -> StoreOptions {
-        Database.storeOptions(TroveEngine.DatabaseOptions())
-    }
+extension TroveEngine.DatabaseOptions {
+    /// Options of commands that write: the engine's (every command opens a `Database`,
+    /// so flushes and merges it causes keep the text and vector sections).
+    static func cli() -> Self { Self() }
 
-    static func readOnly() -> StoreOptions {
-        var o = cli()
-        o.readOnly = true
-        o.backgroundMerges = false
+    /// Options of commands that only read: nothing is written, merged or recovered into.
+    static func cliReadOnly() -> Self {
+        var o = Self()
+        o.store.readOnly = true
+        o.store.backgroundMerges = false
         return o
     }
 }

@@ -74,7 +74,7 @@ enum FuzzCorpus {
             }
             if round == 1 { batch += (0..<6).map { .delete(id: "d\($0 * 3)", in: "docs") } }
             try db.applySynchronously(batch, tenant: nil)
-            try db.store.flush()
+            try db.flush()
         }
         try db.close()
         return folder

@@ -153,7 +153,7 @@ public actor FileLibrary {
     /// (at open).
     func removeOrphanBlobs() throws -> Int {
         var removed = 0
-        for name in try blobs.names() where try database.store.get(name, in: ChatCollections.blobRefs) == nil {
+        for name in try blobs.names() where try database.unscopedGet(name, in: ChatCollections.blobRefs) == nil {
             try blobs.remove(name)
             removed += 1
         }
@@ -161,11 +161,11 @@ public actor FileLibrary {
     }
 
     private func fileExists(_ file: StoredFile) throws -> Bool {
-        try database.store.get(file.id, in: ChatCollections.files).map { $0["owner"] == .string(file.owner) } ?? false
+        try database.unscopedGet(file.id, in: ChatCollections.files).map { $0["owner"] == .string(file.owner) } ?? false
     }
 
     private func blobRefs(_ sha256: String) throws -> Int {
-        guard let d = try database.store.get(sha256, in: ChatCollections.blobRefs) else { return 0 }
+        guard let d = try database.unscopedGet(sha256, in: ChatCollections.blobRefs) else { return 0 }
         return d.int("refs") ?? 0
     }
 

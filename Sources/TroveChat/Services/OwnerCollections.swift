@@ -40,19 +40,18 @@ public struct OwnerCollections: Sendable {
     /// The owner's collections: name, schema, documents.
     public func list(owner: String) throws -> [(name: String, schema: CollectionSchema, documents: Int)] {
         let prefix = Self.engineName(owner: owner, "")
-        let snapshot = try database.store.snapshot()
         return try database.collectionNames.filter { $0.hasPrefix(prefix) }.sorted().map { engine in
-            (String(engine.dropFirst(prefix.count)), try database.schema(of: engine), try snapshot.count(in: engine))
+            (String(engine.dropFirst(prefix.count)), try database.schema(of: engine), try database.documentCount(in: engine))
         }
     }
 
     public func info(owner: String, name: String) throws -> (schema: CollectionSchema, documents: Int) {
         let engine = try resolve(owner: owner, name)
-        return (try database.schema(of: engine), try database.store.snapshot().count(in: engine))
+        return (try database.schema(of: engine), try database.documentCount(in: engine))
     }
 
     public func drop(owner: String, name: String) throws {
-        try database.store.dropCollection(try resolve(owner: owner, name))
+        try database.dropCollection(try resolve(owner: owner, name))
     }
 
     /// Inserts or replaces the document `id` from its JSON object (schema-checked).

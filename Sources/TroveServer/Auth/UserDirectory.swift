@@ -204,7 +204,7 @@ public actor UserDirectory {
     /// The user's keys, counted without a suspension (see `createKey`).
     private func keyCount(userID: String) throws -> Int {
         var count = 0
-        try database.store.snapshot().forEach(in: Self.keys) { d in
+        try database.unscopedForEach(in: Self.keys) { d in
             if d["user_id"] == .string(userID) { count += 1 }
             return true
         }

@@ -9,7 +9,7 @@ struct SystemRoutes {
 
     func add(to router: RouterGroup<TroveRequestContext>) {
         router.get("/health") { _, _ in
-            let stats = (try? api.system.database.store.snapshot().stats()) ?? []
+            let stats = (try? api.system.database.stats().collections) ?? []
             // No URL: /health is public and the address of the provider is not.
             let s = api.system.settings
             let ok = await api.providerProbe.isReachable()

@@ -47,9 +47,9 @@ public final class ServerMetrics: Sendable {
 
     /// The Prometheus text, with the engine's sizes as of now.
     func scrape(_ database: TroveEngineDatabase) -> String {
-        if let snapshot = try? database.store.snapshot() {
+        if let stats = try? database.stats() {
             var totals: [String: (documents: Int, bytes: Int64)] = [:]
-            for c in snapshot.stats() {
+            for c in stats.collections {
                 let label = Self.label(of: c.name)
                 totals[label, default: (0, 0)].documents += c.documents
                 totals[label, default: (0, 0)].bytes += c.segmentBytes
@@ -61,7 +61,7 @@ public final class ServerMetrics: Sendable {
                     .set(to: Double(t.bytes))
             }
         }
-        if let bytes = try? database.store.bytesOnDisk() {
+        if let bytes = try? database.bytesOnDisk() {
             registry.makeGauge(descriptor: Self.name("database", "bytes", "Bytes of the database folder")).set(to: Double(bytes))
         }
         return registry.emitToString()

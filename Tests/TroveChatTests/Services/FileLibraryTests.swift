@@ -46,13 +46,12 @@ import TroveStorage
         try await files.delete(owner: "bob", id: b.id)
         #expect(try blobs.names().isEmpty)
         #expect(try await files.list(owner: "bob").files.isEmpty)
-        #expect(try await h.system.database.store.get(a.sha256, in: ChatCollections.blobRefs) == nil)
+        #expect(try h.system.database.unscopedGet(a.sha256, in: ChatCollections.blobRefs) == nil)
     }
 
     private func chunkCountIsZero(_ h: ChatHarness, owner: String, file: String) throws -> Bool {
-        let snapshot = try h.system.database.store.snapshot()
         var found = false
-        try snapshot.forEach(in: ChatCollections.chunks) { d in
+        try h.system.database.unscopedForEach(in: ChatCollections.chunks) { d in
             if case .string(file)? = d["file_id"] { found = true }
             return !found
         }
