@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "trove", targets: ["trove"]),
+        .library(name: "TroveJSON", targets: ["TroveJSON"]),
         .library(name: "TroveStorage", targets: ["TroveStorage"]),
         .library(name: "TroveVector", targets: ["TroveVector"]),
         .library(name: "TroveText", targets: ["TroveText"]),
@@ -35,7 +36,8 @@ let package = Package(
         .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
         .systemLibrary(name: "CBLAS", providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]),
         .target(name: "CTroveSupport"),
-        .target(name: "TroveStorage", dependencies: ["CZstd", "CTroveSupport", .product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "TroveJSON"),
+        .target(name: "TroveStorage", dependencies: ["TroveJSON", "CZstd", "CTroveSupport", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "TroveText", dependencies: ["TroveStorage"]),
         .target(name: "TroveVector", dependencies: ["TroveStorage", "CBLAS", "CTroveSupport"]),
         .target(name: "TroveEngine", dependencies: ["TroveStorage", "TroveText", "TroveVector"]),
@@ -47,6 +49,7 @@ let package = Package(
         ),
         // Agents, conversations, messages, files, ingestion, RAG and the chat model clients.
         .target(name: "TroveChat", dependencies: [
+            "TroveJSON",
             "TroveEngine", "TroveEmbed", "TroveRemote", "TroveStorage", "TroveText",
             .product(name: "Crypto", package: "swift-crypto"), .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             .product(name: "NIOPosix", package: "swift-nio"),
@@ -93,6 +96,7 @@ let package = Package(
         .testTarget(name: "TroveFuzzTargetsTests", dependencies: ["TroveFuzzTargets", "TroveEngine", "TroveStorage", "TroveText", "TroveTestSupport"]),
         .testTarget(name: "CBLASTests", dependencies: ["CBLAS"]),
         .target(name: "TroveTestSupport", dependencies: ["TroveStorage"], path: "Sources/TroveTestSupport"),
+        .testTarget(name: "TroveJSONTests", dependencies: ["TroveJSON"]),
         .testTarget(name: "TroveStorageTests", dependencies: ["TroveStorage", "TroveTestSupport"]),
         .testTarget(name: "TroveVectorTests", dependencies: ["TroveVector", "TroveStorage", "TroveTestSupport", "CTroveSupport", "trove"]),
         .testTarget(name: "TroveTextTests", dependencies: ["TroveText", "TroveStorage", "TroveTestSupport"]),

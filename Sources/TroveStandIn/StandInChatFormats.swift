@@ -40,7 +40,7 @@ struct ChatWireFormat {
     }
 
     private static func parsedArguments(_ text: String) -> JSONValue {
-        (try? JSONParser.parse(text)) ?? .object([])
+        (try? JSONParser.parse(text)) ?? .object([JSONMember]())
     }
 
     // MARK: OpenAI
@@ -105,7 +105,7 @@ struct ChatWireFormat {
             }
             reason = "tool_calls"
         }
-        out.append(openAIChunk(delta: .object([]), finish: reason))
+        out.append(openAIChunk(delta: .object([JSONMember]()), finish: reason))
         if usage && ask.includeUsage {
             let last = jsonObject([
                 "id": .string("chatcmpl-standin"), "object": .string("chat.completion.chunk"), "created": .int(1_700_000_000), "model": model,
@@ -224,7 +224,7 @@ struct ChatWireFormat {
             out.append(Self.event("content_block_start", jsonObject([
                 "type": .string("content_block_start"), "index": .int(0),
                 "content_block": jsonObject(["type": .string("tool_use"), "id": .string(Self.toolCallID), "name": .string(name),
-                                             "input": .object([])]),
+                                             "input": .object([JSONMember]())]),
             ])))
             for piece in Self.fragments(arguments) {
                 out.append(Self.event("content_block_delta", jsonObject([

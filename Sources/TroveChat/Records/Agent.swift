@@ -20,12 +20,12 @@ public struct RetrievalSettings: Sendable, Equatable {
                  ("top_k", .int(Int64(topK))), ("hybrid", .bool(hybrid)), ("min_score", .double(minScore))])
     }
 
-    mutating func apply(_ input: JSONInput) throws(ChatError) {
+    mutating func apply(_ input: JSONInput) throws(JSONInputError) {
         try input.only(["enabled", "collections", "top_k", "hybrid", "min_score"])
         if let v = try input.bool("enabled") { enabled = v }
         if let v = try input.strings("collections") {
             for (i, name) in v.enumerated() where !KnowledgeCollection.isValidName(name) {
-                throw ChatError.invalid(field: "\(input.path).collections[\(i)]", reason: KnowledgeCollection.nameRule)
+                throw JSONInputError(path: "\(input.path(of: "collections"))[\(i)]", reason: KnowledgeCollection.nameRule)
             }
             collections = v
         }
@@ -68,18 +68,22 @@ public struct Agent: Sendable, Equatable {
 
     /// Sets the fields `json` holds, checking each (errors name the field's path).
     public mutating func apply(_ json: JSONValue) throws(ChatError) {
+        do throws(JSONInputError) { try read(json) } catch { throw ChatError.invalid(error) }
+    }
+
+    private mutating func read(_ json: JSONValue) throws(JSONInputError) {
         let input = try JSONInput(json)
         try input.only(["name", "description", "system_prompt", "provider", "model", "temperature", "top_p",
                         "max_output_tokens", "context_budget", "retrieval", "tools", "max_tool_steps"])
         if let v = try input.string("name", maxLength: 200) {
-            guard !v.trimmingCharacters(in: .whitespaces).isEmpty else { throw ChatError.invalid(field: "$.name", reason: "must not be empty") }
+            guard !v.trimmingCharacters(in: .whitespaces).isEmpty else { throw JSONInputError(path: "$.name", reason: "must not be empty") }
             name = v
         }
         if let v = try input.string("description", maxLength: 10_000) { description = v }
         if let v = try input.string("system_prompt", maxLength: 100_000) { systemPrompt = v }
         if input.has("provider") {
             let v = try input.string("provider")
-            if let v, ChatProviderKind(rawValue: v) == nil { throw ChatError.invalid(field: "$.provider", reason: "openai, ollama or anthropic") }
+            if let v, ChatProviderKind(rawValue: v) == nil { throw JSONInputError(path: "$.provider", reason: "openai, ollama or anthropic") }
             provider = v
         }
         if input.has("model") {
@@ -87,7 +91,7 @@ public struct Agent: Sendable, Equatable {
             // A blank name would reach the provider as no model at all (its 400 was a 502 here);
             // null is how a client asks for the configured default.
             if let v, v.trimmingCharacters(in: .whitespaces).isEmpty {
-                throw ChatError.invalid(field: "$.model", reason: "must not be blank (null: the configured default model)")
+                throw JSONInputError(path: "$.model", reason: "must not be blank (null: the configured default model)")
             }
             model = v
         }
@@ -98,13 +102,13 @@ public struct Agent: Sendable, Equatable {
         if let r = try input.object("retrieval") { try retrieval.apply(r) }
         if let v = try input.strings("tools") {
             for (i, t) in v.enumerated() where !Self.builtInTools.contains(t) {
-                throw ChatError.invalid(field: "$.tools[\(i)]", reason: "unknown tool '\(t)' (known: \(Self.builtInTools.joined(separator: ", ")))")
+                throw JSONInputError(path: "$.tools[\(i)]", reason: "unknown tool '\(t)' (known: \(Self.builtInTools.joined(separator: ", ")))")
             }
             tools = v
         }
         if let v = try input.int("max_tool_steps", in: 1...20) { maxToolSteps = v }
         guard maxOutputTokens < contextBudget else {
-            throw ChatError.invalid(field: "$.max_output_tokens", reason: "must be less than context_budget (\(contextBudget))")
+            throw JSONInputError(path: "$.max_output_tokens", reason: "must be less than context_budget (\(contextBudget))")
         }
     }
 

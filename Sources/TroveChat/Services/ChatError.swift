@@ -1,3 +1,5 @@
+import TroveJSON
+
 /// Why a chat service refused a call. `notFound` is also the answer for another owner's
 /// record: it must not be told apart from a missing one.
 public enum ChatError: Error, Equatable, Sendable, CustomStringConvertible {
@@ -35,4 +37,7 @@ public enum ChatError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .busy(why): return why
         }
     }
+
+    /// A strict reader's refusal, with its path.
+    public static func invalid(_ error: JSONInputError) -> ChatError { .invalid(field: error.path, reason: error.reason) }
 }

@@ -1,3 +1,5 @@
+import TroveJSON
+
 /// The binary encoding of a document, as stored in write-ahead-log records and segment
 /// blocks: the id, a field count, then per field its name, a type tag and the value.
 public enum DocumentCodec {

@@ -1,3 +1,4 @@
+import TroveJSON
 import Foundation
 
 /// Conversion between documents and JSON objects at the edges (import, export, HTTP).

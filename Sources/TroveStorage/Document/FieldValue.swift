@@ -1,3 +1,5 @@
+import TroveJSON
+
 /// The value of one document field. The type tag of each case is part of the on-disk
 /// format (docs/FORMAT.md, "Document encoding").
 public enum FieldValue: Sendable, Equatable {

@@ -1,3 +1,4 @@
+import TroveJSON
 import Foundation
 
 /// Imports a JSON Lines file into a collection in atomic batches: one thread parses,

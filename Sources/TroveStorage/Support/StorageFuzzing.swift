@@ -1,3 +1,4 @@
+import TroveJSON
 import Foundation
 
 /// Entry points for the fuzz targets (`Benchmarks/fuzz`) and their smoke test: each reads

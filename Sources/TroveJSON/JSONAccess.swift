@@ -1,5 +1,3 @@
-import TroveStorage
-
 /// Typed reads of parsed JSON, for wire formats and stored payloads.
 extension JSONValue {
     public var stringValue: String? { if case let .string(s) = self { return s }; return nil }
