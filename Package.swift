@@ -56,6 +56,7 @@ let package = Package(
         ]),
         // The HTTP API: REST, OpenAI-compatible /v1, auth, SSE, metrics. No business logic.
         .target(name: "TroveServer", dependencies: [
+            "TroveJSON",
             "TroveChat", "TroveEngine", "TroveEmbed", "TroveRemote", "TroveStorage",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),

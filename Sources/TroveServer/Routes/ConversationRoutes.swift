@@ -1,4 +1,5 @@
 import Hummingbird
+import TroveJSON
 import TroveChat
 import TroveEngine
 import TroveStorage
@@ -11,8 +12,9 @@ struct ConversationRoutes {
         let conversations = api.system.conversations
         router.post("/api/conversations") { request, context in
             let owner = try context.requirePrincipal().userID
-            let body = try await request.json(limit: api.settings.maxBodyBytes)
-            let c = try await conversations.create(owner: owner, agentID: body["agent_id"]?.stringValue, title: body["title"]?.stringValue)
+            let body = try JSONInput(await request.json(limit: api.settings.maxBodyBytes))
+            try body.only(["agent_id", "title"])
+            let c = try await conversations.create(owner: owner, agentID: body.string("agent_id"), title: body.string("title"))
             return JSONResponse.make(c.json, status: .created)
         }
         router.get("/api/conversations") { request, context in
@@ -27,8 +29,9 @@ struct ConversationRoutes {
         }
         router.patch("/api/conversations/{id}") { request, context in
             let owner = try context.requirePrincipal().userID
-            let body = try await request.json(limit: api.settings.maxBodyBytes)
-            guard let title = body["title"]?.stringValue else { throw APIError.badRequest("$.title: required string", field: "$.title") }
+            let body = try JSONInput(await request.json(limit: api.settings.maxBodyBytes))
+            try body.only(["title"])
+            guard let title = try body.string("title") else { throw APIError.badRequest("$.title: required string", field: "$.title") }
             return JSONResponse.make(try await conversations.rename(owner: owner, id: context.parameters.require("id"), title: title).json)
         }
         router.delete("/api/conversations/{id}") { _, context in
@@ -75,13 +78,14 @@ struct ConversationRoutes {
     private func send(_ request: Request, _ context: TroveRequestContext) async throws -> Response {
         let owner = try context.requirePrincipal().userID
         let id = try context.parameters.require("id")
-        let body = try await request.json(limit: api.settings.maxBodyBytes)
-        guard let content = body["content"]?.stringValue else { throw APIError.badRequest("$.content: required string", field: "$.content") }
-        let attachments = body["attachments"]?.arrayValue?.compactMap(\.stringValue) ?? []
-        let stream = body["stream"]?.boolValue ?? (request.uri.queryParameters.get("stream") == "true")
-        if body["reply"]?.boolValue == false {
-            let role = try body["role"].map { v -> ChatRole in
-                guard let r = v.stringValue.flatMap(ChatRole.init(rawValue:)) else { throw APIError.badRequest("$.role: user or assistant", field: "$.role") }
+        let body = try JSONInput(await request.json(limit: api.settings.maxBodyBytes))
+        try body.only(["content", "attachments", "stream", "reply", "role"])
+        guard let content = try body.string("content", maxLength: Int.max) else { throw APIError.badRequest("$.content: required string", field: "$.content") }
+        let attachments = try body.strings("attachments") ?? []
+        let stream = try body.bool("stream") ?? (request.uri.queryParameters.get("stream") == "true")
+        if try body.bool("reply") == false {
+            let role = try body.string("role").map { v -> ChatRole in
+                guard let r = ChatRole(rawValue: v) else { throw APIError.badRequest("$.role: user or assistant", field: "$.role") }
                 return r
             } ?? .user
             let message = try await api.system.chat.append(owner: owner, conversationID: id, role: role, text: content)

@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import Hummingbird
+import TroveJSON
 import TroveChat
 import TroveEngine
 import TroveStorage
@@ -61,6 +62,7 @@ public struct APIError: Error, Sendable, Equatable {
         case let e as APIError: return e
         case let ChatError.notFound(kind, id): return .notFound("no \(kind) '\(id)'")
         case let ChatError.invalid(field, reason): return .badRequest("\(field): \(reason)", field: field)
+        case let e as JSONInputError: return .badRequest(e.description, field: e.path)
         case let e as ChatError:
             switch e {
             case .tooLarge: return APIError(status: .contentTooLarge, type: "invalid_request_error", message: e.description, code: "too_large")
