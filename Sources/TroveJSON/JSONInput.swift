@@ -44,6 +44,18 @@ public struct JSONInput: Sendable {
         }
     }
 
+    /// A string that must be there (not missing, not null).
+    public func requiredString(_ key: String, maxLength: Int = 100_000) throws(JSONInputError) -> String {
+        guard let s = try string(key, maxLength: maxLength) else { throw fail(key, "required string") }
+        return s
+    }
+
+    /// A boolean that must be there (not missing, not null).
+    public func requiredBool(_ key: String) throws(JSONInputError) -> Bool {
+        guard let b = try bool(key) else { throw fail(key, "required true or false") }
+        return b
+    }
+
     public func int(_ key: String, in range: ClosedRange<Int>) throws(JSONInputError) -> Int? {
         switch value[key] {
         case nil, .null?: return nil

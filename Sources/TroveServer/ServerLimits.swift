@@ -19,7 +19,7 @@ public enum ServerLimits {
       vector search effort        "nprobe" and "ef_search" per search: 1 to \(EngineQuery.maximumSearchEffort) (400)
       HNSW field parameters       m \(CollectionSchema.hnswLinksRange.lowerBound) to \(CollectionSchema.hnswLinksRange.upperBound), ef_construction and ef_search \(CollectionSchema.hnswCandidatesRange.lowerBound) to \(CollectionSchema.hnswCandidatesRange.upperBound) (400)
       IVF-PQ field parameters     m divides the dimension; rerank 1 to 100 (400)
-      request body members        search, conversation and message bodies: only documented members, each of its type; error.code is the $.path (400)
+      request body members        only documented members, each of its type; error.code is the $.path (400)
       search depth                offset + limit <= \(EngineQuery.maximumDepth); sort by a field to page further (422)
       query text                  match (default): any text, its first \(EngineQuery.maximumTextBytes / 1024) KiB and \(QueryParser.maximumClauses) distinct words searched;
                                   query_string: \(EngineQuery.maximumTextBytes / 1024) KiB, \(QueryParser.maximumClauses) clauses (422)

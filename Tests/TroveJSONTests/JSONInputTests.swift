@@ -46,6 +46,10 @@ import TroveJSON
         Self.expectError("$.b: expected an array") { () throws(JSONInputError) in _ = try i.array("b") }
         Self.expectError("$.tags: expected an object") { () throws(JSONInputError) in _ = try i.object("tags") }
         Self.expectError("$.nested.k: unknown field") { () throws(JSONInputError) in try i.object("nested")?.only(["bad"]) }
+        Self.expectError("$.nil: required string") { () throws(JSONInputError) in _ = try i.requiredString("nil") }
+        Self.expectError("$.missing: required true or false") { () throws(JSONInputError) in _ = try i.requiredBool("missing") }
+        Self.expectError("$.n: expected true or false") { () throws(JSONInputError) in _ = try i.requiredBool("n") }
+        #expect(try i.requiredString("name") == "x" && i.requiredBool("b"))
         #expect(throws: JSONInputError(path: "$", reason: "expected an object")) { _ = try JSONInput(.array([])) }
         #expect(throws: Never.self) { try i.only(["name", "n", "f", "b", "tags", "nested", "nil"]) }
     }

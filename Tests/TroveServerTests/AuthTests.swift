@@ -71,6 +71,37 @@ import TroveStorage
         }
     }
 
+    /// Login, key, user, backup and collection bodies are read strictly: before, a
+    /// misspelt `"nmae"` made a key named "", `"disabled": "true"` was "required", and a
+    /// `"role": 1` became a user.
+    @Test func bodiesWithWrongTypesOrUnknownMembersAre400WithThePath() async throws {
+        try await ServerHarness.withUsers { c, admin, ann, _ in
+            let cases: [(String, String, String, String)] = [
+                ("/api/auth/login", "", #"{"username": "admin", "password": "x", "remember": true}"#, "$.remember"),
+                ("/api/auth/login", "", #"{"username": 1, "password": "x"}"#, "$.username"),
+                ("/api/auth/login", "", #"{"password": "x"}"#, "$.username"),
+                ("/api/keys", ann, #"{"nmae": "laptop"}"#, "$.nmae"),
+                ("/api/keys", ann, #"{"name": ["laptop"]}"#, "$.name"),
+                ("/api/users", admin, #"{"username": "cy", "password": "a-long-password", "role": 1}"#, "$.role"),
+                ("/api/users", admin, #"{"username": "cy", "password": "a-long-password", "admin": true}"#, "$.admin"),
+                ("/api/admin/backup", admin, #"{"to": "/tmp/x", "force": true}"#, "$.force"),
+                ("/api/collections", ann, #"{"name": "n", "schema": {"fields": []}, "extra": 1}"#, "$.extra"),
+                ("/api/collections", ann, #"{"name": "n", "schema": []}"#, "$.schema"),
+            ]
+            for (uri, token, body, path) in cases {
+                let r = try await c.call(.post, uri, token: token.isEmpty ? nil : token, json: body)
+                #expect(r.status == .badRequest && r.json["error"]?["code"]?.stringValue == path, "\(uri) \(body): \(r.status) \(r.text)")
+            }
+            let users = try await c.call(.get, "/api/users", token: admin)
+            #expect(users.json["data"]?.arrayValue?.contains { $0["username"]?.stringValue == "cy" } == false)
+            #expect(try await c.call(.get, "/api/keys", token: ann).json["data"]?.arrayValue?.isEmpty == true)
+            let annID = try #require(users.json["data"]?.arrayValue?.first { $0["username"]?.stringValue == "ann" }?["id"]?.stringValue)
+            let patch = try await c.call(.patch, "/api/users/\(annID)", token: admin, json: #"{"disabled": "true"}"#)
+            #expect(patch.status == .badRequest && patch.json["error"]?["code"]?.stringValue == "$.disabled", "\(patch.text)")
+            #expect(try await c.call(.get, "/api/auth/me", token: ann).status == .ok)
+        }
+    }
+
     @Test func passwordsAreStoredAsBcryptCost12ByDefault() async throws {
         #expect(ServerSettings().bcryptCost == 12)
         let hash = Bcrypt.hash("correct horse", cost: ServerSettings().bcryptCost)

@@ -10,8 +10,8 @@ struct AdminRoutes {
     func add(to router: RouterGroup<TroveRequestContext>) {
         router.post("/api/admin/backup") { request, context in
             guard try context.requirePrincipal().role == .admin else { throw APIError.forbidden("this route is for admins") }
-            let body = try await request.json(limit: api.settings.maxBodyBytes)
-            guard let to = body["to"]?.stringValue, to.hasPrefix("/") else {
+            let body = try await request.jsonObject(limit: api.settings.maxBodyBytes, members: ["to"])
+            guard let to = try body.string("to"), to.hasPrefix("/") else {
                 throw APIError.badRequest("$.to: an absolute folder path on the server, new or empty", field: "$.to")
             }
             let (database, folder) = (api.system.database, api.dataFolder)

@@ -7,9 +7,8 @@ struct AuthRoutes {
 
     func addPublic(to router: RouterGroup<TroveRequestContext>) {
         router.post("/api/auth/login") { request, context in
-            let body = try await request.json(limit: api.settings.maxBodyBytes)
-            guard let username = body["username"]?.stringValue else { throw APIError.badRequest("$.username: required string", field: "$.username") }
-            guard let password = body["password"]?.stringValue else { throw APIError.badRequest("$.password: required string", field: "$.password") }
+            let body = try await request.jsonObject(limit: api.settings.maxBodyBytes, members: ["username", "password"])
+            let (username, password) = (try body.requiredString("username"), try body.requiredString("password"))
             let account = username.lowercased()
             if let wait = api.logins.admit(username: account, address: context.clientAddress) {
                 throw APIError.busy("too many login attempts: retry in \(wait) s", retryAfter: wait)
@@ -31,8 +30,8 @@ struct AuthRoutes {
         }
         router.post("/api/keys") { request, context in
             let p = try context.requirePrincipal()
-            let body = try await request.json(limit: api.settings.maxBodyBytes)
-            let (secret, info) = try await api.users.createKey(userID: p.userID, name: body["name"]?.stringValue ?? "")
+            let body = try await request.jsonObject(limit: api.settings.maxBodyBytes, members: ["name"])
+            let (secret, info) = try await api.users.createKey(userID: p.userID, name: try body.string("name") ?? "")
             guard case var .object(members) = info.json else { return JSONResponse.make(info.json) }
             members.append(JSONMember("key", .string(secret)))
             return JSONResponse.make(.object(members), status: .created)
@@ -56,10 +55,9 @@ struct UserRoutes {
     func add(to router: RouterGroup<TroveRequestContext>) {
         router.post("/api/users") { request, context in
             try admin(context)
-            let body = try await request.json(limit: api.settings.maxBodyBytes)
-            guard let username = body["username"]?.stringValue else { throw APIError.badRequest("$.username: required string", field: "$.username") }
-            guard let password = body["password"]?.stringValue else { throw APIError.badRequest("$.password: required string", field: "$.password") }
-            let roleName = body["role"]?.stringValue ?? "user"
+            let body = try await request.jsonObject(limit: api.settings.maxBodyBytes, members: ["username", "password", "role"])
+            let (username, password) = (try body.requiredString("username"), try body.requiredString("password"))
+            let roleName = try body.string("role") ?? "user"
             guard let role = Principal.Role(rawValue: roleName) else { throw APIError.badRequest("$.role: admin or user", field: "$.role") }
             return JSONResponse.make(try await api.users.create(username: username, password: password, role: role).json, status: .created)
         }
@@ -69,8 +67,8 @@ struct UserRoutes {
         }
         router.patch("/api/users/{id}") { request, context in
             try admin(context)
-            let body = try await request.json(limit: api.settings.maxBodyBytes)
-            guard let disabled = body["disabled"]?.boolValue else { throw APIError.badRequest("$.disabled: required true or false", field: "$.disabled") }
+            let body = try await request.jsonObject(limit: api.settings.maxBodyBytes, members: ["disabled"])
+            let disabled = try body.requiredBool("disabled")
             return JSONResponse.make(try await api.users.setDisabled(try context.parameters.require("id"), disabled).json)
         }
         router.delete("/api/users/{id}") { _, context in

@@ -13,10 +13,10 @@ struct CollectionRoutes {
         let collections = api.system.collections
         router.post("/api/collections") { request, context in
             let owner = try context.requirePrincipal().userID
-            let body = try await request.json(limit: api.settings.maxBodyBytes)
-            guard let name = body["name"]?.stringValue else { throw APIError.badRequest("$.name: required string", field: "$.name") }
-            guard let schema = body["schema"] else { throw APIError.badRequest("$.schema: required object", field: "$.schema") }
-            let made = try collections.create(owner: owner, name: name, schema: schema)
+            let body = try await request.jsonObject(limit: api.settings.maxBodyBytes, members: ["name", "schema"])
+            let name = try body.requiredString("name")
+            guard let schema = try body.object("schema") else { throw APIError.badRequest("$.schema: required object", field: "$.schema") }
+            let made = try collections.create(owner: owner, name: name, schema: schema.value)
             return JSONResponse.make(Self.describe(name, made, documents: 0), status: .created)
         }
         router.get("/api/collections") { _, context in

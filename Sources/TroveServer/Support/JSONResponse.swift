@@ -1,4 +1,5 @@
 import Hummingbird
+import TroveJSON
 import NIOCore
 import TroveStorage
 
@@ -32,5 +33,13 @@ extension Request {
         } catch {
             throw APIError.badRequest("the body is not valid JSON: \(error)", field: "$")
         }
+    }
+
+    /// The body as a strict JSON object holding only `members`: anything else is a 400
+    /// naming the path (see `JSONInput`).
+    func jsonObject(limit: Int, members: Set<String>) async throws -> JSONInput {
+        let input = try JSONInput(await json(limit: limit))
+        try input.only(members)
+        return input
     }
 }
