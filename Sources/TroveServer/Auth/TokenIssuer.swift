@@ -1,6 +1,5 @@
 import Foundation
 import JWTKit
-import TroveStorage
 
 /// The claims of an access token.
 struct AccessClaims: JWTPayload {

@@ -3,6 +3,7 @@ import Foundation
 import HummingbirdBcrypt
 import TroveChat
 import TroveEngine
+import TroveJSON
 import TroveStorage
 
 /// A user account as the API shows it (never the password hash).

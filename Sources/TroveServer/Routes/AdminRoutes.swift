@@ -1,6 +1,5 @@
 import Hummingbird
 import TroveChat
-import TroveStorage
 
 /// Operations on the whole server, for admins: an online backup of the data folder (the
 /// CLI cannot open a folder a running server holds).

@@ -1,5 +1,4 @@
 import Hummingbird
-import TroveStorage
 
 /// `/api/agents`: the caller's agents.
 struct AgentRoutes {

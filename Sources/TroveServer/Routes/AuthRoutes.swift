@@ -1,5 +1,5 @@
 import Hummingbird
-import TroveStorage
+import TroveJSON
 
 /// Login, the caller's identity, and the caller's API keys.
 struct AuthRoutes {

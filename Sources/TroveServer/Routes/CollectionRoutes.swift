@@ -1,6 +1,7 @@
 import Hummingbird
 import TroveChat
 import TroveEngine
+import TroveJSON
 import TroveStorage
 
 /// `/api/collections`: the caller's own engine collections — create with a schema, list,

@@ -1,7 +1,7 @@
 import Hummingbird
-import TroveJSON
 import TroveChat
 import TroveEngine
+import TroveJSON
 import TroveStorage
 
 /// `/api/conversations` with their messages and token totals, and `/api/messages/search`.

@@ -1,8 +1,8 @@
 import Foundation
 import Hummingbird
 import TroveChat
+import TroveJSON
 import TroveRemote
-import TroveStorage
 
 /// The OpenAI-compatible API: `/v1/models`, `/v1/chat/completions` (plain and streamed;
 /// an agent id as `model`; `conversation_id` to persist the exchange), `/v1/embeddings`.

@@ -1,6 +1,6 @@
 import Foundation
 import TroveChat
-import TroveStorage
+import TroveJSON
 
 /// OpenAI's chat wire format, both ways: request bodies into `ChatRequest`, completions
 /// and stream chunks out.

@@ -1,7 +1,7 @@
 import Hummingbird
 import TroveChat
+import TroveJSON
 import TroveRemote
-import TroveStorage
 
 /// `GET /health`: liveness, plus the engine's collections and whether the chat provider answers.
 struct SystemRoutes {

@@ -2,9 +2,9 @@
 import Glibc
 #endif
 import Hummingbird
-import TroveJSON
 import TroveChat
 import TroveEngine
+import TroveJSON
 import TroveStorage
 
 /// An error answered in OpenAI's shape, `{"error": {"message", "type", "code"}}`, on every

@@ -1,7 +1,6 @@
 import Hummingbird
-import TroveJSON
 import NIOCore
-import TroveStorage
+import TroveJSON
 
 /// JSON in and out with the engine's own JSON reader and writer (order-preserving, typed
 /// errors with byte offsets).

@@ -1,6 +1,5 @@
 import Hummingbird
 import NIOCore
-import TroveStorage
 
 /// A `text/event-stream` response fed by an async sequence of events: each becomes
 /// `event: <name>` (when named) and `data: <json>` and a blank line.

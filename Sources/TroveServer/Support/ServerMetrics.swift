@@ -3,7 +3,6 @@ import Foundation
 import Metrics
 import Prometheus
 import TroveChat
-import TroveStorage
 
 /// The process's Prometheus registry. Hummingbird's `MetricsMiddleware` reports requests
 /// and their latency by route through swift-metrics into it; the chat routes add model

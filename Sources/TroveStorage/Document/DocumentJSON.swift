@@ -1,5 +1,5 @@
-import TroveJSON
 import Foundation
+import TroveJSON
 
 /// Conversion between documents and JSON objects at the edges (import, export, HTTP).
 public enum DocumentJSON {

@@ -1,5 +1,5 @@
-import TroveJSON
 import Foundation
+import TroveJSON
 
 /// Imports a JSON Lines file into a collection in atomic batches: one thread parses,
 /// the calling thread commits. A batch with any bad line is reported whole and nothing

@@ -1,5 +1,5 @@
-import TroveJSON
 import Foundation
+import TroveJSON
 
 /// Entry points for the fuzz targets (`Benchmarks/fuzz`) and their smoke test: each reads
 /// untrusted bytes the way the store does and walks everything it finds. A typed error is
