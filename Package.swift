@@ -76,6 +76,7 @@ let package = Package(
         .executableTarget(
             name: "trove",
             dependencies: [
+                "TroveJSON",
                 "TroveStorage",
                 "TroveEngine",
                 "TroveVector",

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TroveEngine
+import TroveJSON
 import TroveStorage
 
 /// The message part of the retrieval eval (Benchmarks/retrieval/run-messages.sh): a

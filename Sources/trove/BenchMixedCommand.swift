@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TroveEngine
+import TroveJSON
 import TroveStorage
 
 /// Issue 5's mixed workload: chat messages with embeddings in a tenant-scoped collection;

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import TroveEmbed
 import TroveEngine
+import TroveJSON
 import TroveStorage
 import TroveVector
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import TroveJSON
 import TroveStorage
 import TroveVector
 

@@ -3,7 +3,7 @@ import Foundation
 import TroveChat
 import TroveEmbed
 import TroveEngine
-import TroveStorage
+import TroveJSON
 
 /// The flags of every command that opens the chat services: the data folder, the owner
 /// records are written for, and the provider settings (each also read from its

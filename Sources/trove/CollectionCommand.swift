@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import TroveEngine
-import TroveStorage
+import TroveJSON
 
 /// `trove collection create|list|schema`: collections with an engine schema.
 struct CollectionCommand: ParsableCommand {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import TroveEngine
+import TroveJSON
 import TroveStorage
 
 struct ExportCommand: ParsableCommand {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TroveEngine
+import TroveJSON
 import TroveStorage
 import TroveText
 

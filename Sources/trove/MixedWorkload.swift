@@ -1,5 +1,6 @@
 import Foundation
 import TroveEngine
+import TroveJSON
 import TroveStorage
 
 /// The query types of `trove bench mixed`.

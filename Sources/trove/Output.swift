@@ -5,7 +5,7 @@ private func posixWrite(_ fd: Int32, _ p: UnsafeRawPointer, _ n: Int) -> Int { G
 import Darwin
 private func posixWrite(_ fd: Int32, _ p: UnsafeRawPointer, _ n: Int) -> Int { Darwin.write(fd, p, n) }
 #endif
-import TroveStorage
+import TroveJSON
 
 /// Buffered writes to standard output (export prints millions of lines).
 final class StandardOutput {

@@ -1,6 +1,5 @@
 import ArgumentParser
 import TroveEngine
-import TroveStorage
 import TroveText
 
 /// The `trove` command: every subcommand works on a database folder.

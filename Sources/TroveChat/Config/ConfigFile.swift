@@ -1,5 +1,5 @@
 import Foundation
-import TroveStorage
+import TroveJSON
 
 /// A settings file: `trove.toml` or `trove.json`, read into flat `section.key` names.
 ///

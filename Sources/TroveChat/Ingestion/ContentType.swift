@@ -1,4 +1,4 @@
-import TroveStorage
+import TroveJSON
 
 /// The kinds of content Trove turns into text.
 public enum ContentType: String, Sendable, CaseIterable {

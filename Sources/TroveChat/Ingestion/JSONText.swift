@@ -1,5 +1,5 @@
 import Foundation
-import TroveStorage
+import TroveJSON
 
 /// Flattens JSON into `path: value` lines (`items[0].name: Widget`), in document order.
 /// Paths keep each value's meaning when the text is later cut into chunks and searched.

@@ -1,6 +1,6 @@
 import Foundation
+import TroveJSON
 import TroveRemote
-import TroveStorage
 
 /// A chat model behind Anthropic's Messages API: system text apart from the turns, turns
 /// made of content blocks (tool calls are `tool_use` blocks, their results `tool_result`

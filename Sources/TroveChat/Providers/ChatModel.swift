@@ -1,4 +1,4 @@
-import TroveStorage
+import TroveJSON
 
 /// Who wrote a turn of a chat.
 public enum ChatRole: String, Sendable, Equatable, Codable {

@@ -1,6 +1,6 @@
 import Foundation
+import TroveJSON
 import TroveRemote
-import TroveStorage
 
 /// A chat model behind Ollama's native `/api/chat`, which streams newline-delimited JSON
 /// and takes tool-call arguments as JSON objects rather than text.

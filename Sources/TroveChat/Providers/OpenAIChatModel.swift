@@ -1,6 +1,6 @@
 import Foundation
+import TroveJSON
 import TroveRemote
-import TroveStorage
 
 /// A chat model behind OpenAI's chat completions API, which most servers also speak:
 /// OpenAI, vLLM, llama.cpp's server, LM Studio, and Ollama under `/v1`.

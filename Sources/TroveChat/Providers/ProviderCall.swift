@@ -1,6 +1,6 @@
 import Foundation
+import TroveJSON
 import TroveRemote
-import TroveStorage
 
 /// One chat provider's HTTP calls, with every failure named as a `ChatModelError`: the
 /// clients share the transport (`HTTPCall`: deadline, retries) and differ only in their

@@ -1,4 +1,5 @@
 import Foundation
+import TroveJSON
 import TroveStorage
 
 /// Which passages an agent retrieves before answering.

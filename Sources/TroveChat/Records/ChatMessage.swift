@@ -1,3 +1,4 @@
+import TroveJSON
 import TroveStorage
 
 /// A passage a reply drew on, cited in the prompt as `[number]`.

@@ -1,3 +1,4 @@
+import TroveJSON
 import TroveStorage
 
 /// A conversation: an owner's thread of messages, optionally bound to an agent.

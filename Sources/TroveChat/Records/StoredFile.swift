@@ -1,3 +1,4 @@
+import TroveJSON
 import TroveStorage
 
 /// An owner's knowledge collection: a name that groups ingested files' chunks. `files`

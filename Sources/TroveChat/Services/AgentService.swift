@@ -1,4 +1,5 @@
 import TroveEngine
+import TroveJSON
 import TroveStorage
 
 /// Agents (bots): create, read, update, delete and list, each scoped to its owner.

@@ -1,4 +1,5 @@
 import TroveEngine
+import TroveJSON
 import TroveStorage
 import TroveText
 import TroveVector

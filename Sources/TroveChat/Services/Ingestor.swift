@@ -1,4 +1,5 @@
 import TroveEmbed
+import TroveJSON
 import TroveStorage
 
 /// Turns a stored file into indexed chunks: extract text, split it by tokens, embed the

@@ -1,5 +1,5 @@
 import TroveEngine
-import TroveStorage
+import TroveJSON
 
 /// A message search: text and/or a time range, across the owner's conversations or in one.
 public struct MessageQuery: Sendable, Equatable {

@@ -1,4 +1,5 @@
 import TroveEngine
+import TroveJSON
 import TroveStorage
 
 /// Raw engine collections that belong to one owner: `name` is the owner's own name for

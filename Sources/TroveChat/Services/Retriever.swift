@@ -1,6 +1,5 @@
 import TroveEmbed
 import TroveEngine
-import TroveStorage
 
 /// Finds the passages of an owner's collections that answer a question: hybrid (BM25 and
 /// vector, fused by reciprocal rank) or vector only, filtered by the owner's chosen

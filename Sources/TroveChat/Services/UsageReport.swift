@@ -1,5 +1,5 @@
 import TroveEngine
-import TroveStorage
+import TroveJSON
 
 /// Token totals of a group of exchanges.
 public struct UsageTotals: Sendable, Equatable {

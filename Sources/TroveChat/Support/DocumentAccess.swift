@@ -1,5 +1,6 @@
-import Synchronization
 import Foundation
+import Synchronization
+import TroveJSON
 import TroveStorage
 
 /// Typed reads of stored record fields.

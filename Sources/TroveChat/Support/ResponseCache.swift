@@ -1,4 +1,4 @@
-import TroveStorage
+import TroveJSON
 
 /// Remembers chat model answers for a while, so that asking exactly the same thing again
 /// (same model, turns, sampling settings and tools) is answered without a model call. Only
