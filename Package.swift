@@ -38,9 +38,9 @@ let package = Package(
         .target(name: "CTroveSupport"),
         .target(name: "TroveJSON"),
         .target(name: "TroveStorage", dependencies: ["TroveJSON", "CZstd", "CTroveSupport", .product(name: "Crypto", package: "swift-crypto")]),
-        .target(name: "TroveText", dependencies: ["TroveStorage"]),
+        .target(name: "TroveText", dependencies: ["TroveJSON", "TroveStorage"]),
         .target(name: "TroveVector", dependencies: ["TroveStorage", "CBLAS", "CTroveSupport"]),
-        .target(name: "TroveEngine", dependencies: ["TroveStorage", "TroveText", "TroveVector"]),
+        .target(name: "TroveEngine", dependencies: ["TroveJSON", "TroveStorage", "TroveText", "TroveVector"]),
         .target(name: "TroveEmbed", dependencies: ["CBLAS", "CTroveSupport"]),
         // Clients of remote model APIs over HTTP: embeddings here, chat models on top.
         .target(
@@ -71,7 +71,7 @@ let package = Package(
         ]),
         // Servers that speak remote model APIs' wire formats on 127.0.0.1, for tests only.
         .target(name: "TroveStandIn", dependencies: [
-            "TroveStorage", .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Logging", package: "swift-log"),
+            "TroveJSON", "TroveStorage", .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(
             name: "trove",
@@ -99,17 +99,17 @@ let package = Package(
         .testTarget(name: "CBLASTests", dependencies: ["CBLAS"]),
         .target(name: "TroveTestSupport", dependencies: ["TroveStorage"], path: "Sources/TroveTestSupport"),
         .testTarget(name: "TroveJSONTests", dependencies: ["TroveJSON"]),
-        .testTarget(name: "TroveStorageTests", dependencies: ["TroveStorage", "TroveTestSupport"]),
-        .testTarget(name: "TroveVectorTests", dependencies: ["TroveVector", "TroveStorage", "TroveTestSupport", "CTroveSupport", "trove"]),
+        .testTarget(name: "TroveStorageTests", dependencies: ["TroveJSON", "TroveStorage", "TroveTestSupport"]),
+        .testTarget(name: "TroveVectorTests", dependencies: ["TroveJSON", "TroveVector", "TroveStorage", "TroveTestSupport", "CTroveSupport", "trove"]),
         .testTarget(name: "TroveTextTests", dependencies: ["TroveText", "TroveStorage", "TroveTestSupport"]),
         .testTarget(name: "TroveEngineTests", dependencies: ["TroveEngine", "TroveText", "TroveVector", "TroveStorage", "TroveTestSupport"]),
         .testTarget(name: "TroveEmbedTests", dependencies: ["TroveEmbed", "TroveTestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TroveRemoteTests", dependencies: ["TroveRemote", "TroveEmbed", "TroveStandIn"]),
-        .testTarget(name: "TroveChatTests", dependencies: ["TroveChat", "TroveEngine", "TroveEmbed", "TroveRemote", "TroveStorage", "TroveStandIn", "TroveTestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "TroveChatTests", dependencies: ["TroveJSON", "TroveChat", "TroveEngine", "TroveEmbed", "TroveRemote", "TroveStorage", "TroveStandIn", "TroveTestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TroveServerTests", dependencies: [
-            "TroveServer", "TroveChat", "TroveEngine", "TroveStorage", "TroveStandIn", "TroveTestSupport",
+            "TroveJSON", "TroveServer", "TroveChat", "TroveEngine", "TroveStorage", "TroveStandIn", "TroveTestSupport",
             .product(name: "HummingbirdTesting", package: "hummingbird"), .product(name: "JWTKit", package: "jwt-kit"),
         ]),
-        .testTarget(name: "troveTests", dependencies: ["trove", "TroveChat", "TroveStorage", "TroveVector", "TroveText", "TroveEmbed", "TroveRemote", "TroveStandIn", "TroveTestSupport"]),
+        .testTarget(name: "troveTests", dependencies: ["TroveJSON", "trove", "TroveChat", "TroveStorage", "TroveVector", "TroveText", "TroveEmbed", "TroveRemote", "TroveStandIn", "TroveTestSupport"]),
     ]
 )

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import NIOCore
 import Synchronization
+import TroveJSON
 import TroveStorage
 
 extension StandInServer {

@@ -1,3 +1,4 @@
+import TroveJSON
 import TroveStorage
 
 /// The stand-in's chat answers in each provider's wire format: whole JSON documents, and

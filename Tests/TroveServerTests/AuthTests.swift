@@ -3,8 +3,9 @@ import Hummingbird
 import HummingbirdBcrypt
 import JWTKit
 import Testing
-import TroveStorage
+import TroveJSON
 @testable import TroveServer
+import TroveStorage
 
 @Suite struct AuthTests {
     @Test func loginMeKeysAndEveryBadCredentialIs401() async throws {

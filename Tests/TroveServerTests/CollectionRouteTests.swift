@@ -1,8 +1,9 @@
 import Foundation
 import Hummingbird
 import Testing
-import TroveStorage
+import TroveJSON
 @testable import TroveServer
+import TroveStorage
 
 @Suite struct CollectionRouteTests {
     /// An `ivf-pq` field through HTTP: its parameters are kept in the schema, bad ones are

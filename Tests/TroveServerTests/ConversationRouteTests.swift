@@ -1,7 +1,8 @@
 import Hummingbird
 import Testing
-import TroveStorage
+import TroveJSON
 @testable import TroveServer
+import TroveStorage
 
 /// Conversation and message bodies are read strictly: a wrongly typed or unknown member
 /// is a 400 naming its path, and nothing is stored. Before, `"reply": "no"` asked the

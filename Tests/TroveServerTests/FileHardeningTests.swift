@@ -1,8 +1,9 @@
 import Foundation
 import Hummingbird
 import Testing
-import TroveStorage
+import TroveJSON
 @testable import TroveServer
+import TroveStorage
 
 /// Uploads shaped to multiply work, and deletes raced against each other.
 @Suite struct FileHardeningTests {

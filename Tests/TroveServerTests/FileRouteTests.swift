@@ -2,8 +2,9 @@ import Foundation
 import Hummingbird
 import NIOCore
 import Testing
-import TroveStorage
+import TroveJSON
 @testable import TroveServer
+import TroveStorage
 
 @Suite struct FileRouteTests {
     private func multipart(_ bytes: [UInt8], filename: String, collection: String? = nil) -> (HTTPFields, String) {

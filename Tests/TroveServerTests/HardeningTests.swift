@@ -2,8 +2,9 @@ import Foundation
 import Hummingbird
 import Testing
 import TroveEngine
-import TroveStorage
+import TroveJSON
 @testable import TroveServer
+import TroveStorage
 
 /// Requests a hostile signed-in user can send: each once took the server down, hung it,
 /// or told an anonymous caller what it should not know (issue 16). Every one must answer

@@ -1,8 +1,9 @@
 import Foundation
 import Hummingbird
 import Testing
-import TroveStorage
+import TroveJSON
 @testable import TroveServer
+import TroveStorage
 
 @Suite struct OpenAIRouteTests {
     @Test func modelsCompletionsStreamingAndEmbeddings() async throws {

@@ -1,6 +1,7 @@
 import Testing
-import TroveStorage
+import TroveJSON
 @testable import TroveServer
+import TroveStorage
 
 /// Regressions found by the schemathesis run (`Benchmarks/api-schema/run.py`): each was a
 /// 5xx, or an answer its documented schema rejected, for input a client can send.

@@ -1,8 +1,9 @@
 import Hummingbird
 import Testing
 import TroveEngine
-import TroveStorage
+import TroveJSON
 @testable import TroveServer
+import TroveStorage
 
 /// The search body is read strictly: before, `"limit": "5"`, `"text": 42`, a misspelt
 /// member or a filter's `"equals": 3` were ignored and the search ran with defaults.

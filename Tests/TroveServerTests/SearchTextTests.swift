@@ -1,8 +1,9 @@
 import Foundation
 import Hummingbird
 import Testing
-import TroveStorage
+import TroveJSON
 @testable import TroveServer
+import TroveStorage
 
 /// Text typed or pasted by people reaches `/api/collections/{name}/search` as `match`: every
 /// string answers 200. The query-string language is opt-in and says where it broke.

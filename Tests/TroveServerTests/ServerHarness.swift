@@ -4,11 +4,12 @@ import HummingbirdTesting
 import NIOCore
 import TroveChat
 import TroveEngine
+import TroveJSON
 import TroveRemote
+@testable import TroveServer
 import TroveStandIn
 import TroveStorage
 import TroveTestSupport
-@testable import TroveServer
 
 /// The API on a fresh data folder, the chat model and embeddings served by the stand-in
 /// (OpenAI wire format), exercised through HummingbirdTesting's live mode (a real server on

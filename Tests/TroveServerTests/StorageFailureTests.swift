@@ -1,5 +1,6 @@
 #if canImport(Glibc)
 import Glibc
+import TroveJSON
 #endif
 import Hummingbird
 import Testing

@@ -1,6 +1,7 @@
 import CTroveSupport
 import Foundation
 import Testing
+import TroveJSON
 import TroveStorage
 import TroveTestSupport
 @testable import TroveVector

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TroveJSON
 import TroveStorage
 
 /// `trove bench message-search` end to end: messages of three owners, one raw query with

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TroveJSON
 import TroveStorage
 
 @Suite struct BenchTextCommandTests {

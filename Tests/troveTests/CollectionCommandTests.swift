@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TroveJSON
 import TroveStorage
 
 /// `trove collection create`, then import, search (text, vector, hybrid, filters, time,

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TroveJSON
 @testable import TroveStorage
 
 @Suite struct CommandTests {

@@ -1,3 +1,4 @@
+import TroveJSON
 import TroveStorage
 import TroveText
 import TroveVector

@@ -1,3 +1,4 @@
+import TroveJSON
 import TroveStorage
 
 /// A text schema kept in a collection's metadata as JSON, until the engine's schema

@@ -1,3 +1,4 @@
+import TroveJSON
 import TroveStorage
 
 /// Adds inverted-index and numeric-column sections to every new segment of collections

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TroveChat
+import TroveJSON
 import TroveRemote
 import TroveStandIn
 import TroveStorage

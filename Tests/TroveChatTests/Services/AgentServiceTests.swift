@@ -1,6 +1,7 @@
 import Testing
-import TroveStorage
 @testable import TroveChat
+import TroveJSON
+import TroveStorage
 
 @Suite struct AgentServiceTests {
     private func json(_ text: String) throws -> JSONValue { try JSONParser.parse(text) }

@@ -1,10 +1,11 @@
 import Foundation
+@testable import TroveChat
 import TroveEmbed
+import TroveJSON
 import TroveRemote
 import TroveStandIn
 import TroveStorage
 import TroveTestSupport
-@testable import TroveChat
 
 /// A chat system on a fresh data folder, its model and embeddings served by the stand-in
 /// on 127.0.0.1 (OpenAI's wire format unless said otherwise).

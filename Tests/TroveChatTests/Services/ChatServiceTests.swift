@@ -1,7 +1,8 @@
 import Testing
+@testable import TroveChat
+import TroveJSON
 import TroveStandIn
 import TroveStorage
-@testable import TroveChat
 
 @Suite struct ChatServiceTests {
     private func json(_ text: String) throws -> JSONValue { try JSONParser.parse(text) }

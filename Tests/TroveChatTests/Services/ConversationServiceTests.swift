@@ -1,8 +1,9 @@
 import Foundation
 import Testing
-import TroveEngine
-import TroveStorage
 @testable import TroveChat
+import TroveEngine
+import TroveJSON
+import TroveStorage
 
 @Suite struct ConversationServiceTests {
     @Test func listedByLastActivityRenamedAndFilteredByAgent() async throws {

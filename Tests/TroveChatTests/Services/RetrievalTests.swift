@@ -1,7 +1,8 @@
 import Testing
-import TroveEmbed
-import TroveStorage
 @testable import TroveChat
+import TroveEmbed
+import TroveJSON
+import TroveStorage
 
 /// Retrieval-augmented answers with the native MiniLM embedder (real vectors) and the
 /// stand-in model: passages are cited in the prompt and returned as sources.

@@ -1,7 +1,8 @@
 import Synchronization
 import Testing
-import TroveStorage
 @testable import TroveChat
+import TroveJSON
+import TroveStorage
 
 /// A clock that moves only when told to, so expiry is tested without waiting.
 private final class ManualClock: Sendable {

@@ -1,7 +1,8 @@
 import Foundation
 import Testing
-import TroveStorage
 @testable import TroveChat
+import TroveJSON
+import TroveStorage
 
 @Suite struct ToolBoxTests {
     @Test func everyBuiltInToolRunsForItsOwnerOnly() async throws {

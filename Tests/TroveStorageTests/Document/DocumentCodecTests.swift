@@ -1,4 +1,5 @@
 import Testing
+import TroveJSON
 @testable import TroveStorage
 
 @Suite struct DocumentCodecTests {
