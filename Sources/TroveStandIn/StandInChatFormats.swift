@@ -1,5 +1,4 @@
 import TroveJSON
-import TroveStorage
 
 /// The stand-in's chat answers in each provider's wire format: whole JSON documents, and
 /// the pieces of a stream (one write each, so that clients see them arrive in parts).

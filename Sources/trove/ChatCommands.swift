@@ -2,7 +2,6 @@ import ArgumentParser
 import Foundation
 import TroveChat
 import TroveJSON
-import TroveStorage
 
 /// `trove files add|list|rm`: upload files into the owner's knowledge collections.
 struct FilesCommand: AsyncParsableCommand {

@@ -1,6 +1,5 @@
 import Foundation
 import TroveJSON
-import TroveStorage
 
 /// The built-in tools an agent may enable, described to the model in OpenAI's function
 /// format and run here: `search_documents`, `search_messages`, `calculator` and

@@ -2,7 +2,6 @@ import Hummingbird
 import TroveChat
 import TroveEngine
 import TroveJSON
-import TroveStorage
 
 /// `/api/conversations` with their messages and token totals, and `/api/messages/search`.
 struct ConversationRoutes {

@@ -2,7 +2,7 @@ import Foundation
 import Hummingbird
 import NIOCore
 import TroveChat
-import TroveStorage
+import TroveJSON
 
 /// `/api/files` (multipart upload, list, read, delete, signed link) and the public
 /// `/files/signed/<token>` download.

@@ -1,6 +1,5 @@
 import TroveEngine
 import TroveJSON
-import TroveStorage
 
 /// The body of `POST /api/collections/{name}/search`, read strictly: a member of the wrong
 /// type, out of range or unknown is a 400 naming its `$.path` (a misspelt `"limt"` or a
