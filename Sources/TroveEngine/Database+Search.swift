@@ -86,7 +86,7 @@ extension Database {
             textRange = (f, from, to)
         }
         return QueryContext(schema: schema, searchers: searchers, snapshot: try snapshot ?? store.snapshot(), collection: collection,
-                            filter: all, textFilter: textFilter, textRange: textRange)
+                            filter: all, textFilter: textFilter, textRange: textRange, textQuery: try query.textQuery())
     }
 
     /// Everything the query matches: all text matches, the vector or fused top
@@ -144,7 +144,7 @@ extension Database {
         let highlighters = try q.snippetFields.map { field -> (String, Highlighter) in
             guard case let .text(analyzer, _)? = context.schema.field(field)?.type else { throw EngineError.badQuery("no snippets from '\(field)': not a text field") }
             guard let text = q.text else { throw EngineError.badQuery("snippets need a text query") }
-            guard let parsed = try q.textQuery() else { throw EngineError.badQuery("snippets need a text query") }
+            guard let parsed = context.textQuery else { throw EngineError.badQuery("snippets need a text query") }
             return (field, Highlighter(query: parsed, field: field, defaultField: q.textField ?? context.searchers.text.defaultField, analyzer: analyzer))
         }
         return try hits.map { hit in

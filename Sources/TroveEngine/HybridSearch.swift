@@ -14,6 +14,9 @@ struct QueryContext {
     /// postings instead of scanning the column first.
     let textFilter: DocumentFilter?
     let textRange: (field: String, from: Int64?, to: Int64?)?
+    /// The query's text as the text layer runs it, parsed once per request (nil without
+    /// text); every text step of the request reads it from here.
+    let textQuery: TextQuery?
 
     /// Options searching `field` (default: the first declared text field) under the
     /// query's filters and range.
@@ -41,7 +44,7 @@ struct HybridSearch {
         guard q.text != nil || q.vector != nil else { throw EngineError.badQuery("a ranked query needs text, a vector, or both") }
         let hybrid = q.text != nil && q.vector != nil
         let depth = hybrid ? max(q.fusionDepth, limit) : limit
-        let text = try q.textQuery().map { try textHits($0, field: q.textField, depth: depth) }
+        let text = try context.textQuery.map { try textHits($0, field: q.textField, depth: depth) }
         let vector = try q.vector.map { try vectorHits($0, field: q.vectorField, depth: depth, nprobe: q.nprobe, efSearch: q.efSearch) }
         guard hybrid, let text, let vector else { return Array((text ?? vector ?? []).prefix(limit)) }
         let weights = (text: q.textWeight ?? q.fusion.defaultWeights.text, vector: q.vectorWeight ?? q.fusion.defaultWeights.vector)
@@ -70,7 +73,7 @@ struct HybridSearch {
     /// Every text match (no top-k cut), for sorts, counts and aggregations.
     func allTextMatches(_ q: EngineQuery) throws -> [TextMatch] {
         let options = try context.textOptions(limit: Int.max, field: q.textField)
-        return try context.searchers.text.matches(context.snapshot, collection: context.collection, query: try q.textQuery() ?? .match("", field: nil, boost: 1), options: options)
+        return try context.searchers.text.matches(context.snapshot, collection: context.collection, query: context.textQuery ?? .match("", field: nil, boost: 1), options: options)
     }
 
     static func parsing<R>(_ body: () throws -> R) throws -> R {

@@ -55,7 +55,7 @@ struct TextFieldPage {
         let to = [options.range?.to, bound.to].compactMap { $0 }.min()
         options.range = from == nil && to == nil ? nil : (field, from, to)
         return try HybridSearch.parsing {
-            try context.searchers.text.search(context.snapshot, collection: context.collection, query: try query.textQuery() ?? .match("", field: nil, boost: 1), options: options)
+            try context.searchers.text.search(context.snapshot, collection: context.collection, query: context.textQuery ?? .match("", field: nil, boost: 1), options: options)
         }
     }
 
