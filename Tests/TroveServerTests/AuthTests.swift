@@ -26,7 +26,7 @@ import TroveStorage
             // A changed payload byte (the signature stays): must not verify.
             parts[1] = (parts[1].hasPrefix("e") ? "f" : "e") + parts[1].dropFirst()
             #expect(try await c.call(.get, "/api/auth/me", token: parts.joined(separator: ".")).status == .unauthorized)
-            let admin = try #require(try await h.api.users.list().first)
+            let admin = try #require(try await h.api.users.list().users.first)
             let expired = try await h.api.tokens.issue(userID: admin.id, role: .admin, now: Date(timeIntervalSinceNow: -7200))
             #expect(try await c.call(.get, "/api/auth/me", token: expired).status == .unauthorized)
             let none = [#"{"alg":"none","typ":"JWT"}"#, #"{"sub":"\#(admin.id)","exp":9999999999,"iat":0,"role":"admin"}"#]
@@ -100,6 +100,30 @@ import TroveStorage
             let patch = try await c.call(.patch, "/api/users/\(annID)", token: admin, json: #"{"disabled": "true"}"#)
             #expect(patch.status == .badRequest && patch.json["error"]?["code"]?.stringValue == "$.disabled", "\(patch.text)")
             #expect(try await c.call(.get, "/api/auth/me", token: ann).status == .ok)
+        }
+    }
+
+    /// The user list pages with limit and cursor; before, it returned at most 10,000 users
+    /// with no cursor, and `?limit=` was ignored.
+    @Test func usersArePagedWithACursor() async throws {
+        try await ServerHarness.withUsers { c, admin, _, _ in
+            _ = try await c.user("carol", admin: admin)
+            var names: [String] = []
+            var uri = "/api/users?limit=2"
+            var pages = 0
+            while true {
+                let r = try await c.call(.get, uri, token: admin)
+                #expect(r.status == .ok, "\(r.text)")
+                let data = r.json["data"]?.arrayValue ?? []
+                #expect(data.count <= 2)
+                names += data.compactMap { $0["username"]?.stringValue }
+                pages += 1
+                guard let next = r.json["next_cursor"]?.stringValue, pages < 10 else { break }
+                uri = "/api/users?limit=2&cursor=\(next)"
+            }
+            #expect(names == ["admin", "ann", "bob", "carol"] && pages == 2)
+            #expect(try await c.call(.get, "/api/users?limit=0", token: admin).status == .badRequest)
+            #expect(try await c.call(.get, "/api/users?cursor=not-a-cursor", token: admin).status == .badRequest)
         }
     }
 

@@ -109,11 +109,17 @@ public actor UserDirectory {
         try await database.get(id, in: Self.users).map(Self.account)
     }
 
-    public func list() async throws -> [UserAccount] {
-        var q = EngineQuery(limit: 10_000)
+    /// One page of users, oldest first, and the cursor of the next page (nil on the last).
+    public func list(limit: Int = 1000, cursor: String? = nil) async throws -> (users: [UserAccount], cursor: String?) {
+        var q = EngineQuery(limit: limit)
         q.sort = .field("created_at", descending: false)
+        q.searchAfter = cursor
         q.includeDocuments = true
-        return try await database.search(q, in: Self.users).hits.compactMap(\.document).map(Self.account)
+        let page: SearchPage
+        do { page = try await database.search(q, in: Self.users) } catch EngineError.badQuery(let why) {
+            throw APIError.badRequest("cursor: \(why)", field: "cursor")
+        }
+        return (page.hits.compactMap(\.document).map(Self.account), page.cursor)
     }
 
     public func setDisabled(_ id: String, _ disabled: Bool) async throws -> UserAccount {
@@ -212,10 +218,18 @@ public actor UserDirectory {
         return count
     }
 
+    /// Every key of the user, oldest first, read page by page (a user may hold more keys
+    /// than one search page: `--max-keys` has no ceiling).
     private func keyDocuments(userID: String) async throws -> [Document] {
-        var q = EngineQuery(filters: [.equals(field: "user_id", value: userID)], limit: 10_000)
+        var q = EngineQuery(filters: [.equals(field: "user_id", value: userID)], limit: 1000)
         q.sort = .field("created_at", descending: false)
         q.includeDocuments = true
-        return try await database.search(q, in: Self.keys).hits.compactMap(\.document)
+        var out: [Document] = []
+        while true {
+            let page = try await database.search(q, in: Self.keys)
+            out += page.hits.compactMap(\.document)
+            guard let next = page.cursor else { return out }
+            q.searchAfter = next
+        }
     }
 }

@@ -61,9 +61,10 @@ struct UserRoutes {
             guard let role = Principal.Role(rawValue: roleName) else { throw APIError.badRequest("$.role: admin or user", field: "$.role") }
             return JSONResponse.make(try await api.users.create(username: username, password: password, role: role).json, status: .created)
         }
-        router.get("/api/users") { _, context in
+        router.get("/api/users") { request, context in
             try admin(context)
-            return JSONResponse.list(try await api.users.list().map(\.json))
+            let page = try await api.users.list(limit: request.limit, cursor: request.uri.queryParameters.get("cursor"))
+            return JSONResponse.list(page.users.map(\.json), cursor: page.cursor)
         }
         router.patch("/api/users/{id}") { request, context in
             try admin(context)
