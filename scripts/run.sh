@@ -9,4 +9,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 swift build -c release --product trove
-exec .build/release/trove serve --data "${TROVE_DATA:-./data}" --host "${TROVE_HOST:-127.0.0.1}" --port "${TROVE_PORT:-8080}"
+exec .build/release/trove serve --data "${TROVE_DATA:-./data}"  # host and port: TROVE_HOST, TROVE_PORT or [server] in trove.toml
