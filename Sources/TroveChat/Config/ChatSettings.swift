@@ -51,27 +51,27 @@ public struct ChatSettings: Sendable, Equatable {
         }
         let file = try candidates.first { FileManager.default.fileExists(atPath: $0) }.map(ConfigFile.load)
         s.configPath = file?.path
-        let providerName = flags.provider ?? env("TROVE_LLM_PROVIDER") ?? file?.string("llm.provider")
+        let providerName = try flags.provider ?? env("TROVE_LLM_PROVIDER") ?? file?.string("llm.provider")
         if let providerName {
             guard let kind = ChatProviderKind(rawValue: providerName.lowercased()) else {
                 throw ChatModelError.notConfigured("unknown chat provider '\(providerName)' (TROVE_LLM_PROVIDER / --llm-provider / llm.provider): use openai, ollama or anthropic")
             }
             s.provider = kind
         }
-        s.llmURL = flags.url ?? env("TROVE_LLM_URL") ?? file?.string("llm.url")
-        s.llmModel = flags.model ?? env("TROVE_LLM_MODEL") ?? file?.string("llm.model")
-        s.llmAPIKey = flags.apiKey ?? env("TROVE_LLM_API_KEY") ?? file?.string("llm.api_key")
-        s.llmTimeoutSeconds = file?.int("llm.timeout_seconds") ?? s.llmTimeoutSeconds
+        s.llmURL = try flags.url ?? env("TROVE_LLM_URL") ?? file?.string("llm.url")
+        s.llmModel = try flags.model ?? env("TROVE_LLM_MODEL") ?? file?.string("llm.model")
+        s.llmAPIKey = try flags.apiKey ?? env("TROVE_LLM_API_KEY") ?? file?.string("llm.api_key")
+        s.llmTimeoutSeconds = try file?.int("llm.timeout_seconds") ?? s.llmTimeoutSeconds
         var embedder = EmbedderSettings.resolve(embedder: flags.embedder, model: flags.embedderModel, modelDirectory: flags.modelDirectory,
                                                 environment: environment)
-        if flags.embedder == nil, env("TROVE_EMBEDDER") == nil, let name = file?.string("embedder.name") { embedder.embedder = name }
-        if flags.embedderModel == nil, env("TROVE_EMBEDDER_MODEL") == nil, let m = file?.string("embedder.model") { embedder.model = m }
+        if flags.embedder == nil, env("TROVE_EMBEDDER") == nil, let name = try file?.string("embedder.name") { embedder.embedder = name }
+        if flags.embedderModel == nil, env("TROVE_EMBEDDER_MODEL") == nil, let m = try file?.string("embedder.model") { embedder.model = m }
         s.embedder = embedder
-        s.maxUploadBytes = file?.int("files.max_upload_bytes") ?? s.maxUploadBytes
-        s.chunkTokens = file?.int("ingestion.chunk_tokens") ?? s.chunkTokens
-        s.chunkOverlapTokens = file?.int("ingestion.chunk_overlap_tokens") ?? s.chunkOverlapTokens
-        s.responseCacheSeconds = file?.int("cache.response_ttl_seconds") ?? s.responseCacheSeconds
-        s.embeddingCacheEntries = file?.int("cache.embedding_entries") ?? s.embeddingCacheEntries
+        s.maxUploadBytes = try file?.int("files.max_upload_bytes") ?? s.maxUploadBytes
+        s.chunkTokens = try file?.int("ingestion.chunk_tokens") ?? s.chunkTokens
+        s.chunkOverlapTokens = try file?.int("ingestion.chunk_overlap_tokens") ?? s.chunkOverlapTokens
+        s.responseCacheSeconds = try file?.int("cache.response_ttl_seconds") ?? s.responseCacheSeconds
+        s.embeddingCacheEntries = try file?.int("cache.embedding_entries") ?? s.embeddingCacheEntries
         return s
     }
 

@@ -11,11 +11,14 @@ public struct ConfigFile: Sendable, Equatable {
     public enum Failure: Error, Equatable, CustomStringConvertible {
         case unreadable(path: String)
         case syntax(path: String, line: Int, reason: String)
+        /// A key that holds a value of another type than the setting takes.
+        case badValue(path: String, key: String, expected: String)
 
         public var description: String {
             switch self {
             case let .unreadable(path): return "cannot read the settings file \(path)"
             case let .syntax(path, line, reason): return "\(path):\(line): \(reason)"
+            case let .badValue(path, key, expected): return "\(path): \(key): expected \(expected)"
             }
         }
     }
@@ -37,15 +40,23 @@ public struct ConfigFile: Sendable, Equatable {
         return ConfigFile(path: path, values: try parseTOML(text, path: path))
     }
 
-    public func string(_ key: String) -> String? {
+    /// The string at `key` (an integer is taken as its digits); nil when the key is
+    /// absent, an error naming it when it holds another type.
+    public func string(_ key: String) throws(Failure) -> String? {
         switch values[key] {
+        case nil: return nil
         case let .string(s)?: return s
         case let .int(i)?: return String(i)
-        default: return nil
+        default: throw .badValue(path: path, key: key, expected: "a string")
         }
     }
 
-    public func int(_ key: String) -> Int? { values[key]?.intValue }
+    /// The integer at `key`; nil when absent, an error naming it for another type.
+    public func int(_ key: String) throws(Failure) -> Int? {
+        guard let v = values[key] else { return nil }
+        guard let i = v.intValue else { throw .badValue(path: path, key: key, expected: "an integer") }
+        return i
+    }
 
     private static func flatten(_ json: JSONValue) -> [String: JSONValue] {
         var out: [String: JSONValue] = [:]

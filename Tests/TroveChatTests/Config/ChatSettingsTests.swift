@@ -60,4 +60,26 @@ import TroveTestSupport
             try ChatSettings.resolve(flags: .init(config: dir.sub("none.toml")), environment: [:])
         }
     }
+
+    /// A value of the wrong type names its key; before, `max_upload_bytes = "50MB"` or
+    /// `model = true` fell back to the default without a word.
+    @Test func wronglyTypedValuesNameTheirKey() throws {
+        let dir = TempDirectory()
+        let cases: [(String, String, String)] = [
+            ("[files]\nmax_upload_bytes = \"50MB\"\n", "files.max_upload_bytes", "an integer"),
+            ("[ingestion]\nchunk_tokens = 2.5\n", "ingestion.chunk_tokens", "an integer"),
+            ("[llm]\nmodel = true\n", "llm.model", "a string"),
+            ("[embedder]\nname = 1.5\n", "embedder.name", "a string"),
+        ]
+        for (i, (text, key, expected)) in cases.enumerated() {
+            let path = dir.sub("t\(i).toml")
+            try text.write(toFile: path, atomically: true, encoding: .utf8)
+            #expect(throws: ConfigFile.Failure.badValue(path: path, key: key, expected: expected)) {
+                try ChatSettings.resolve(flags: .init(config: path), environment: [:])
+            }
+        }
+        try "[llm]\nmodel = 7\n[cache]\nembedding_entries = 5\n".write(toFile: dir.sub("ok.toml"), atomically: true, encoding: .utf8)
+        let s = try ChatSettings.resolve(flags: .init(config: dir.sub("ok.toml")), environment: [:])
+        #expect(s.llmModel == "7" && s.embeddingCacheEntries == 5)
+    }
 }
