@@ -38,6 +38,43 @@ import TroveStorage
         }
     }
 
+    /// The members Trove reads are type-checked as OpenAI checks them; before,
+    /// `"temperature": "hot"` or `"stream": "yes"` were dropped and a tool call without an
+    /// id vanished from the history.
+    @Test func wronglyTypedMembersAre400WithTheirPath() throws {
+        let cases: [(String, String)] = [
+            (#"{"model": 5, "messages": [{"role": "user", "content": "x"}]}"#, "$.model"),
+            (#"{"model": "m", "messages": {"role": "user"}}"#, "$.messages"),
+            (#"{"model": "m", "messages": ["hi"]}"#, "$.messages[0]"),
+            (#"{"model": "m", "messages": [{"role": "user", "content": "x"}], "temperature": "hot"}"#, "$.temperature"),
+            (#"{"model": "m", "messages": [{"role": "user", "content": "x"}], "temperature": 3}"#, "$.temperature"),
+            (#"{"model": "m", "messages": [{"role": "user", "content": "x"}], "top_p": "0.5"}"#, "$.top_p"),
+            (#"{"model": "m", "messages": [{"role": "user", "content": "x"}], "stream": "yes"}"#, "$.stream"),
+            (#"{"model": "m", "messages": [{"role": "user", "content": "x"}], "max_tokens": "5"}"#, "$.max_tokens"),
+            (#"{"model": "m", "messages": [{"role": "user", "content": "x"}], "max_tokens": 0}"#, "$.max_tokens"),
+            (#"{"model": "m", "messages": [{"role": "user", "content": "x"}], "conversation_id": 7}"#, "$.conversation_id"),
+            (#"{"model": "m", "messages": [{"role": "assistant", "content": null, "tool_calls": [{"function": {"name": "f"}}]}]}"#, "$.messages[0].tool_calls[0]"),
+            (#"{"model": "m", "messages": [{"role": "tool", "content": "r", "tool_call_id": 1}]}"#, "$.messages[0].tool_call_id"),
+            (#"{"model": "m", "messages": [{"role": "user", "content": "x"}], "tools": [{"function": "f"}]}"#, "$.tools[0].function"),
+        ]
+        for (body, path) in cases {
+            do {
+                _ = try OpenAIWire.request(try JSONParser.parse(body))
+                Issue.record("accepted \(body)")
+            } catch {
+                #expect(APIError.from(error).code == path, "\(body): \(error)")
+            }
+        }
+        let ok = try OpenAIWire.request(try JSONParser.parse(#"""
+            {"model": "m", "temperature": null, "stream": true, "max_completion_tokens": 9, "n": 1, "user": "u",
+             "messages": [{"role": "developer", "content": [{"type": "text", "text": "be brief"}]},
+                          {"role": "assistant", "content": null, "tool_calls": [{"id": "c1", "type": "function", "function": {"name": "f", "arguments": "{}"}}]},
+                          {"role": "tool", "content": "r", "tool_call_id": "c1"}]}
+            """#))
+        #expect(ok.stream && ok.request.maxTokens == 9 && ok.request.temperature == nil && ok.request.messages.count == 3)
+        #expect(ok.request.messages[0].role == .system && ok.request.messages[0].content == "be brief" && ok.request.messages[1].toolCalls.first?.id == "c1")
+    }
+
     @Test func conversationIDPersistsTheExchange() async throws {
         let h = try await ServerHarness()
         defer { Task { await h.stop() } }

@@ -6,40 +6,49 @@ import TroveJSON
 /// and stream chunks out.
 enum OpenAIWire {
     /// The request; errors name the field path.
+    /// Reads the members Trove uses with their types checked, as OpenAI does: a wrongly
+    /// typed one is a 400 naming its path. Members Trove does not use are left alone
+    /// (OpenAI clients send many).
     static func request(_ body: JSONValue) throws -> (request: ChatRequest, stream: Bool, conversationID: String?) {
-        guard case .object = body else { throw APIError.badRequest("$: expected an object", field: "$") }
-        guard let model = body["model"]?.stringValue else { throw APIError.badRequest("$.model: required string", field: "$.model") }
-        guard let items = body["messages"]?.arrayValue, !items.isEmpty else { throw APIError.badRequest("$.messages: a non-empty array", field: "$.messages") }
-        var turns: [ChatTurn] = []
-        for (i, m) in items.enumerated() {
-            guard let roleName = m["role"]?.stringValue, let role = ChatRole(rawValue: roleName == "developer" ? "system" : roleName) else {
-                throw APIError.badRequest("$.messages[\(i)].role: system, user, assistant or tool", field: "$.messages[\(i)].role")
-            }
-            let content: String
-            switch m["content"] {
-            case let .string(s)?: content = s
-            case nil, .null?: content = ""
-            case let .array(parts)?:
-                content = parts.compactMap { $0["type"]?.stringValue == "text" ? $0["text"]?.stringValue : nil }.joined(separator: "\n")
-            default: throw APIError.badRequest("$.messages[\(i)].content: a string or an array of text parts", field: "$.messages[\(i)].content")
-            }
-            let calls = (m["tool_calls"]?.arrayValue ?? []).compactMap { c -> ToolCall? in
-                guard let id = c["id"]?.stringValue, let f = c["function"], let name = f["name"]?.stringValue else { return nil }
-                return ToolCall(id: id, name: name, arguments: f["arguments"]?.stringValue ?? "{}")
-            }
-            turns.append(ChatTurn(role: role, content: content, toolCalls: calls, toolCallID: m["tool_call_id"]?.stringValue, name: m["name"]?.stringValue))
-        }
-        let tools = try (body["tools"]?.arrayValue ?? []).enumerated().map { i, t -> ToolSpec in
-            guard let f = t["function"], let name = f["name"]?.stringValue else {
+        let input = try JSONInput(body)
+        let model = try input.requiredString("model")
+        guard let items = try input.array("messages"), !items.isEmpty else { throw APIError.badRequest("$.messages: a non-empty array", field: "$.messages") }
+        let turns = try items.enumerated().map { i, m in try turn(JSONInput(m, path: "$.messages[\(i)]")) }
+        let tools = try (input.array("tools") ?? []).enumerated().map { i, t -> ToolSpec in
+            let tool = try JSONInput(t, path: "$.tools[\(i)]")
+            guard let f = try tool.object("function"), let name = try f.string("name") else {
                 throw APIError.badRequest("$.tools[\(i)].function.name: required", field: "$.tools[\(i)].function.name")
             }
-            return ToolSpec(name: name, description: f["description"]?.stringValue ?? "", parameters: f["parameters"] ?? .object([JSONMember]()))
+            return ToolSpec(name: name, description: try f.string("description") ?? "", parameters: f.value["parameters"] ?? .object([JSONMember]()))
         }
-        let maxTokens = body["max_completion_tokens"]?.intValue ?? body["max_tokens"]?.intValue
+        let maxTokens = try input.int("max_completion_tokens", in: Int.min...Int.max) ?? input.int("max_tokens", in: Int.min...Int.max)
         if let m = maxTokens, m < 1 { throw APIError.badRequest("$.max_tokens: a positive integer", field: "$.max_tokens") }
-        let request = ChatRequest(model: model, messages: turns, temperature: body["temperature"]?.doubleValue, topP: body["top_p"]?.doubleValue,
-                                  maxTokens: maxTokens, tools: tools)
-        return (request, body["stream"]?.boolValue ?? false, body["conversation_id"]?.stringValue)
+        let request = ChatRequest(model: model, messages: turns, temperature: try input.double("temperature", in: 0...2),
+                                  topP: try input.double("top_p", in: 0...1), maxTokens: maxTokens, tools: tools)
+        return (request, try input.bool("stream") ?? false, try input.string("conversation_id"))
+    }
+
+    /// One message: role, content (a string or text parts), tool calls, tool call id, name.
+    private static func turn(_ m: JSONInput) throws -> ChatTurn {
+        guard let roleName = try m.string("role"), let role = ChatRole(rawValue: roleName == "developer" ? "system" : roleName) else {
+            throw APIError.badRequest("\(m.path(of: "role")): system, user, assistant or tool", field: m.path(of: "role"))
+        }
+        let content: String
+        switch m.value["content"] {
+        case let .string(s)?: content = s
+        case nil, .null?: content = ""
+        case let .array(parts)?:
+            content = parts.compactMap { $0["type"]?.stringValue == "text" ? $0["text"]?.stringValue : nil }.joined(separator: "\n")
+        default: throw APIError.badRequest("\(m.path(of: "content")): a string or an array of text parts", field: m.path(of: "content"))
+        }
+        let calls = try (m.array("tool_calls") ?? []).enumerated().map { j, c -> ToolCall in
+            let call = try JSONInput(c, path: "\(m.path(of: "tool_calls"))[\(j)]")
+            guard let id = try call.string("id"), let f = try call.object("function"), let name = try f.string("name") else {
+                throw APIError.badRequest("\(call.path): needs id and function.name", field: call.path)
+            }
+            return ToolCall(id: id, name: name, arguments: try f.string("arguments") ?? "{}")
+        }
+        return ChatTurn(role: role, content: content, toolCalls: calls, toolCallID: try m.string("tool_call_id"), name: try m.string("name"))
     }
 
     static func usage(_ u: TokenUsage) -> JSONValue {
