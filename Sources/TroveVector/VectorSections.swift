@@ -104,6 +104,12 @@ enum VectorSections {
         guard let hb = try reader.section(tag("VH", slot)) else { return nil }
         let h = try Header.decode(hb, path: reader.path, at: reader.offset(of: tag("VH", slot)))
         guard h.ivf, let cb = try reader.section(tag("VC", slot)) else { return nil }
+        // Checked before any size is computed from the header: a 32-bit dimension and nlist
+        // read from a file could overflow `nlist · dimension · 4`.
+        guard h.dimension == spec.dimension, h.metric == spec.metric else {
+            throw StorageError.corruption(file: reader.path, offset: reader.offset(of: tag("VH", slot)),
+                                          reason: "vector field '\(spec.field)' stored as \(h.dimension)-d \(h.metric.rawValue), schema says \(spec.dimension)-d \(spec.metric.rawValue)")
+        }
         guard cb.count == h.nlist * h.dimension * 4 else {
             throw StorageError.corruption(file: reader.path, offset: reader.offset(of: tag("VC", slot)), reason: "centroid section holds \(cb.count) bytes for \(h.nlist) × \(h.dimension)")
         }

@@ -59,9 +59,11 @@ import TroveTestSupport
     }
 
     /// Files that pass their checksums but hold impossible values: a NaN in the rotation,
-    /// an unknown codes kind, a slice count that does not divide the dimension. Each is a
-    /// typed corruption error, never a crash or NaN scores.
-    @Test(arguments: ["nan-rotation", "codes-kind", "slices"])
+    /// an unknown codes kind, a slice count that does not divide the dimension, and a
+    /// header whose 32-bit dimension and nlist would overflow the centroid section's size
+    /// (read when the registry loads, before any search). Each is a typed corruption
+    /// error, never a crash or NaN scores.
+    @Test(arguments: ["nan-rotation", "codes-kind", "slices", "huge-sizes"])
     func wrongValuesAreTypedErrors(damage: String) throws {
         let dir = TempDirectory()
         let vectors = VectorTestData.clustered(1500, Self.d, clusters: 20, seed: 72)
@@ -74,6 +76,10 @@ import TroveTestSupport
         switch damage {
         case "nan-rotation": try SegmentSurgery.edit(path, section: VectorSections.tag("VR", 0)) { SegmentSurgery.put32(&$0, 20, Float.nan.bitPattern) }
         case "codes-kind": try SegmentSurgery.edit(path, section: VectorSections.tag("VH", 0)) { SegmentSurgery.put32(&$0, 32, 3) }
+        case "huge-sizes": try SegmentSurgery.edit(path, section: VectorSections.tag("VH", 0)) {
+            SegmentSurgery.put32(&$0, 12, 0xFFFF_FFF0)
+            SegmentSurgery.put32(&$0, 28, 0xFFFF_FFF0)
+        }
         default: try SegmentSurgery.edit(path, section: VectorSections.tag("VH", 0)) { SegmentSurgery.put32(&$0, 36, 5) }
         }
         let q = try QueryBatch(vector: Array(vectors[0..<Self.d]), dimension: Self.d, metric: .cosine)
@@ -84,7 +90,7 @@ import TroveTestSupport
             Issue.record("\(damage): opened and searched")
         } catch let StorageError.corruption(file, _, reason) {
             #expect(file == path)
-            let expected = ["nan-rotation": "not finite", "codes-kind": "unknown list codes", "slices": "subquantizers"][damage] ?? "?"
+            let expected = ["nan-rotation": "not finite", "codes-kind": "unknown list codes", "slices": "subquantizers", "huge-sizes": "schema says 16-d"][damage] ?? "?"
             #expect(reason.contains(expected), "\(reason)")
         }
     }
