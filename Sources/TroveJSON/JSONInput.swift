@@ -34,7 +34,7 @@ public struct JSONInput: Sendable {
 
     private func fail(_ key: String, _ reason: String) -> JSONInputError { JSONInputError(path: path(of: key), reason: reason) }
 
-    public func string(_ key: String, maxLength: Int = 100_000) throws(JSONInputError) -> String? {
+    public func string(_ key: String, maxLength: Int = .max) throws(JSONInputError) -> String? {
         switch value[key] {
         case nil, .null?: return nil
         case let .string(s)?:
@@ -45,7 +45,7 @@ public struct JSONInput: Sendable {
     }
 
     /// A string that must be there (not missing, not null).
-    public func requiredString(_ key: String, maxLength: Int = 100_000) throws(JSONInputError) -> String {
+    public func requiredString(_ key: String, maxLength: Int = .max) throws(JSONInputError) -> String {
         guard let s = try string(key, maxLength: maxLength) else { throw fail(key, "required string") }
         return s
     }

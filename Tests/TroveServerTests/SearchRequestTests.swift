@@ -57,6 +57,10 @@ import TroveStorage
         #expect(q.sort == .field("at", descending: true) && q.fusion == .rrf && q.rrfK == 30)
         #expect(q.filters == [.equals(field: "tag", value: "x"), .oneOf(field: "tag", values: ["a", "b"]),
                               .range(field: "at", from: 1_767_225_600_000_000, to: 5), .exists(field: "tag"), .range(field: "at", from: nil, to: 9)])
+        // Pasted text longer than the 32 KiB searched is still a query (its prefix is
+        // searched), not a refusal: the strict reader sets no length of its own.
+        let pasted = String(repeating: "kettle at dawn, ", count: 8_000)
+        #expect(try SearchRequest.query(.object([JSONMember("text", .string(pasted))])).text == pasted)
         let defaults = try SearchRequest.query(try JSONParser.parse(#"{"text": "a", "sort": "score", "cursor": null}"#))
         #expect(defaults.limit == 10 && defaults.sort == .score && defaults.includeDocuments && defaults.searchAfter == nil)
     }

@@ -79,7 +79,7 @@ struct ConversationRoutes {
         let id = try context.parameters.require("id")
         let body = try JSONInput(await request.json(limit: api.settings.maxBodyBytes))
         try body.only(["content", "attachments", "stream", "reply", "role"])
-        guard let content = try body.string("content", maxLength: Int.max) else { throw APIError.badRequest("$.content: required string", field: "$.content") }
+        guard let content = try body.string("content") else { throw APIError.badRequest("$.content: required string", field: "$.content") }
         let attachments = try body.strings("attachments") ?? []
         let stream = try body.bool("stream") ?? (request.uri.queryParameters.get("stream") == "true")
         if try body.bool("reply") == false {
