@@ -56,23 +56,21 @@ public struct JSONInput: Sendable {
         return b
     }
 
-    public func int(_ key: String, in range: ClosedRange<Int>) throws(JSONInputError) -> Int? {
-        switch value[key] {
-        case nil, .null?: return nil
-        case let v?:
-            guard let i = v.intValue else { throw fail(key, "expected an integer") }
-            guard range.contains(i) else { throw fail(key, "must be in \(range.lowerBound)...\(range.upperBound)") }
-            return i
-        }
+    public func int(_ key: String, in range: ClosedRange<Int> = .min ... .max) throws(JSONInputError) -> Int? {
+        try number(key, range, "an integer", \.intValue)
     }
 
     public func double(_ key: String, in range: ClosedRange<Double>) throws(JSONInputError) -> Double? {
+        try number(key, range, "a number", \.doubleValue)
+    }
+
+    private func number<T: Comparable>(_ key: String, _ range: ClosedRange<T>, _ what: String, _ read: (JSONValue) -> T?) throws(JSONInputError) -> T? {
         switch value[key] {
         case nil, .null?: return nil
         case let v?:
-            guard let d = v.doubleValue else { throw fail(key, "expected a number") }
-            guard range.contains(d) else { throw fail(key, "must be in \(range.lowerBound)...\(range.upperBound)") }
-            return d
+            guard let n = read(v) else { throw fail(key, "expected \(what)") }
+            guard range.contains(n) else { throw fail(key, "must be in \(range.lowerBound)...\(range.upperBound)") }
+            return n
         }
     }
 

@@ -21,7 +21,7 @@ enum OpenAIWire {
             }
             return ToolSpec(name: name, description: try f.string("description") ?? "", parameters: f.value["parameters"] ?? .object([JSONMember]()))
         }
-        let maxTokens = try input.int("max_completion_tokens", in: Int.min...Int.max) ?? input.int("max_tokens", in: Int.min...Int.max)
+        let maxTokens = try input.int("max_completion_tokens") ?? input.int("max_tokens")
         if let m = maxTokens, m < 1 { throw APIError.badRequest("$.max_tokens: a positive integer", field: "$.max_tokens") }
         let request = ChatRequest(model: model, messages: turns, temperature: try input.double("temperature", in: 0...2),
                                   topP: try input.double("top_p", in: 0...1), maxTokens: maxTokens, tools: tools)

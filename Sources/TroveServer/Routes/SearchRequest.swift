@@ -18,7 +18,7 @@ enum SearchRequest {
         let input = try JSONInput(body)
         try input.only(members)
         var q = EngineQuery(text: try input.string("text"))
-        if let limit = try input.int("limit", in: Int.min...Int.max) {
+        if let limit = try input.int("limit") {
             guard limit >= 1 else { throw APIError.badRequest("$.limit: 1 to \(maximumLimit)", field: "$.limit") }
             guard limit <= maximumLimit else { throw APIError.limit("$.limit: at most \(maximumLimit) hits a page") }
             q.limit = limit
