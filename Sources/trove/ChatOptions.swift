@@ -43,8 +43,18 @@ struct ChatOptions: ParsableArguments {
     /// Opens the chat services, turning set-up failures into messages that say what to do.
     /// `vectorThreads`: lanes one vector query is split over.
     func open(vectorThreads: Int = DatabaseOptions().vectorThreads) async throws -> ChatSystem {
+        try await open(settings: resolvedSettings(), vectorThreads: vectorThreads)
+    }
+
+    /// The chat settings from flags, environment and settings file, with failures as
+    /// CLI messages.
+    func resolvedSettings() throws -> ChatSettings {
+        do { return try ChatSettings.resolve(flags: flags, dataFolder: data) } catch let error as CLIError { throw error } catch { throw CLIError("\(error)") }
+    }
+
+    /// `open` with settings already resolved (`trove serve` reads its own from the same file).
+    func open(settings: ChatSettings, vectorThreads: Int) async throws -> ChatSystem {
         do {
-            let settings = try ChatSettings.resolve(flags: flags, dataFolder: data)
             guard (1...4096).contains(memtableMB) else { throw CLIError("--memtable-mb must be in 1...4096") }
             var options = DatabaseOptions()
             options.store.memtableBytes = memtableMB << 20

@@ -30,13 +30,9 @@ struct ServeCommand: AsyncParsableCommand {
         // A server answers many queries at once: splitting each vector scan over the
         // cores would only add hand-offs between them.
         // Settings first: a wrong one stops the server before the data folder is opened.
-        let settings: ServerSettings
-        do { settings = try self.settings(configPath: ChatSettings.resolve(flags: chat.flags, dataFolder: chat.data).configPath) } catch let e as CLIError {
-            throw e
-        } catch {
-            throw CLIError("\(error)")
-        }
-        let system = try await chat.open(vectorThreads: 1)
+        let chatSettings = try chat.resolvedSettings()
+        let settings = try self.settings(configPath: chatSettings.configPath)
+        let system = try await chat.open(settings: chatSettings, vectorThreads: 1)
         let api = try await TroveAPI.make(system: system, dataFolder: chat.data, settings: settings)
         if let admin = try await api.bootstrapAdmin(password: ProcessInfo.processInfo.environment["TROVE_ADMIN_PASSWORD"]) {
             if let generated = admin.generatedPassword {
