@@ -12,7 +12,8 @@ public struct InstalledModel: Sendable, Equatable {
     public let weightBytes: Int
 }
 
-/// Where native models live: `--model-dir` when given, then `$TROVE_MODELS`, then `./models`.
+/// Where native models live: `modelDirectory` (`--model-dir`) when given, then
+/// `searchDirectory` (`$TROVE_MODELS`), then `./models`.
 /// Each place is either one model folder or a folder of model folders (named after the
 /// model, as `scripts/install-model.sh` lays them out).
 public struct ModelCatalog: Sendable {
@@ -22,12 +23,14 @@ public struct ModelCatalog: Sendable {
     /// `--model-dir`, which may point at one model folder whatever its name.
     public let explicitDirectory: URL?
 
-    public init(modelDirectory: String? = nil, environment: [String: String] = ProcessInfo.processInfo.environment,
+    public init(modelDirectory: String? = nil, searchDirectory: String? = nil,
                 currentDirectory: URL = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)) {
         var paths: [URL] = []
         explicitDirectory = modelDirectory.flatMap { $0.isEmpty ? nil : URL(fileURLWithPath: $0, relativeTo: currentDirectory).standardizedFileURL }
         if let explicitDirectory { paths.append(explicitDirectory) }
-        if let env = environment["TROVE_MODELS"], !env.isEmpty { paths.append(URL(fileURLWithPath: env, relativeTo: currentDirectory).standardizedFileURL) }
+        if let searchDirectory, !searchDirectory.isEmpty {
+            paths.append(URL(fileURLWithPath: searchDirectory, relativeTo: currentDirectory).standardizedFileURL)
+        }
         paths.append(currentDirectory.appendingPathComponent("models").standardizedFileURL)
         searchPaths = paths
     }

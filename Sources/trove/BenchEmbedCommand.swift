@@ -25,7 +25,7 @@ struct BenchEmbedCommand: ParsableCommand {
         guard !inputs.isEmpty, repeats > 0, batchSize > 0, threads > 0 else { throw CLIError("nothing to embed, or a zero option") }
         let embedder: MiniLMEmbedder
         do {
-            let directory = try ModelCatalog(modelDirectory: modelDir).locate(model)
+            let directory = try modelCatalog(modelDir: modelDir).locate(model)
             embedder = try MiniLMEmbedder(directory: directory, name: model, batchSize: batchSize, threads: threads)
         } catch let error as EmbedderError {
             throw CLIError(error.description)

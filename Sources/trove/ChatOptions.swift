@@ -35,11 +35,6 @@ struct ChatOptions: ParsableArguments {
 
     @OptionGroup var embedder: EmbedderOptions
 
-    var flags: ChatSettings.Flags {
-        .init(provider: llmProvider, url: llmURL, model: llmModel, apiKey: llmAPIKey, embedder: embedder.embedder,
-              embedderModel: embedder.model, modelDirectory: embedder.modelDir, config: config)
-    }
-
     /// Opens the chat services, turning set-up failures into messages that say what to do.
     /// `vectorThreads`: lanes one vector query is split over.
     func open(vectorThreads: Int = DatabaseOptions().vectorThreads) async throws -> ChatSystem {
@@ -48,18 +43,20 @@ struct ChatOptions: ParsableArguments {
 
     /// The chat settings from flags, environment and settings file, with failures as
     /// CLI messages.
-    func resolvedSettings() throws -> ChatSettings {
-        do { return try ChatSettings.resolve(flags: flags, dataFolder: data) } catch let error as CLIError { throw error } catch { throw CLIError("\(error)") }
+    func resolvedSettings(from sources: SettingSources? = nil) throws -> ChatSettings {
+        do { return try chatSettings(from: sources ?? settingSources()) } catch let error as CLIError { throw error } catch { throw CLIError("\(error)") }
     }
 
-    /// `open` with settings already resolved (`trove serve` reads its own from the same file).
+    /// `open` with settings already resolved (`trove serve` reads its own from the same
+    /// sources). The embedder is the one the settings name, flags, environment and file
+    /// alike.
     func open(settings: ChatSettings, vectorThreads: Int) async throws -> ChatSystem {
         do {
             guard (1...4096).contains(memtableMB) else { throw CLIError("--memtable-mb must be in 1...4096") }
             var options = DatabaseOptions()
             options.store.memtableBytes = memtableMB << 20
             options.vectorThreads = vectorThreads
-            return try await ChatSystem.open(dataFolder: data, settings: settings, embedder: embedder.make(), options: options)
+            return try await ChatSystem.open(dataFolder: data, settings: settings, embedder: embedder.make(settings.embedder), options: options)
         } catch let error as CLIError {
             throw error
         } catch {

@@ -66,7 +66,7 @@ struct ModelsListCommand: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
-        let catalog = ModelCatalog(modelDirectory: modelDir)
+        let catalog = modelCatalog(modelDir: modelDir)
         let models = catalog.installed()
         if models.isEmpty {
             print("no models installed (looked in \(catalog.searchPaths.map(\.path).joined(separator: ", "))); "

@@ -30,8 +30,9 @@ struct ServeCommand: AsyncParsableCommand {
         // A server answers many queries at once: splitting each vector scan over the
         // cores would only add hand-offs between them.
         // Settings first: a wrong one stops the server before the data folder is opened.
-        let chatSettings = try chat.resolvedSettings()
-        let settings = try self.settings(configPath: chatSettings.configPath)
+        let sources = try chat.settingSources()
+        let chatSettings = try chat.resolvedSettings(from: sources)
+        let settings = try self.settings(from: sources)
         let system = try await chat.open(settings: chatSettings, vectorThreads: 1)
         let api = try await TroveAPI.make(system: system, dataFolder: chat.data, settings: settings)
         if let admin = try await api.bootstrapAdmin(password: ProcessInfo.processInfo.environment["TROVE_ADMIN_PASSWORD"]) {
@@ -58,9 +59,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     /// The server's settings: every one from its flag, else its environment variable, else
     /// the settings file's `[server]` table, else its default (`SettingSources`).
-    func settings(configPath: String?) throws -> ServerSettings {
-        let env = ProcessInfo.processInfo.environment
-        let from = SettingSources(environment: env, file: try configPath.map(ConfigFile.load))
+    func settings(from: SettingSources) throws -> ServerSettings {
         var s = ServerSettings()
         s.host = try from.string(host, "TROVE_HOST", "server.host", default: "127.0.0.1")
         s.port = try from.int(port, "TROVE_PORT", "server.port", default: 8080)
@@ -80,7 +79,7 @@ struct ServeCommand: AsyncParsableCommand {
         }
         s.publicRateLimitPerSecond = publicRate
         s.publicRateLimitBurst = publicRate * 2
-        s.jwtSecret = env["TROVE_JWT_SECRET"]
+        s.jwtSecret = try from.optionalString(nil, "TROVE_JWT_SECRET", "server.jwt_secret")
         return s
     }
 }

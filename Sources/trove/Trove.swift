@@ -25,7 +25,7 @@ struct DatabaseFolder: ParsableArguments {
 }
 
 /// Errors the CLI reports and exits on, with exit code 1.
-struct CLIError: Error, CustomStringConvertible {
+struct CLIError: Error, Equatable, CustomStringConvertible {
     let description: String
     init(_ message: String) { description = message }
 }

@@ -109,18 +109,14 @@ import TroveEmbed
         #expect(throws: EmbedderError.self) { try RemoteEmbedder.resolve(url: "not a url", api: nil) }
     }
 
-    @Test func settingsFromFlagsAndEnvironment() async throws {
-        let env = ["TROVE_EMBEDDER": "http://127.0.0.1:9/v1", "TROVE_EMBEDDER_MODEL": "e5", "TROVE_LLM_API_KEY": "k"]
-        let fromEnv = EmbedderSettings.resolve(environment: env)
-        #expect(fromEnv == EmbedderSettings(embedder: "http://127.0.0.1:9/v1", model: "e5", apiKey: "k"))
-        #expect(fromEnv.isRemote)
-        let flags = EmbedderSettings.resolve(embedder: "minilm", model: "all-MiniLM-L6-v2", environment: env)
-        #expect(!flags.isRemote && flags.model == "all-MiniLM-L6-v2")
+    @Test func settingsThatNameNoEmbedderAreTypedErrors() async throws {
+        #expect(EmbedderSettings(embedder: "http://127.0.0.1:9/v1", model: "e5").isRemote)
+        #expect(!EmbedderSettings(embedder: "minilm").isRemote)
         await #expect(throws: EmbedderError.unknownEmbedder("word2vec")) {
-            _ = try await EmbedderSettings(embedder: "word2vec").make(environment: [:])
+            _ = try await EmbedderSettings(embedder: "word2vec").make()
         }
         await #expect(throws: EmbedderError.remoteModelMissing(url: "http://127.0.0.1:9/v1")) {
-            _ = try await EmbedderSettings(embedder: "http://127.0.0.1:9/v1").make(environment: [:])
+            _ = try await EmbedderSettings(embedder: "http://127.0.0.1:9/v1").make()
         }
     }
 }

@@ -91,7 +91,7 @@ import TroveTestSupport
 
     @Test func noModelAnywhereSaysHowToInstall() throws {
         let dir = TempDirectory("embed-empty")
-        let catalog = ModelCatalog(modelDirectory: dir.path, environment: [:], currentDirectory: URL(fileURLWithPath: dir.path))
+        let catalog = ModelCatalog(modelDirectory: dir.path, currentDirectory: URL(fileURLWithPath: dir.path))
         #expect(catalog.installed().isEmpty)
         do {
             _ = try catalog.load()
@@ -107,14 +107,14 @@ import TroveTestSupport
     @Test func theCatalogListsAndLocatesInstalledModels() throws {
         let dir = TempDirectory("embed-catalog")
         _ = try modelCopy(dir)
-        let catalog = ModelCatalog(modelDirectory: dir.path, environment: [:])
+        let catalog = ModelCatalog(modelDirectory: dir.path)
         let models = catalog.installed()
         #expect(models.map(\.name) == ["all-MiniLM-L6-v2"])
         #expect(models.first?.dimension == 384)
         #expect(models.first?.maxSequenceLength == 256)
         #expect(try catalog.locate("ALL-minilm-l6-v2").lastPathComponent == "all-MiniLM-L6-v2")
         // --model-dir may point at the model folder itself.
-        let direct = ModelCatalog(modelDirectory: dir.sub("all-MiniLM-L6-v2"), environment: [:])
+        let direct = ModelCatalog(modelDirectory: dir.sub("all-MiniLM-L6-v2"))
         #expect(try direct.locate().path == dir.sub("all-MiniLM-L6-v2"))
         #expect(throws: EmbedderError.self) { try catalog.locate("no-such-model") }
     }

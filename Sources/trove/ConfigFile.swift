@@ -7,8 +7,8 @@ import TroveJSON
 /// with basic or literal strings, integers, floats and booleans, `#` comments — and
 /// anything else (arrays, inline tables, multi-line strings) is refused with its line,
 /// never skipped. JSON is an object of objects (or of plain values for top-level keys).
-public struct ConfigFile: Sendable, Equatable {
-    public enum Failure: Error, Equatable, CustomStringConvertible {
+struct ConfigFile: Sendable, Equatable {
+    enum Failure: Error, Equatable, CustomStringConvertible {
         case unreadable(path: String)
         case syntax(path: String, line: Int, reason: String)
         /// A key that holds a value of another type than the setting takes.
@@ -23,10 +23,10 @@ public struct ConfigFile: Sendable, Equatable {
         }
     }
 
-    public var path: String
-    public var values: [String: JSONValue]
+    var path: String
+    var values: [String: JSONValue]
 
-    public static func load(_ path: String) throws(Failure) -> ConfigFile {
+    static func load(_ path: String) throws(Failure) -> ConfigFile {
         guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
             throw .unreadable(path: path)
         }
@@ -42,7 +42,7 @@ public struct ConfigFile: Sendable, Equatable {
 
     /// The string at `key` (an integer is taken as its digits); nil when the key is
     /// absent, an error naming it when it holds another type.
-    public func string(_ key: String) throws(Failure) -> String? {
+    func string(_ key: String) throws(Failure) -> String? {
         switch values[key] {
         case nil: return nil
         case let .string(s)?: return s
@@ -52,10 +52,18 @@ public struct ConfigFile: Sendable, Equatable {
     }
 
     /// The integer at `key`; nil when absent, an error naming it for another type.
-    public func int(_ key: String) throws(Failure) -> Int? {
+    func int(_ key: String) throws(Failure) -> Int? {
         guard let v = values[key] else { return nil }
         guard let i = v.intValue else { throw .badValue(path: path, key: key, expected: "an integer") }
         return i
+    }
+
+    /// The number at `key` (an integer counts); nil when absent, an error naming it for
+    /// another type.
+    func double(_ key: String) throws(Failure) -> Double? {
+        guard let v = values[key] else { return nil }
+        guard let d = v.doubleValue else { throw .badValue(path: path, key: key, expected: "a number") }
+        return d
     }
 
     private static func flatten(_ json: JSONValue) -> [String: JSONValue] {
