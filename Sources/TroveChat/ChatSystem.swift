@@ -1,6 +1,7 @@
 import Foundation
 import TroveEmbed
 import TroveEngine
+import TroveJSON
 import TroveStorage
 
 /// The chat services over one data folder: the engine database in `engine/`, uploaded

@@ -1,6 +1,5 @@
 import TroveEngine
 import TroveJSON
-import TroveStorage
 
 /// Agents (bots): create, read, update, delete and list, each scoped to its owner.
 public struct AgentService: Sendable {

@@ -1,6 +1,6 @@
 import TroveEmbed
 import TroveEngine
-import TroveStorage
+import TroveJSON
 
 /// What one `send` stored: the user message, the assistant reply, and the conversation
 /// as it is after the exchange.

@@ -1,5 +1,5 @@
 import TroveEngine
-import TroveStorage
+import TroveJSON
 
 /// Conversations: create (optionally bound to an agent), list by last activity, rename,
 /// delete with their messages in one atomic batch.

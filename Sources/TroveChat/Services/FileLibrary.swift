@@ -1,5 +1,6 @@
 import Foundation
 import TroveEngine
+import TroveJSON
 import TroveStorage
 
 /// Uploaded files: bytes in the content-addressed blob store, metadata and chunks in the
