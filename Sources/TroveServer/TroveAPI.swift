@@ -10,6 +10,7 @@ import TroveStorage
 /// and the limits. Handlers decode, authorise, call one of these, and encode.
 public struct TroveAPI: Sendable {
     public let system: ChatSystem
+    /// Passwords (bcrypt) over the accounts.
     public let users: UserDirectory
     public let tokens: TokenIssuer
     public let settings: ServerSettings
@@ -28,7 +29,8 @@ public struct TroveAPI: Sendable {
             throw APIError(status: .internalServerError, type: "server_error", message: "the JWT secret (TROVE_JWT_SECRET) must be at least 32 bytes; leave it unset to have one generated")
         }
         let secret = try settings.jwtSecret.map { Array($0.utf8) } ?? SecretFile.loadOrCreate("jwt.key", in: dataFolder + "/secrets")
-        return TroveAPI(system: system, users: try UserDirectory(database: system.database, bcryptCost: settings.bcryptCost, maxKeysPerUser: settings.maxKeysPerUser),
+        let accounts = try Accounts(system: system, maxKeysPerUser: settings.maxKeysPerUser)
+        return TroveAPI(system: system, users: UserDirectory(accounts: accounts, bcryptCost: settings.bcryptCost),
                         tokens: await TokenIssuer(secret: secret, lifetime: settings.tokenLifetime), settings: settings, dataFolder: dataFolder,
                         limiter: RateLimiter(perSecond: settings.rateLimitPerSecond, burst: settings.rateLimitBurst),
                         publicLimiter: RateLimiter(perSecond: settings.publicRateLimitPerSecond, burst: settings.publicRateLimitBurst),
@@ -37,10 +39,13 @@ public struct TroveAPI: Sendable {
                         providerProbe: ProviderProbe(settings: system.settings))
     }
 
+    /// The account and API key records.
+    public var accounts: Accounts { users.accounts }
+
     /// On first start (no users at all), creates the admin: the password is
     /// `TROVE_ADMIN_PASSWORD` or a generated one, returned so it can be printed once.
     public func bootstrapAdmin(password: String?) async throws -> (username: String, generatedPassword: String?)? {
-        guard try await users.isEmpty else { return nil }
+        guard try await accounts.isEmpty else { return nil }
         let chosen = password.flatMap { $0.isEmpty ? nil : $0 }
         let alphabet = Array("abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789")
         let generated = String((0..<20).map { _ in alphabet[Int.random(in: 0..<alphabet.count)] })

@@ -26,7 +26,7 @@ import TroveStorage
             // A changed payload byte (the signature stays): must not verify.
             parts[1] = (parts[1].hasPrefix("e") ? "f" : "e") + parts[1].dropFirst()
             #expect(try await c.call(.get, "/api/auth/me", token: parts.joined(separator: ".")).status == .unauthorized)
-            let admin = try #require(try await h.api.users.list().users.first)
+            let admin = try #require(try await h.api.accounts.list().users.first)
             let expired = try await h.api.tokens.issue(userID: admin.id, role: .admin, now: Date(timeIntervalSinceNow: -7200))
             #expect(try await c.call(.get, "/api/auth/me", token: expired).status == .unauthorized)
             let none = [#"{"alg":"none","typ":"JWT"}"#, #"{"sub":"\#(admin.id)","exp":9999999999,"iat":0,"role":"admin"}"#]

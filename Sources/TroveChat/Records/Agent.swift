@@ -1,4 +1,5 @@
 import Foundation
+import TroveEngine
 import TroveJSON
 import TroveStorage
 
@@ -37,7 +38,20 @@ public struct RetrievalSettings: Sendable, Equatable {
 }
 
 /// An agent (a bot): the prompt, model and retrieval settings a conversation runs with.
-public struct Agent: Sendable, Equatable {
+public struct Agent: Sendable, Equatable, StoredRecord {
+    enum FieldName: String {
+        case owner, name, description, provider, model, temperature, retrieval, tools
+        case systemPrompt = "system_prompt", topP = "top_p", maxOutputTokens = "max_output_tokens"
+        case contextBudget = "context_budget", maxToolSteps = "max_tool_steps"
+        case createdAt = "created_at", updatedAt = "updated_at"
+    }
+    static let collection = "chat_agents"
+    static let tenantField: FieldName? = .owner
+    static let schemaFields = [
+        indexed(.owner, .keyword), indexed(.name, .text(analyzer: .standard, phrases: false)),
+        indexed(.createdAt, .timestamp), indexed(.updatedAt, .timestamp),
+    ]
+
     public static let builtInTools = ["search_documents", "search_messages", "calculator", "current_time"]
 
     public var id: String
@@ -127,36 +141,40 @@ public struct Agent: Sendable, Equatable {
     }
 
     var document: Document {
+        typealias N = FieldName
         var fields: [Field] = [
-            Field("owner", .string(owner)), Field("name", .string(name)), Field("created_at", .timestamp(createdAt)),
-            Field("updated_at", .timestamp(updatedAt)), Field("description", .string(description)),
-            Field("system_prompt", .string(systemPrompt)), Field("max_output_tokens", .int(Int64(maxOutputTokens))),
-            Field("context_budget", .int(Int64(contextBudget))), Field("retrieval", .json(retrieval.json)),
-            Field("tools", .json(.array(tools.map(JSONValue.string)))), Field("max_tool_steps", .int(Int64(maxToolSteps))),
+            Field(N.owner, .string(owner)), Field(N.name, .string(name)), Field(N.createdAt, .timestamp(createdAt)),
+            Field(N.updatedAt, .timestamp(updatedAt)), Field(N.description, .string(description)),
+            Field(N.systemPrompt, .string(systemPrompt)), Field(N.maxOutputTokens, .int(Int64(maxOutputTokens))),
+            Field(N.contextBudget, .int(Int64(contextBudget))), Field(N.retrieval, .json(retrieval.json)),
+            Field(N.tools, .json(.array(tools.map(JSONValue.string)))), Field(N.maxToolSteps, .int(Int64(maxToolSteps))),
         ]
-        if let provider { fields.append(Field("provider", .string(provider))) }
-        if let model { fields.append(Field("model", .string(model))) }
-        if let temperature { fields.append(Field("temperature", .double(temperature))) }
-        if let topP { fields.append(Field("top_p", .double(topP))) }
+        if let provider { fields.append(Field(N.provider, .string(provider))) }
+        if let model { fields.append(Field(N.model, .string(model))) }
+        if let temperature { fields.append(Field(N.temperature, .double(temperature))) }
+        if let topP { fields.append(Field(N.topP, .double(topP))) }
         return Document(id: id, fields: fields)
     }
 
-    init(document d: Document) {
-        self.init(id: d.id, owner: d.string("owner") ?? "")
-        name = d.string("name") ?? ""
-        description = d.string("description") ?? ""
-        systemPrompt = d.string("system_prompt") ?? ""
-        provider = d.string("provider")
+    init(document d: Document) throws(ChatError) {
+        let f = Self.fields(of: d)
+        self.init(id: d.id, owner: try f.string(.owner))
+        name = try f.string(.name)
+        description = try f.optionalString(.description) ?? ""
+        systemPrompt = try f.optionalString(.systemPrompt) ?? ""
+        provider = try f.optionalString(.provider)
         // Agents stored before blank models were refused: blank reads as the default.
-        model = d.string("model").flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 }
-        temperature = d.double("temperature")
-        topP = d.double("top_p")
-        maxOutputTokens = d.int("max_output_tokens") ?? maxOutputTokens
-        contextBudget = d.int("context_budget") ?? contextBudget
-        if let r = d.json("retrieval"), let input = try? JSONInput(r) { try? retrieval.apply(input) }
-        tools = d.json("tools")?.arrayValue?.compactMap(\.stringValue) ?? []
-        maxToolSteps = d.int("max_tool_steps") ?? maxToolSteps
-        createdAt = d.timestamp("created_at")
-        updatedAt = d.timestamp("updated_at")
+        model = try f.optionalString(.model).flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 }
+        temperature = try f.optionalDouble(.temperature)
+        topP = try f.optionalDouble(.topP)
+        maxOutputTokens = try f.optionalInt(.maxOutputTokens) ?? maxOutputTokens
+        contextBudget = try f.optionalInt(.contextBudget) ?? contextBudget
+        if let r = try f.optionalJSON(.retrieval) {
+            do throws(JSONInputError) { try retrieval.apply(try JSONInput(r)) } catch { throw f.corrupt(.retrieval, error.description) }
+        }
+        tools = try f.strings(.tools)
+        maxToolSteps = try f.optionalInt(.maxToolSteps) ?? maxToolSteps
+        createdAt = try f.timestamp(.createdAt)
+        updatedAt = try f.timestamp(.updatedAt)
     }
 }

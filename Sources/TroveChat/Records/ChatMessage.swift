@@ -1,3 +1,4 @@
+import TroveEngine
 import TroveJSON
 import TroveStorage
 
@@ -81,7 +82,22 @@ extension TokenUsage {
 }
 
 /// A stored message: a user's turn or an assistant's reply.
-public struct ChatMessage: Sendable, Equatable {
+public struct ChatMessage: Sendable, Equatable, StoredRecord {
+    enum FieldName: String {
+        case owner, role, content, model, status, sources, steps, attachments, error
+        case conversationID = "conversation_id", agentID = "agent_id", createdAt = "created_at"
+        case promptTokens = "prompt_tokens", completionTokens = "completion_tokens", totalTokens = "total_tokens"
+        case usageEstimated = "usage_estimated", latency = "latency_ms"
+    }
+    static let collection = "chat_messages"
+    static let tenantField: FieldName? = .owner
+    static let schemaFields = [
+        indexed(.owner, .keyword), indexed(.conversationID, .keyword), indexed(.agentID, .keyword), indexed(.role, .keyword),
+        indexed(.content, .text(analyzer: .english, phrases: true)), indexed(.createdAt, .timestamp),
+        indexed(.promptTokens, .int), indexed(.completionTokens, .int), indexed(.totalTokens, .int),
+        indexed(.model, .keyword), indexed(.status, .keyword),
+    ]
+
     public var id: String
     public var owner: String
     public var conversationID: String
@@ -115,20 +131,21 @@ public struct ChatMessage: Sendable, Equatable {
     }
 
     var document: Document {
+        typealias N = FieldName
         var fields: [Field] = [
-            Field("owner", .string(owner)), Field("conversation_id", .string(conversationID)), Field("role", .string(role.rawValue)),
-            Field("content", .string(content)), Field("created_at", .timestamp(createdAt)),
-            Field("prompt_tokens", .int(Int64(usage.promptTokens))), Field("completion_tokens", .int(Int64(usage.completionTokens))),
-            Field("total_tokens", .int(Int64(usage.totalTokens))), Field("usage_estimated", .bool(usage.estimated)),
-            Field("status", .string(error != nil ? "error" : imported ? "imported" : "ok")),
+            Field(N.owner, .string(owner)), Field(N.conversationID, .string(conversationID)), Field(N.role, .string(role.rawValue)),
+            Field(N.content, .string(content)), Field(N.createdAt, .timestamp(createdAt)),
+            Field(N.promptTokens, .int(Int64(usage.promptTokens))), Field(N.completionTokens, .int(Int64(usage.completionTokens))),
+            Field(N.totalTokens, .int(Int64(usage.totalTokens))), Field(N.usageEstimated, .bool(usage.estimated)),
+            Field(N.status, .string(error != nil ? "error" : imported ? "imported" : "ok")),
         ]
-        if let agentID { fields.append(Field("agent_id", .string(agentID))) }
-        if let model { fields.append(Field("model", .string(model))) }
-        if let latencyMilliseconds { fields.append(Field("latency_ms", .int(Int64(latencyMilliseconds)))) }
-        if !sources.isEmpty { fields.append(Field("sources", .json(.array(sources.map(\.json))))) }
-        if !steps.isEmpty { fields.append(Field("steps", .json(.array(steps.map(\.json))))) }
-        if !attachments.isEmpty { fields.append(Field("attachments", .json(.array(attachments.map(JSONValue.string))))) }
-        if let error { fields.append(Field("error", .string(error))) }
+        if let agentID { fields.append(Field(N.agentID, .string(agentID))) }
+        if let model { fields.append(Field(N.model, .string(model))) }
+        if let latencyMilliseconds { fields.append(Field(N.latency, .int(Int64(latencyMilliseconds)))) }
+        if !sources.isEmpty { fields.append(Field(N.sources, .json(.array(sources.map(\.json))))) }
+        if !steps.isEmpty { fields.append(Field(N.steps, .json(.array(steps.map(\.json))))) }
+        if !attachments.isEmpty { fields.append(Field(N.attachments, .json(.array(attachments.map(JSONValue.string))))) }
+        if let error { fields.append(Field(N.error, .string(error))) }
         return Document(id: id, fields: fields)
     }
 
@@ -143,23 +160,37 @@ public struct ChatMessage: Sendable, Equatable {
         self.usage = usage
     }
 
-    init(document d: Document) {
+    init(document d: Document) throws(ChatError) {
+        let f = Self.fields(of: d)
         id = d.id
-        owner = d.string("owner") ?? ""
-        conversationID = d.string("conversation_id") ?? ""
-        agentID = d.string("agent_id")
-        role = ChatRole(rawValue: d.string("role") ?? "") ?? .user
-        content = d.string("content") ?? ""
-        createdAt = d.timestamp("created_at")
-        usage = TokenUsage(promptTokens: d.int("prompt_tokens") ?? 0, completionTokens: d.int("completion_tokens") ?? 0,
-                           totalTokens: d.int("total_tokens"), estimated: d.bool("usage_estimated") ?? false)
-        model = d.string("model")
-        latencyMilliseconds = d.int("latency_ms")
-        sources = d.json("sources")?.arrayValue?.compactMap(Source.init(json:)) ?? []
-        attachments = d.json("attachments")?.arrayValue?.compactMap(\.stringValue) ?? []
-        error = d.string("error")
-        imported = d.string("status") == "imported"
-        steps = d.json("steps")?.arrayValue?.compactMap(ToolStep.init(json:)) ?? []
+        owner = try f.string(.owner)
+        conversationID = try f.string(.conversationID)
+        agentID = try f.optionalString(.agentID)
+        guard let role = try f.enumValue(.role, ChatRole.self) else { throw f.corrupt(.role, "missing") }
+        self.role = role
+        content = try f.string(.content)
+        createdAt = try f.timestamp(.createdAt)
+        usage = TokenUsage(promptTokens: try f.optionalInt(.promptTokens) ?? 0, completionTokens: try f.optionalInt(.completionTokens) ?? 0,
+                           totalTokens: try f.optionalInt(.totalTokens), estimated: try f.optionalBool(.usageEstimated) ?? false)
+        model = try f.optionalString(.model)
+        latencyMilliseconds = try f.optionalInt(.latency)
+        sources = try Self.items(f, .sources, Source.init(json:))
+        steps = try Self.items(f, .steps, ToolStep.init(json:))
+        attachments = try f.strings(.attachments)
+        error = try f.optionalString(.error)
+        imported = try f.optionalString(.status) == "imported"
+    }
+
+    /// The items of a JSON array field, each read by `item` (absent: none).
+    private static func items<T>(_ f: RecordFields<FieldName>, _ name: FieldName, _ item: (JSONValue) -> T?) throws(ChatError) -> [T] {
+        guard let json = try f.optionalJSON(name) else { return [] }
+        guard let array = json.arrayValue else { throw f.corrupt(name, "expected an array") }
+        var out: [T] = []
+        for (i, j) in array.enumerated() {
+            guard let v = item(j) else { throw f.corrupt(name, "item \(i) is malformed") }
+            out.append(v)
+        }
+        return out
     }
 }
 

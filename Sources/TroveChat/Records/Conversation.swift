@@ -1,8 +1,20 @@
+import TroveEngine
 import TroveJSON
 import TroveStorage
 
 /// A conversation: an owner's thread of messages, optionally bound to an agent.
-public struct Conversation: Sendable, Equatable {
+public struct Conversation: Sendable, Equatable, StoredRecord {
+    enum FieldName: String {
+        case owner, title, titled
+        case agentID = "agent_id", createdAt = "created_at", lastActivityAt = "last_activity_at"
+    }
+    static let collection = "chat_conversations"
+    static let tenantField: FieldName? = .owner
+    static let schemaFields = [
+        indexed(.owner, .keyword), indexed(.agentID, .keyword), indexed(.title, .text(analyzer: .standard, phrases: false)),
+        indexed(.createdAt, .timestamp), indexed(.lastActivityAt, .timestamp),
+    ]
+
     public var id: String
     public var owner: String
     public var agentID: String?
@@ -22,10 +34,10 @@ public struct Conversation: Sendable, Equatable {
 
     var document: Document {
         var fields: [Field] = [
-            Field("owner", .string(owner)), Field("title", .string(title)), Field("created_at", .timestamp(createdAt)),
-            Field("last_activity_at", .timestamp(lastActivityAt)), Field("titled", .bool(titled)),
+            Field(FieldName.owner, .string(owner)), Field(FieldName.title, .string(title)), Field(FieldName.createdAt, .timestamp(createdAt)),
+            Field(FieldName.lastActivityAt, .timestamp(lastActivityAt)), Field(FieldName.titled, .bool(titled)),
         ]
-        if let agentID { fields.append(Field("agent_id", .string(agentID))) }
+        if let agentID { fields.append(Field(FieldName.agentID, .string(agentID))) }
         return Document(id: id, fields: fields)
     }
 
@@ -39,14 +51,15 @@ public struct Conversation: Sendable, Equatable {
         self.lastActivityAt = createdAt
     }
 
-    init(document d: Document) {
+    init(document d: Document) throws(ChatError) {
+        let f = Self.fields(of: d)
         id = d.id
-        owner = d.string("owner") ?? ""
-        agentID = d.string("agent_id")
-        title = d.string("title") ?? ""
-        titled = d.bool("titled") ?? !title.isEmpty
-        createdAt = d.timestamp("created_at")
-        lastActivityAt = d.timestamp("last_activity_at")
+        owner = try f.string(.owner)
+        agentID = try f.optionalString(.agentID)
+        title = try f.string(.title)
+        titled = try f.optionalBool(.titled) ?? !title.isEmpty
+        createdAt = try f.timestamp(.createdAt)
+        lastActivityAt = try f.timestamp(.lastActivityAt)
     }
 
     /// A title from the first user message: its first words, at most 60 characters.

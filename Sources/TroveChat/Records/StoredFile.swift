@@ -1,3 +1,4 @@
+import TroveEngine
 import TroveJSON
 import TroveStorage
 
@@ -14,7 +15,19 @@ public enum KnowledgeCollection {
 }
 
 /// An uploaded file's metadata; its bytes are the blob named `sha256`.
-public struct StoredFile: Sendable, Equatable {
+public struct StoredFile: Sendable, Equatable, StoredRecord {
+    enum FieldName: String {
+        case owner, name, sha256, collection, status, size, chunks, error
+        case contentType = "content_type", createdAt = "created_at"
+    }
+    static let collection = "chat_files"
+    static let tenantField: FieldName? = .owner
+    static let schemaFields = [
+        indexed(.owner, .keyword), indexed(.name, .text(analyzer: .standard, phrases: false)), indexed(.sha256, .keyword),
+        indexed(.contentType, .keyword), indexed(.collection, .keyword), indexed(.status, .keyword),
+        indexed(.size, .int), indexed(.createdAt, .timestamp),
+    ]
+
     public enum Status: String, Sendable {
         /// Stored, not (yet) indexed.
         case stored
@@ -47,13 +60,14 @@ public struct StoredFile: Sendable, Equatable {
     }
 
     var document: Document {
+        typealias N = FieldName
         var fields: [Field] = [
-            Field("owner", .string(owner)), Field("name", .string(name)), Field("sha256", .string(sha256)),
-            Field("content_type", .string(contentType.rawValue)), Field("collection", .string(collection)),
-            Field("status", .string(status.rawValue)), Field("size", .int(Int64(size))), Field("created_at", .timestamp(createdAt)),
-            Field("chunks", .int(Int64(chunks))),
+            Field(N.owner, .string(owner)), Field(N.name, .string(name)), Field(N.sha256, .string(sha256)),
+            Field(N.contentType, .string(contentType.rawValue)), Field(N.collection, .string(collection)),
+            Field(N.status, .string(status.rawValue)), Field(N.size, .int(Int64(size))), Field(N.createdAt, .timestamp(createdAt)),
+            Field(N.chunks, .int(Int64(chunks))),
         ]
-        if let error { fields.append(Field("error", .string(error))) }
+        if let error { fields.append(Field(N.error, .string(error))) }
         return Document(id: id, fields: fields)
     }
 
@@ -70,17 +84,19 @@ public struct StoredFile: Sendable, Equatable {
         self.createdAt = createdAt
     }
 
-    init(document d: Document) {
+    init(document d: Document) throws(ChatError) {
+        let f = Self.fields(of: d)
         id = d.id
-        owner = d.string("owner") ?? ""
-        name = d.string("name") ?? ""
-        sha256 = d.string("sha256") ?? ""
-        contentType = ContentType(rawValue: d.string("content_type") ?? "") ?? .txt
-        size = d.int("size") ?? 0
-        collection = d.string("collection") ?? KnowledgeCollection.defaultName
-        status = Status(rawValue: d.string("status") ?? "") ?? .stored
-        chunks = d.int("chunks") ?? 0
-        error = d.string("error")
-        createdAt = d.timestamp("created_at")
+        owner = try f.string(.owner)
+        name = try f.string(.name)
+        sha256 = try f.string(.sha256)
+        guard let type = try f.enumValue(.contentType, ContentType.self) else { throw f.corrupt(.contentType, "missing") }
+        contentType = type
+        size = try f.int(.size)
+        collection = try f.optionalString(.collection) ?? KnowledgeCollection.defaultName
+        status = try f.enumValue(.status, Status.self) ?? .stored
+        chunks = try f.optionalInt(.chunks) ?? 0
+        error = try f.optionalString(.error)
+        createdAt = try f.timestamp(.createdAt)
     }
 }

@@ -20,7 +20,7 @@ public struct AgentService: Sendable {
 
     public func get(owner: String, id: String) async throws -> Agent {
         guard let d = try await queries.get(id, in: ChatCollections.agents, owner: owner) else { throw ChatError.notFound(kind: "agent", id: id) }
-        return Agent(document: d)
+        return try Agent(document: d)
     }
 
     /// Changes the fields `json` holds; the others stay.
@@ -39,8 +39,8 @@ public struct AgentService: Sendable {
 
     /// Newest first, one page and the cursor of the next.
     public func list(owner: String, limit: Int = 50, cursor: String? = nil) async throws -> (agents: [Agent], cursor: String?) {
-        let page = try await queries.page(in: ChatCollections.agents, owner: owner, sort: "created_at", descending: true,
+        let page = try await queries.page(in: ChatCollections.agents, owner: owner, sort: Agent.FieldName.createdAt.rawValue, descending: true,
                                           limit: max(1, min(limit, 1000)), cursor: cursor)
-        return (page.documents.map(Agent.init(document:)), page.cursor)
+        return (try page.documents.map(Agent.init(document:)), page.cursor)
     }
 }

@@ -8,42 +8,20 @@ import TroveVector
 /// reference counts are scoped by the `owner` field, so every read and write of them
 /// carries the owner and the engine never returns another owner's record.
 public enum ChatCollections {
-    public static let agents = "chat_agents"
-    public static let conversations = "chat_conversations"
-    public static let messages = "chat_messages"
-    public static let files = "chat_files"
-    public static let chunks = "chat_chunks"
+    public static let agents = Agent.collection
+    public static let conversations = Conversation.collection
+    public static let messages = ChatMessage.collection
+    public static let files = StoredFile.collection
+    public static let chunks = StoredChunk.collection
     /// How many files refer to each blob (not owner-scoped: owners share deduplicated blobs).
     public static let blobRefs = "chat_blob_refs"
 
     static func schemas(embeddingDimension: Int) throws -> [(String, CollectionSchema)] {
         typealias F = CollectionSchema.Field
-        let owner = F("owner", .keyword)
         return [
-            (agents, try CollectionSchema(fields: [
-                owner, F("name", .text(analyzer: .standard, phrases: false)),
-                F("created_at", .timestamp), F("updated_at", .timestamp),
-            ], tenantField: "owner")),
-            (conversations, try CollectionSchema(fields: [
-                owner, F("agent_id", .keyword), F("title", .text(analyzer: .standard, phrases: false)),
-                F("created_at", .timestamp), F("last_activity_at", .timestamp),
-            ], tenantField: "owner")),
-            (messages, try CollectionSchema(fields: [
-                owner, F("conversation_id", .keyword), F("agent_id", .keyword), F("role", .keyword),
-                F("content", .text(analyzer: .english, phrases: true)), F("created_at", .timestamp),
-                F("prompt_tokens", .int), F("completion_tokens", .int), F("total_tokens", .int),
-                F("model", .keyword), F("status", .keyword),
-            ], tenantField: "owner")),
-            (files, try CollectionSchema(fields: [
-                owner, F("name", .text(analyzer: .standard, phrases: false)), F("sha256", .keyword),
-                F("content_type", .keyword), F("collection", .keyword), F("status", .keyword),
-                F("size", .int), F("created_at", .timestamp),
-            ], tenantField: "owner")),
-            (chunks, try CollectionSchema(fields: [
-                owner, F("collection", .keyword), F("file_id", .keyword), F("chunk", .int),
-                F("text", .text(analyzer: .english, phrases: true)), F("start", .int), F("end", .int),
-                F("embedding", .vector(dimension: embeddingDimension, metric: .cosine, index: .flat)),
-            ], tenantField: "owner")),
+            (agents, try Agent.schema), (conversations, try Conversation.schema), (messages, try ChatMessage.schema),
+            (files, try StoredFile.schema),
+            (chunks, try StoredChunk.schema(embeddingDimension: embeddingDimension)),
             (blobRefs, try CollectionSchema(fields: [F("refs", .int)])),
         ]
     }
@@ -58,7 +36,7 @@ public enum ChatCollections {
                 try database.createCollection(name, schema: schema)
                 continue
             }
-            if name == chunks, case let .vector(d, _, _, _, _)? = try database.schema(of: name).field("embedding")?.type, d != embeddingDimension {
+            if name == chunks, case let .vector(d, _, _, _, _)? = try database.schema(of: name).field(StoredChunk.FieldName.embedding.rawValue)?.type, d != embeddingDimension {
                 throw ChatError.embedderMismatch(stored: d, configured: embeddingDimension)
             }
         }

@@ -8,6 +8,11 @@ public enum ChatError: Error, Equatable, Sendable, CustomStringConvertible {
     /// A field of the input is wrong: `field` is its JSON path (`$.retrieval.top_k`).
     case invalid(field: String, reason: String)
     case tooLarge(bytes: Int, limit: Int)
+    /// The value of `field` is already taken (a username): nothing was changed.
+    case conflict(field: String, reason: String)
+    /// A stored record's field is missing or holds the wrong type: the data folder is
+    /// damaged (or was written by a newer version), not the request.
+    case corruptRecord(collection: String, id: String, field: String, reason: String)
     /// The chunk collection was made for another embedding dimension.
     case embedderMismatch(stored: Int, configured: Int)
     /// A signed download link that is malformed, tampered with, or expired.
@@ -28,6 +33,8 @@ public enum ChatError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .notFound(kind, id): return "no \(kind) '\(id)'"
         case let .invalid(field, reason): return "\(field): \(reason)"
         case let .tooLarge(bytes, limit): return "the upload is \(bytes) bytes; the limit is \(limit)"
+        case let .conflict(field, reason): return "\(field): \(reason)"
+        case let .corruptRecord(collection, id, field, reason): return "stored record '\(id)' in \(collection) is damaged: \(field): \(reason)"
         case let .embedderMismatch(stored, configured):
             return "the chunk collection holds \(stored)-dimensional embeddings but the configured embedder makes \(configured): use the embedder the data was indexed with (TROVE_EMBEDDER) or a new data folder"
         case let .badSignature(why): return "invalid download link: \(why)"

@@ -21,15 +21,15 @@ public struct ConversationService: Sendable {
         guard let d = try await queries.get(id, in: ChatCollections.conversations, owner: owner) else {
             throw ChatError.notFound(kind: "conversation", id: id)
         }
-        return Conversation(document: d)
+        return try Conversation(document: d)
     }
 
     /// Most recently active first; only the agent's when `agentID` is given.
     public func list(owner: String, agentID: String? = nil, limit: Int = 50, cursor: String? = nil) async throws -> (conversations: [Conversation], cursor: String?) {
-        let filters: [QueryFilter] = agentID.map { [.equals(field: "agent_id", value: $0)] } ?? []
-        let page = try await queries.page(in: ChatCollections.conversations, owner: owner, filters: filters, sort: "last_activity_at",
+        let filters: [QueryFilter] = agentID.map { [.equals(field: Conversation.FieldName.agentID.rawValue, value: $0)] } ?? []
+        let page = try await queries.page(in: ChatCollections.conversations, owner: owner, filters: filters, sort: Conversation.FieldName.lastActivityAt.rawValue,
                                           descending: true, limit: max(1, min(limit, 1000)), cursor: cursor)
-        return (page.documents.map(Conversation.init(document:)), page.cursor)
+        return (try page.documents.map(Conversation.init(document:)), page.cursor)
     }
 
     public func rename(owner: String, id: String, title: String) async throws -> Conversation {
@@ -45,7 +45,8 @@ public struct ConversationService: Sendable {
     /// batch: a crash leaves all of them or none.
     public func delete(owner: String, id: String) async throws {
         _ = try await get(owner: owner, id: id)
-        let messages = try await queries.all(in: ChatCollections.messages, owner: owner, filters: [.equals(field: "conversation_id", value: id)])
+        let messages = try await queries.all(in: ChatCollections.messages, owner: owner, filters: [.equals(field: ChatMessage.FieldName.conversationID.rawValue, value: id)],
+                                             sort: ChatMessage.FieldName.createdAt.rawValue)
         var changes: [DatabaseChange] = [.delete(id: id, in: ChatCollections.conversations)]
         changes += messages.map { .delete(id: $0.id, in: ChatCollections.messages) }
         try await database.apply(changes, tenant: owner)

@@ -80,7 +80,8 @@ public actor FileLibrary {
     /// or splitter), replacing its chunks.
     public func reindex(owner: String, id: String) async throws -> StoredFile {
         let (file, bytes) = try await content(owner: owner, id: id)
-        let old = try await queries.all(in: ChatCollections.chunks, owner: owner, filters: [.equals(field: "file_id", value: id)], sort: "chunk")
+        let old = try await queries.all(in: ChatCollections.chunks, owner: owner, filters: [.equals(field: StoredChunk.FieldName.fileID.rawValue, value: id)],
+                                        sort: StoredChunk.FieldName.chunk.rawValue)
         let (indexed, chunks) = try await ingestor.prepare(file, bytes: bytes)
         let keep = Set(chunks.map(\.id))
         try awaitApply(old.filter { !keep.contains($0.id) }.map { .delete(id: $0.id, in: ChatCollections.chunks) }, owner: owner)
@@ -98,15 +99,15 @@ public actor FileLibrary {
 
     public func get(owner: String, id: String) async throws -> StoredFile {
         guard let d = try await queries.get(id, in: ChatCollections.files, owner: owner) else { throw ChatError.notFound(kind: "file", id: id) }
-        return StoredFile(document: d)
+        return try StoredFile(document: d)
     }
 
     /// Newest first; only one collection's when named.
     public func list(owner: String, collection: String? = nil, limit: Int = 100, cursor: String? = nil) async throws -> (files: [StoredFile], cursor: String?) {
-        let filters: [QueryFilter] = collection.map { [.equals(field: "collection", value: $0)] } ?? []
-        let page = try await queries.page(in: ChatCollections.files, owner: owner, filters: filters, sort: "created_at", descending: true,
+        let filters: [QueryFilter] = collection.map { [.equals(field: StoredFile.FieldName.collection.rawValue, value: $0)] } ?? []
+        let page = try await queries.page(in: ChatCollections.files, owner: owner, filters: filters, sort: StoredFile.FieldName.createdAt.rawValue, descending: true,
                                           limit: max(1, min(limit, 1000)), cursor: cursor)
-        return (page.documents.map(StoredFile.init(document:)), page.cursor)
+        return (try page.documents.map(StoredFile.init(document:)), page.cursor)
     }
 
     /// The file's bytes, checked against its hash.
@@ -120,7 +121,8 @@ public actor FileLibrary {
     /// file (of any owner) has the same bytes.
     public func delete(owner: String, id: String) async throws {
         let file = try await get(owner: owner, id: id)
-        let chunks = try await queries.all(in: ChatCollections.chunks, owner: owner, filters: [.equals(field: "file_id", value: id)], sort: "chunk")
+        let chunks = try await queries.all(in: ChatCollections.chunks, owner: owner, filters: [.equals(field: StoredChunk.FieldName.fileID.rawValue, value: id)],
+                                        sort: StoredChunk.FieldName.chunk.rawValue)
         // From here to the blob's removal nothing suspends. The awaits above let another
         // delete of the same file run to its end meanwhile: it must be seen as gone, or
         // both would take a reference off the blob that other files still share.
@@ -162,12 +164,16 @@ public actor FileLibrary {
     }
 
     private func fileExists(_ file: StoredFile) throws -> Bool {
-        try database.unscopedGet(file.id, in: ChatCollections.files).map { $0["owner"] == .string(file.owner) } ?? false
+        try database.unscopedGet(file.id, in: ChatCollections.files).map { $0[StoredFile.FieldName.owner.rawValue] == .string(file.owner) } ?? false
     }
 
     private func blobRefs(_ sha256: String) throws -> Int {
         guard let d = try database.unscopedGet(sha256, in: ChatCollections.blobRefs) else { return 0 }
-        return d.int("refs") ?? 0
+        // A wrong count would delete a blob another file still names, or keep one forever.
+        guard case let .int(n)? = d["refs"], let refs = Int(exactly: n), refs >= 0 else {
+            throw ChatError.corruptRecord(collection: ChatCollections.blobRefs, id: sha256, field: "refs", reason: "expected a count")
+        }
+        return refs
     }
 
     private func refDocument(_ sha256: String, _ refs: Int) -> Document {

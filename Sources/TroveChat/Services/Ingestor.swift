@@ -84,11 +84,6 @@ public struct Ingestor: Sendable {
     }
 
     private func chunk(of file: StoredFile, _ piece: TextChunk, _ vector: [Float]) -> Document {
-        Document(id: "\(file.id)-\(piece.number)", fields: [
-            Field("owner", .string(file.owner)), Field("collection", .string(file.collection)), Field("file_id", .string(file.id)),
-            Field("chunk", .int(Int64(piece.number))), Field("text", .string(piece.text)),
-            Field("start", .int(Int64(piece.start))), Field("end", .int(Int64(piece.end))),
-            Field("embedding", .vector(vector)), Field("file_name", .string(file.name)),
-        ])
+        StoredChunk(file: file, piece, embedding: vector).document
     }
 }

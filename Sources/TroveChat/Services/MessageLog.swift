@@ -38,21 +38,21 @@ public struct MessageLog: Sendable {
 
     public func get(owner: String, id: String) async throws -> ChatMessage {
         guard let d = try await queries.get(id, in: ChatCollections.messages, owner: owner) else { throw ChatError.notFound(kind: "message", id: id) }
-        return ChatMessage(document: d)
+        return try ChatMessage(document: d)
     }
 
     /// The conversation's messages, oldest first, one page at a time.
     public func list(owner: String, conversationID: String, limit: Int = 100, cursor: String? = nil) async throws -> (messages: [ChatMessage], cursor: String?) {
-        let page = try await queries.page(in: ChatCollections.messages, owner: owner, filters: [.equals(field: "conversation_id", value: conversationID)],
-                                          sort: "created_at", descending: false, limit: max(1, min(limit, 1000)), cursor: cursor)
-        return (page.documents.map(ChatMessage.init(document:)), page.cursor)
+        let page = try await queries.page(in: ChatCollections.messages, owner: owner, filters: [.equals(field: M.conversationID.rawValue, value: conversationID)],
+                                          sort: M.createdAt.rawValue, descending: false, limit: max(1, min(limit, 1000)), cursor: cursor)
+        return (try page.documents.map(ChatMessage.init(document:)), page.cursor)
     }
 
     /// The newest messages of a conversation, newest first, at most `limit` (for the context window).
     func recent(owner: String, conversationID: String, limit: Int) async throws -> [ChatMessage] {
-        let page = try await queries.page(in: ChatCollections.messages, owner: owner, filters: [.equals(field: "conversation_id", value: conversationID)],
-                                          sort: "created_at", descending: true, limit: limit, cursor: nil)
-        return page.documents.map(ChatMessage.init(document:))
+        let page = try await queries.page(in: ChatCollections.messages, owner: owner, filters: [.equals(field: M.conversationID.rawValue, value: conversationID)],
+                                          sort: M.createdAt.rawValue, descending: true, limit: limit, cursor: nil)
+        return try page.documents.map(ChatMessage.init(document:))
     }
 
     /// Stores the messages of one exchange and the conversation's new activity time (and
@@ -66,27 +66,31 @@ public struct MessageLog: Sendable {
     /// Messages matching the query: newest first or most relevant first, with snippets.
     public func search(owner: String, _ query: MessageQuery) async throws -> (hits: [MessageHit], cursor: String?) {
         var filters: [QueryFilter] = []
-        if let c = query.conversationID { filters.append(.equals(field: "conversation_id", value: c)) }
-        if query.from != nil || query.to != nil { filters.append(.range(field: "created_at", from: query.from, to: query.to)) }
+        if let c = query.conversationID { filters.append(.equals(field: M.conversationID.rawValue, value: c)) }
+        if query.from != nil || query.to != nil { filters.append(.range(field: M.createdAt.rawValue, from: query.from, to: query.to)) }
         let text = query.text.flatMap { $0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? nil : $0 }
         var q = EngineQuery(text: text, filters: filters, limit: max(1, min(query.limit, 1000)))
         q.syntax = query.syntax
-        q.textField = "content"
+        q.textField = M.content.rawValue
         q.includeDocuments = true
         q.searchAfter = query.cursor
-        if query.order == .newest || text == nil { q.sort = .field("created_at", descending: true) }
-        if text != nil { q.snippetFields = ["content"] }
+        if query.order == .newest || text == nil { q.sort = .field(M.createdAt.rawValue, descending: true) }
+        if text != nil { q.snippetFields = [M.content.rawValue] }
         let page: SearchPage
         do {
             page = try await database.search(q, in: ChatCollections.messages, tenant: owner)
         } catch EngineError.badQuery(let why) {
             throw ChatError.invalid(field: "q", reason: why)
         }
-        let hits = page.hits.compactMap { hit in
-            hit.document.map { MessageHit(message: ChatMessage(document: $0), score: hit.score, snippet: hit.snippets["content"]) }
+        var hits: [MessageHit] = []
+        for hit in page.hits {
+            guard let d = hit.document else { continue }
+            hits.append(MessageHit(message: try ChatMessage(document: d), score: hit.score, snippet: hit.snippets[M.content.rawValue]))
         }
         return (hits, page.cursor)
     }
 }
 
 import Foundation
+
+private typealias M = ChatMessage.FieldName

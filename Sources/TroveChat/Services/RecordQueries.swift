@@ -28,7 +28,7 @@ struct RecordQueries: Sendable {
     }
 
     /// Every document the filters match, in `field` order.
-    func all(in collection: String, owner: String, filters: [QueryFilter], sort field: String = "created_at") async throws -> [Document] {
+    func all(in collection: String, owner: String, filters: [QueryFilter], sort field: String) async throws -> [Document] {
         var out: [Document] = []
         var cursor: String?
         repeat {

@@ -38,41 +38,41 @@ public struct Retriever: Sendable {
         guard let vector = try await embedder.embed([question]).first else { return [] }
         var filters: [QueryFilter] = []
         if !request.fileIDs.isEmpty {
-            filters.append(.oneOf(field: "file_id", values: request.fileIDs))
+            filters.append(.oneOf(field: StoredChunk.FieldName.fileID.rawValue, values: request.fileIDs))
         } else {
             let names = request.collections.isEmpty ? [KnowledgeCollection.defaultName] : request.collections
-            filters.append(.oneOf(field: "collection", values: names))
+            filters.append(.oneOf(field: StoredChunk.FieldName.collection.rawValue, values: names))
         }
         // Ask for more than top_k: duplicates and low similarities are dropped after. The
         // text side reads the question as typed (match mode: any string, every word, a
         // splitting word's tokens rewarded when adjacent; the engine caps it at 32 KiB).
         var q = EngineQuery(text: request.hybrid ? question : nil, vector: vector, filters: filters, limit: request.topK * 3)
         q.syntax = .match
-        q.textField = "text"
-        q.vectorField = "embedding"
+        q.textField = StoredChunk.FieldName.text.rawValue
+        q.vectorField = StoredChunk.FieldName.embedding.rawValue
         q.includeDocuments = true
         q.fusionDepth = max(50, request.topK * 10)
         let hits = try await database.search(q, in: ChatCollections.chunks, tenant: owner).hits
-        return select(hits, vector: vector, request: request)
+        return try select(hits, vector: vector, request: request)
     }
 
-    private func select(_ hits: [EngineHit], vector: [Float], request: Request) -> [Source] {
+    private func select(_ hits: [EngineHit], vector: [Float], request: Request) throws(ChatError) -> [Source] {
         var out: [Source] = []
         var seenTexts = Set<String>()
         var used = 0
         for hit in hits {
-            guard let d = hit.document, case let .vector(e)? = d["embedding"] else { continue }
-            let similarity = Double(zip(vector, e).reduce(Float(0)) { $0 + $1.0 * $1.1 })
+            guard let d = hit.document else { continue }
+            let chunk = try StoredChunk(document: d)
+            let similarity = Double(zip(vector, chunk.embedding).reduce(Float(0)) { $0 + $1.0 * $1.1 })
             guard similarity >= request.minScore else { continue }
-            let text = d.string("text") ?? ""
+            let text = chunk.text
             let key = text.lowercased().split(whereSeparator: \.isWhitespace).joined(separator: " ")
             guard seenTexts.insert(key).inserted else { continue }
             let cost = counter.count(text) + 8
             if let budget = request.tokenBudget, used + cost > budget { continue }
             used += cost
-            out.append(Source(number: out.count + 1, fileID: d.string("file_id") ?? "", fileName: d.string("file_name") ?? "",
-                              collection: d.string("collection") ?? "", chunk: d.int("chunk") ?? 0, start: d.int("start") ?? 0,
-                              end: d.int("end") ?? 0, text: text, score: hit.score, similarity: similarity))
+            out.append(Source(number: out.count + 1, fileID: chunk.fileID, fileName: chunk.fileName, collection: chunk.knowledgeCollection,
+                              chunk: chunk.number, start: chunk.start, end: chunk.end, text: text, score: hit.score, similarity: similarity))
             if out.count == request.topK { break }
         }
         return out

@@ -1,6 +1,8 @@
 import TroveEngine
 import TroveJSON
 
+private typealias M = ChatMessage.FieldName
+
 /// Token totals of a group of exchanges.
 public struct UsageTotals: Sendable, Equatable {
     /// "YYYY-MM-DD" (UTC) for daily figures; nil for a whole conversation.
@@ -29,7 +31,7 @@ public struct UsageReport: Sendable {
 
     /// Totals of one conversation.
     public func conversation(owner: String, id: String) async throws -> UsageTotals {
-        let buckets = try await sums(owner: owner, filters: [.equals(field: "conversation_id", value: id)], groupBy: [])
+        let buckets = try await sums(owner: owner, filters: [.equals(field: M.conversationID.rawValue, value: id)], groupBy: [])
         return buckets.first ?? UsageTotals(promptTokens: 0, completionTokens: 0, totalTokens: 0, replies: 0)
     }
 
@@ -37,16 +39,16 @@ public struct UsageReport: Sendable {
     /// with `byAgent`, per day and agent.
     public func daily(owner: String, agentID: String? = nil, from: Int64? = nil, to: Int64? = nil, byAgent: Bool = false) async throws -> [UsageTotals] {
         var filters: [QueryFilter] = []
-        if let agentID { filters.append(.equals(field: "agent_id", value: agentID)) }
-        if from != nil || to != nil { filters.append(.range(field: "created_at", from: from, to: to)) }
-        var groups: [Aggregation.Group] = [.time("created_at", .day)]
-        if byAgent { groups.append(.keyword("agent_id")) }
+        if let agentID { filters.append(.equals(field: M.agentID.rawValue, value: agentID)) }
+        if from != nil || to != nil { filters.append(.range(field: M.createdAt.rawValue, from: from, to: to)) }
+        var groups: [Aggregation.Group] = [.time(M.createdAt.rawValue, .day)]
+        if byAgent { groups.append(.keyword(M.agentID.rawValue)) }
         return try await sums(owner: owner, filters: filters, groupBy: groups)
     }
 
     private func sums(owner: String, filters: [QueryFilter], groupBy: [Aggregation.Group]) async throws -> [UsageTotals] {
-        let q = EngineQuery(filters: filters + [.equals(field: "role", value: ChatRole.assistant.rawValue), .equals(field: "status", value: "ok")], limit: 0)
-        let agg = Aggregation(groupBy: groupBy, metrics: [.sum("prompt_tokens"), .sum("completion_tokens"), .sum("total_tokens")])
+        let q = EngineQuery(filters: filters + [.equals(field: M.role.rawValue, value: ChatRole.assistant.rawValue), .equals(field: M.status.rawValue, value: "ok")], limit: 0)
+        let agg = Aggregation(groupBy: groupBy, metrics: [.sum(M.promptTokens.rawValue), .sum(M.completionTokens.rawValue), .sum(M.totalTokens.rawValue)])
         let buckets = try await database.aggregate(q, agg, in: ChatCollections.messages, tenant: owner)
         return buckets.map { b in
             let grouped = !groupBy.isEmpty

@@ -14,10 +14,10 @@ struct AuthMiddleware: RouterMiddleware {
         let credential = String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces)
         let principal: Principal
         if credential.hasPrefix("trv_") {
-            guard let (user, keyID) = try await api.users.resolveKey(credential) else { throw APIError.unauthorized("the API key is not valid or was revoked") }
+            guard let (user, keyID) = try await api.accounts.resolveKey(credential) else { throw APIError.unauthorized("the API key is not valid or was revoked") }
             principal = Principal(userID: user.id, username: user.username, role: user.role, keyID: keyID)
         } else {
-            guard let userID = await api.tokens.verify(credential), let user = try await api.users.get(userID), !user.disabled else {
+            guard let userID = await api.tokens.verify(credential), let user = try await api.accounts.get(userID), !user.disabled else {
                 throw APIError.unauthorized("the access token is not valid or has expired")
             }
             principal = Principal(userID: user.id, username: user.username, role: user.role, keyID: nil)

@@ -25,24 +25,24 @@ struct AuthRoutes {
     func addPrivate(to router: RouterGroup<TroveRequestContext>) {
         router.get("/api/auth/me") { _, context in
             let p = try context.requirePrincipal()
-            guard let user = try await api.users.get(p.userID) else { throw APIError.unauthorized("the user no longer exists") }
+            guard let user = try await api.accounts.get(p.userID) else { throw APIError.unauthorized("the user no longer exists") }
             return JSONResponse.make(user.json)
         }
         router.post("/api/keys") { request, context in
             let p = try context.requirePrincipal()
             let body = try await request.jsonObject(limit: api.settings.maxBodyBytes, members: ["name"])
-            let (secret, info) = try await api.users.createKey(userID: p.userID, name: try body.string("name") ?? "")
+            let (secret, info) = try await api.accounts.createKey(userID: p.userID, name: try body.string("name") ?? "")
             guard case var .object(members) = info.json else { return JSONResponse.make(info.json) }
             members.append(JSONMember("key", .string(secret)))
             return JSONResponse.make(.object(members), status: .created)
         }
         router.get("/api/keys") { _, context in
             let p = try context.requirePrincipal()
-            return JSONResponse.list(try await api.users.listKeys(userID: p.userID).map(\.json))
+            return JSONResponse.list(try await api.accounts.listKeys(userID: p.userID).map(\.json))
         }
         router.delete("/api/keys/{id}") { _, context in
             let p = try context.requirePrincipal()
-            try await api.users.revokeKey(userID: p.userID, keyID: try context.parameters.require("id"))
+            try await api.accounts.revokeKey(userID: p.userID, keyID: try context.parameters.require("id"))
             return Response(status: .noContent)
         }
     }
@@ -63,18 +63,18 @@ struct UserRoutes {
         }
         router.get("/api/users") { request, context in
             try admin(context)
-            let page = try await api.users.list(limit: request.limit, cursor: request.uri.queryParameters.get("cursor"))
+            let page = try await api.accounts.list(limit: request.limit, cursor: request.uri.queryParameters.get("cursor"))
             return JSONResponse.list(page.users.map(\.json), cursor: page.cursor)
         }
         router.patch("/api/users/{id}") { request, context in
             try admin(context)
             let body = try await request.jsonObject(limit: api.settings.maxBodyBytes, members: ["disabled"])
             let disabled = try body.requiredBool("disabled")
-            return JSONResponse.make(try await api.users.setDisabled(try context.parameters.require("id"), disabled).json)
+            return JSONResponse.make(try await api.accounts.setDisabled(try context.parameters.require("id"), disabled).json)
         }
         router.delete("/api/users/{id}") { _, context in
             try admin(context)
-            try await api.users.delete(try context.parameters.require("id"))
+            try await api.accounts.delete(try context.parameters.require("id"))
             return Response(status: .noContent)
         }
     }

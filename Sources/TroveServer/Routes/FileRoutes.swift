@@ -13,7 +13,7 @@ struct FileRoutes {
         router.get("/files/signed/{token}") { _, context in
             let (file, bytes) = try await api.system.files.download(token: context.parameters.require("token"))
             // A link lives only as long as its owner's account: deleted or disabled, it is gone.
-            guard let owner = try await api.users.get(file.owner), !owner.disabled else { throw APIError.notFound("no file '\(file.id)'") }
+            guard let owner = try await api.accounts.get(file.owner), !owner.disabled else { throw APIError.notFound("no file '\(file.id)'") }
             var headers: HTTPFields = [.contentType: file.contentType.mediaType]
             headers[.contentDisposition] = "attachment; filename=\"\(file.name.replacingOccurrences(of: "\"", with: "_"))\""
             return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))

@@ -72,6 +72,8 @@ public struct APIError: Error, Sendable, Equatable {
             case .busy: return .busy(e.description, retryAfter: 5)
             case let .provider(m, _): return providerError(m)
             case .embedderMismatch: return APIError(status: .internalServerError, type: "server_error", message: e.description)
+            case let .conflict(field, _): return APIError(status: .conflict, type: "invalid_request_error", message: e.description, code: field)
+            case .corruptRecord: return APIError(status: .internalServerError, type: "server_error", message: e.description, code: "corrupt_record")
             default: return APIError(status: .badRequest, type: "invalid_request_error", message: e.description)
             }
         case let e as ChatModelError: return providerError(e)

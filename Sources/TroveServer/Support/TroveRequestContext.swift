@@ -2,8 +2,6 @@ import Hummingbird
 
 /// Who is calling: a user, authenticated by a JWT or an API key.
 public struct Principal: Sendable, Equatable {
-    public enum Role: String, Sendable { case admin, user }
-
     public var userID: String
     public var username: String
     public var role: Role
