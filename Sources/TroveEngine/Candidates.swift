@@ -5,27 +5,39 @@ import TroveText
 /// field, counting and aggregating work on. Segment rows are kept as (segment, ordinal)
 /// and read through columns; unflushed documents are kept whole.
 struct Candidates {
+    /// One match: its `RowAddress` packed in 8 bytes (a match set can hold every row of
+    /// a collection), the unflushed ones indexing `documents`.
     struct Item {
         /// Index into `segments`, or -1 for `documents[ordinal]`.
-        var segment: Int32
-        var ordinal: Int32
+        private var segment: Int32
+        private var ordinal: Int32
         var score: Double
+
+        init(_ address: RowAddress, score: Double) {
+            switch address {
+            case let .segment(s, o): (segment, ordinal) = (Int32(s), Int32(o))
+            case let .unflushed(i): (segment, ordinal) = (-1, Int32(i))
+            }
+            self.score = score
+        }
+
+        var address: RowAddress { segment < 0 ? .unflushed(Int(ordinal)) : .segment(Int(segment), ordinal: Int(ordinal)) }
     }
 
-    let segments: [(reader: SegmentReader, deletes: DeleteSet)]
+    let segments: [SegmentView]
     var items: [Item] = []
     var documents: [Document] = []
 
-    init(segments: [(reader: SegmentReader, deletes: DeleteSet)]) { self.segments = segments }
+    init(segments: [SegmentView]) { self.segments = segments }
 
     /// Every live document the filter allows, in storage order (score 0).
     static func all(_ snapshot: Snapshot, collection: String, filter: DocumentFilter?) throws -> Candidates {
         var c = Candidates(segments: try snapshot.segments(of: collection))
         for (s, segment) in c.segments.enumerated() {
-            var rows = try filter?.segment(segment.reader) ?? RowSet.all(segment.reader.docCount)
+            var rows = try filter?.segment(segment) ?? RowSet.all(segment.reader.docCount)
             rows.subtract(bitmap: segment.deletes.words)
             c.items.reserveCapacity(c.items.count + rows.count)
-            for o in rows.members { c.items.append(Item(segment: Int32(s), ordinal: Int32(o), score: 0)) }
+            for o in rows.members { c.items.append(Item(.segment(s, ordinal: o), score: 0)) }
         }
         try snapshot.forEachUnflushed(in: collection, hint: filter?.hint) { doc in
             if filter?.document(doc) ?? true { c.append(doc, score: 0) }
@@ -35,14 +47,13 @@ struct Candidates {
     }
 
     /// The matches of a text query, best first.
-    static func text(_ matches: [TextMatch], segments: [(reader: SegmentReader, deletes: DeleteSet)]) -> Candidates {
+    static func text(_ matches: [TextMatch], segments: [SegmentView]) -> Candidates {
         var c = Candidates(segments: segments)
         c.items.reserveCapacity(matches.count)
         for m in matches {
-            if let s = m.segment {
-                c.items.append(Item(segment: Int32(s), ordinal: Int32(m.ordinal), score: Double(m.score)))
-            } else if let d = m.document {
-                c.append(d, score: Double(m.score))
+            switch m.address {
+            case .segment: c.items.append(Item(m.address, score: Double(m.score)))
+            case .unflushed: if let d = m.document { c.append(d, score: Double(m.score)) }
             }
         }
         return c
@@ -58,23 +69,26 @@ struct Candidates {
     }
 
     private mutating func append(_ doc: Document, score: Double) {
-        items.append(Item(segment: -1, ordinal: Int32(documents.count), score: score))
+        items.append(Item(.unflushed(documents.count), score: score))
         documents.append(doc)
     }
 
     func id(_ item: Item) throws -> String {
-        item.segment < 0 ? documents[Int(item.ordinal)].id : try segments[Int(item.segment)].reader.id(at: Int(item.ordinal))
+        switch item.address {
+        case let .segment(s, o): return try segments[s].reader.id(at: o)
+        case let .unflushed(i): return documents[i].id
+        }
     }
 
     /// The numeric or timestamp values of `field`, as stored in columns (doubles through
     /// `NumericColumn.sortable`).
     func numbers(_ field: String, text: TextSearcher) throws -> NumberReader {
         NumberReader(field: field, doubles: text.schema.numeric.first { $0.field == field }?.doubles ?? false,
-                     columns: try segments.map { try text.column(field: field, in: $0.reader) }, documents: documents)
+                     columns: try segments.map { try text.columns($0).column(field: field) }, documents: documents)
     }
 
     func keywords(_ field: String, text: TextSearcher) throws -> KeywordReader {
-        KeywordReader(field: field, columns: try segments.map { try text.keywordColumn(field: field, in: $0.reader) }, documents: documents)
+        KeywordReader(field: field, columns: try segments.map { try text.columns($0).keywordColumn(field: field) }, documents: documents)
     }
 }
 
@@ -87,21 +101,25 @@ struct NumberReader {
 
     /// The column value (order-preserving for doubles).
     func sortable(_ item: Candidates.Item) -> Int64? {
-        guard item.segment >= 0 else { return NumericFieldSpec.columnValue(documents[Int(item.ordinal)][field], doubles: doubles)?.0 }
-        return columns[Int(item.segment)]?.value(Int(item.ordinal))
+        switch item.address {
+        case let .segment(s, o): return columns[s]?.value(o)
+        case let .unflushed(i): return NumericFieldSpec.columnValue(documents[i][field], doubles: doubles)?.0
+        }
     }
 
     /// The value as a number (for sums and averages).
     func number(_ item: Candidates.Item) -> Double? {
-        guard item.segment >= 0 else {
-            switch documents[Int(item.ordinal)][field] {
-            case let .int(i)?, let .timestamp(i)?: return Double(i)
+        switch item.address {
+        case let .segment(s, o):
+            guard let column = columns[s], let v = column.value(o) else { return nil }
+            return column.holdsDoubles ? NumericColumn.double(fromSortable: v) : Double(v)
+        case let .unflushed(i):
+            switch documents[i][field] {
+            case let .int(v)?, let .timestamp(v)?: return Double(v)
             case let .double(d)?: return d
             default: return nil
             }
         }
-        guard let column = columns[Int(item.segment)], let v = column.value(Int(item.ordinal)) else { return nil }
-        return column.holdsDoubles ? NumericColumn.double(fromSortable: v) : Double(v)
     }
 }
 
@@ -112,10 +130,11 @@ struct KeywordReader {
     let documents: [Document]
 
     func value(_ item: Candidates.Item) -> String? {
-        guard item.segment >= 0 else {
-            if case let .string(s)? = documents[Int(item.ordinal)][field] { return s }
+        switch item.address {
+        case let .segment(s, o): return columns[s].value(o)
+        case let .unflushed(i):
+            if case let .string(v)? = documents[i][field] { return v }
             return nil
         }
-        return columns[Int(item.segment)].value(Int(item.ordinal))
     }
 }

@@ -10,10 +10,10 @@ enum QueryFilters {
     static func documentFilter(_ filters: [QueryFilter], schema: CollectionSchema, searchers: CollectionSearchers) throws -> DocumentFilter? {
         guard !filters.isEmpty else { return nil }
         let checked = try filters.map { f in (f, try kind(of: f, schema: schema)) }
-        return DocumentFilter(segment: { reader in
+        return DocumentFilter(segment: { segment in
             var rows: RowSet?
             for (f, kind) in checked {
-                let r = try segmentRows(f, kind: kind, reader: reader, searchers: searchers)
+                let r = try segmentRows(f, kind: kind, segment: segment, searchers: searchers)
                 if rows == nil { rows = r } else { rows?.intersect(r) }
             }
             return rows
@@ -53,18 +53,18 @@ enum QueryFilters {
         }
     }
 
-    private static func segmentRows(_ f: QueryFilter, kind: Kind, reader: SegmentReader, searchers: CollectionSearchers) throws -> RowSet {
-        let text = searchers.text
+    private static func segmentRows(_ f: QueryFilter, kind: Kind, segment: SegmentView, searchers: CollectionSearchers) throws -> RowSet {
+        let columns = searchers.text.columns(segment)
         switch f {
-        case let .equals(field, value): return try text.rows(field: field, terms: [value], in: reader)
-        case let .oneOf(field, values): return try text.rows(field: field, terms: values, in: reader)
+        case let .equals(field, value): return try columns.rows(field: field, terms: [value])
+        case let .oneOf(field, values): return try columns.rows(field: field, terms: values)
         case let .range(field, from, to):
             // Doubles are stored as order-preserving integers: map the bounds the same way.
             let map = { (v: Int64?) in if case .double = kind { return v.map { NumericColumn.sortable(Double($0)) } }; return v }
-            return try text.rows(field: field, from: map(from), to: map(to), in: reader)
+            return try columns.rows(field: field, from: map(from), to: map(to))
         case let .exists(field):
-            if case .vector = kind, let v = searchers.vectors[field] { return try v.rowsWithVector(in: reader) }
-            return try text.rowsWithField(field, in: reader)
+            if case .vector = kind, let v = searchers.vectors[field] { return try v.rowsWithVector(in: segment.reader) }
+            return try columns.rowsWithField(field)
         }
     }
 

@@ -9,12 +9,12 @@ public struct DocumentHit: Sendable, Equatable {
 
 /// Searches one vector field over a snapshot: every segment's index (deleted documents
 /// and the caller's filter applied inside the scan) plus an exact pass over the documents
-/// not yet flushed, merged into one top-k. Opened segment indexes are cached by segment.
+/// not yet flushed, merged into one top-k. Opened segment indexes are kept in each
+/// segment's memo.
 public final class VectorSearcher: Sendable {
     public let spec: VectorFieldSpec
     let slot: Int
     let threads: Int
-    private let cache = Mutex<[UInt64: VectorSegmentIndex]>([:])
 
     /// `slot` is the field's position among the collection's vector fields.
     public init(spec: VectorFieldSpec, slot: Int, threads: Int = 2) {
@@ -32,16 +32,17 @@ public final class VectorSearcher: Sendable {
             throw VectorError.wrongDimension(expected: spec.dimension, found: queries.matrix.dimension, row: 0)
         }
         var merged = [TopK](repeating: TopK(k: k), count: queries.count)
-        var located: [[Int: (segment: Int, ordinal: Int)]] = Array(repeating: [:], count: queries.count)
+        // Heap ids stand for addresses: a segment's row or an unflushed document.
+        var located: [Int: RowAddress] = [:]
         var next = 0
         let segments = try snapshot.segments(of: collection)
         for (s, segment) in segments.enumerated() {
-            guard let index = try index(for: segment.reader) else { continue }
-            var allowed = try filter?.segment(segment.reader) ?? RowSet.all(segment.reader.docCount)
+            guard let index = try index(for: segment) else { continue }
+            var allowed = try filter?.segment(segment) ?? RowSet.all(segment.reader.docCount)
             allowed.subtract(bitmap: segment.deletes.words)
             for (q, hits) in index.search(queries, k: k, nprobe: nprobe, ef: ef, allowed: allowed, threads: threads).enumerated() {
                 for h in hits {
-                    located[q][next] = (s, h.id)
+                    located[next] = .segment(s, ordinal: h.id)
                     merged[q].push(id: next, score: h.score)
                     next += 1
                 }
@@ -54,20 +55,20 @@ public final class VectorSearcher: Sendable {
             return true
         }
         let memoryHits = try searchUnflushed(unflushed, queries: queries, k: k)
-        var ids: [Int: String] = [:]
         for (q, hits) in memoryHits.enumerated() {
             for h in hits {
-                ids[next] = unflushed[h.id].id
+                located[next] = .unflushed(h.id)
                 merged[q].push(id: next, score: h.score)
                 next += 1
             }
         }
-        retainOnly(segments.map(\.reader.number))
-        return try merged.enumerated().map { q, heap in
-            try heap.sorted().map { hit in
-                if let id = ids[hit.id] { return DocumentHit(id: id, score: hit.score) }
-                guard let (s, o) = located[q][hit.id] else { return DocumentHit(id: "", score: hit.score) }
-                return DocumentHit(id: try segments[s].reader.id(at: o), score: hit.score)
+        return try merged.map { heap in
+            try heap.sorted().compactMap { hit in
+                switch located[hit.id] {
+                case let .segment(s, o)?: return DocumentHit(id: try segments[s].reader.id(at: o), score: hit.score)
+                case let .unflushed(i)?: return DocumentHit(id: unflushed[i].id, score: hit.score)
+                case nil: return nil
+                }
             }
         }
     }
@@ -81,17 +82,12 @@ public final class VectorSearcher: Sendable {
         return flat.search(queries, k: k, threads: 1)
     }
 
-    private func index(for reader: SegmentReader) throws -> VectorSegmentIndex? {
-        if let hit = cache.withLock({ $0[reader.number] }) { return hit }
-        guard let opened = try VectorSegmentIndex.open(reader, slot: slot, spec: spec) else { return nil }
-        cache.withLock { $0[reader.number] = opened }
-        return opened
-    }
-
-    /// Drops cached indexes of segments no longer live (they pin their mapped files).
-    private func retainOnly(_ numbers: [UInt64]) {
-        let live = Set(numbers)
-        cache.withLock { c in for key in c.keys where !live.contains(key) { c[key] = nil } }
+    /// The segment's index of this field, opened once and kept in the segment's memo
+    /// (nil: the segment holds no vectors of it).
+    private func index(for segment: SegmentView) throws -> VectorSegmentIndex? {
+        try segment.memo.value(.init("vector.index", spec.field, "\(slot)")) {
+            try VectorSegmentIndex.open(segment.reader, slot: slot, spec: spec)
+        }
     }
 }
 

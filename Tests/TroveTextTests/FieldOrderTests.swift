@@ -52,13 +52,15 @@ import TroveTestSupport
         let live = try Self.fill(store)
         let snapshot = try store.snapshot()
         #expect(try snapshot.unflushedEntries(in: "docs").count > 2 * UnflushedChunks.size)
-        let even = DocumentFilter(segment: { reader in
+        let even = DocumentFilter(segment: { segment in
+            let reader = segment.reader
             var rows = RowSet(capacity: reader.docCount)
             for o in 0..<reader.docCount where (Int(try reader.id(at: o).dropFirst()) ?? 1) % 2 == 0 { rows.insert(o) }
             return rows
         }, document: { (Int($0.id.dropFirst()) ?? 1) % 2 == 0 })
         // Allows 1 document in 37, under 1/16 of a segment: scans leapfrog its rows.
-        let sparse = DocumentFilter(segment: { reader in
+        let sparse = DocumentFilter(segment: { segment in
+            let reader = segment.reader
             var rows = RowSet(capacity: reader.docCount)
             for o in 0..<reader.docCount where (Int(try reader.id(at: o).dropFirst()) ?? 1) % 37 == 0 { rows.insert(o) }
             return rows
@@ -119,8 +121,8 @@ import TroveTestSupport
         let (store, searcher) = try TextSearchTests.open(dir.sub("db"))
         try TextSearchTests.put(store, TextSearchTests.corpus(3000, seed: 31)[...])
         try store.flush()
-        let reader = try #require(try store.snapshot().segments(of: "docs").first?.reader)
-        let index = try #require(try searcher.indexes(for: reader)[0])
+        let segment = try #require(try store.snapshot().segments(of: "docs").first)
+        let index = try #require(try searcher.columns(segment).indexes()[0])
         let info = try #require(try index.dictionary.lookup(Array("river".utf8)))
         let arena = QueryArena()
         var all = try index.cursor(info, arena: arena)

@@ -99,7 +99,8 @@ import TroveTestSupport
     /// still be exactly the exhaustive one, scores bit for bit.
     /// Documents whose id "d<n>" has `allowed(n)`, on both sides of a flush.
     static func idFilter(_ allowed: @escaping @Sendable (Int) -> Bool) -> DocumentFilter {
-        DocumentFilter(segment: { reader in
+        DocumentFilter(segment: { segment in
+            let reader = segment.reader
             var rows = RowSet(capacity: reader.docCount)
             for o in 0..<reader.docCount where allowed(Int(try reader.id(at: o).dropFirst()) ?? -1) { rows.insert(o) }
             return rows

@@ -79,7 +79,8 @@ import TroveTestSupport
         try f.store.createCollection("docs")
         try P.put(f.store, range: 0..<3000, vectors: vectors)
         try P.flush(f.store)
-        let filter = VectorSearcher.Filter(segment: { reader in
+        let filter = VectorSearcher.Filter(segment: { segment in
+            let reader = segment.reader
             var rows = RowSet(capacity: reader.docCount)
             for o in 0..<reader.docCount {
                 if case let .int(n)? = try reader.document(at: o)["n"], n % 100 == 0 { rows.insert(o) }

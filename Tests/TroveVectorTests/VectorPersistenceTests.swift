@@ -123,7 +123,8 @@ import TroveTestSupport
         try Self.flush(f.store)
         try Self.put(f.store, range: 2500..<3000, vectors: vectors)
         // Only documents whose `n` is a multiple of 100 (30 of them, in segments and memtable).
-        let filter = VectorSearcher.Filter(segment: { reader in
+        let filter = VectorSearcher.Filter(segment: { segment in
+            let reader = segment.reader
             var rows = RowSet(capacity: reader.docCount)
             for o in 0..<reader.docCount {
                 if case let .int(n)? = try reader.document(at: o)["n"], n % 100 == 0 { rows.insert(o) }

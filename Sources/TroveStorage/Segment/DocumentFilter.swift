@@ -16,11 +16,11 @@ public struct DocumentFilter: Sendable {
         }
     }
 
-    public var segment: @Sendable (SegmentReader) throws -> RowSet?
+    public var segment: @Sendable (SegmentView) throws -> RowSet?
     public var document: @Sendable (Document) -> Bool
     public var hint: Hint?
 
-    public init(segment: @escaping @Sendable (SegmentReader) throws -> RowSet?, document: @escaping @Sendable (Document) -> Bool, hint: Hint? = nil) {
+    public init(segment: @escaping @Sendable (SegmentView) throws -> RowSet?, document: @escaping @Sendable (Document) -> Bool, hint: Hint? = nil) {
         self.segment = segment
         self.document = document
         self.hint = hint
@@ -28,8 +28,8 @@ public struct DocumentFilter: Sendable {
 
     /// Documents both filters allow.
     public func and(_ other: DocumentFilter) -> DocumentFilter {
-        DocumentFilter(segment: { reader in
-            switch (try self.segment(reader), try other.segment(reader)) {
+        DocumentFilter(segment: { view in
+            switch (try self.segment(view), try other.segment(view)) {
             case let (a?, b?): var both = a; both.intersect(b); return both
             case let (a, b): return a ?? b
             }

@@ -102,8 +102,8 @@ public struct Snapshot: Sendable {
 
     /// The segment readers of a collection, oldest first, with their delete sets: the
     /// way in for higher layers that read their own sections.
-    public func segments(of collection: String) throws -> [(reader: SegmentReader, deletes: DeleteSet)] {
-        try state.collection(named: collection).segments.map { ($0.reader, $0.deletes) }
+    public func segments(of collection: String) throws -> [SegmentView] {
+        try state.collection(named: collection).segments.map { SegmentView(reader: $0.reader, deletes: $0.deletes, memo: $0.memo) }
     }
 }
 

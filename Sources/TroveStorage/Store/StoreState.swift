@@ -1,6 +1,10 @@
 /// A live segment as the store sees it: the reader and its deletes so far.
 struct LiveSegment: Sendable {
     let reader: SegmentReader
+    /// State the layers above derive from the segment. Kept here, beside the reader and
+    /// not in it: derived values hold the reader (to keep its file mapped), and a reader
+    /// holding them back would never be freed.
+    let memo = SegmentMemo()
     var deletes: DeleteSet
     /// The delete file that holds `deletes` on disk (0: none), and whether `deletes`
     /// has changed since it was written.

@@ -45,11 +45,8 @@ public struct TextHit: Sendable, Equatable {
 
 /// A document matching a text query, located in the snapshot it was searched on.
 public struct TextMatch: Sendable {
-    /// Index of the segment among the snapshot's segments of the collection (oldest
-    /// first); nil for an unflushed document.
-    public let segment: Int?
-    /// The segment ordinal, or the index among the matching unflushed documents.
-    public let ordinal: Int
+    /// Where it lives (an unflushed one: its index among the searched unflushed documents).
+    public let address: RowAddress
     /// The document itself when it is unflushed.
     public let document: Document?
     public let score: Float

@@ -21,14 +21,9 @@ public enum TextSearchError: Error, Equatable, Sendable, CustomStringConvertible
 public final class TextSearcher: Sendable {
     public let schema: TextSchema
     public let defaultField: String
-    let cache = Mutex<[UInt64: [TextSegmentIndex?]]>([:])
-    /// Numeric columns and their windows per segment, and the rows of single keyword
-    /// terms (a tenant's): segments never change, and these are read by every query.
-    let columns = Mutex<[SegmentSlot: NumericColumn?]>([:])
-    let columnWindows = Mutex<[SegmentSlot: ColumnWindows?]>([:])
-    let keywordRows = Mutex<[KeywordRowsKey: RowSet]>([:])
+    /// What each segment's queries read besides postings is in the segment's memo
+    /// (`SegmentColumns`); the searcher keeps only the analysed unflushed documents.
     private let memory: UnflushedChunks
-    let keywordColumns = Mutex<[SegmentSlot: KeywordColumn]>([:])
 
     public init(schema full: TextSchema, defaultField: String) {
         let schema = full.slotted
@@ -46,7 +41,11 @@ public final class TextSearcher: Sendable {
         let run = try collect(snapshot, collection: collection, query: query, options: options, exhaustive: exhaustive)
         return try withProximity(run, limit: options.limit, sorted: options.sortBy != nil).map { e in
             let m = run.locate(e)
-            let id = try m.document?.id ?? run.segments[m.segment ?? 0].reader.id(at: m.ordinal)
+            let id: String
+            switch m.address {
+            case let .segment(s, o): id = try run.segments[s].reader.id(at: o)
+            case .unflushed: id = m.document?.id ?? ""
+            }
             return TextHit(id: id, score: e.score, sortValue: e.sortValue)
         }
     }
@@ -69,20 +68,22 @@ public final class TextSearcher: Sendable {
         let plan: QueryPlan
         let stats: QueryPlan.Stats
         let parts: [SearchPart]
-        let segments: [(reader: SegmentReader, deletes: DeleteSet)]
+        let segments: [SegmentView]
         let unflushed: [Document]
         let unflushedStart: Int
 
         func locate(_ e: TopHits.Entry) -> TextMatch {
             if e.position >= unflushedStart {
-                return TextMatch(segment: nil, ordinal: e.position - unflushedStart, document: unflushed[e.position - unflushedStart], score: e.score)
+                let i = e.position - unflushedStart
+                return TextMatch(address: .unflushed(i), document: unflushed[i], score: e.score)
             }
             var p = e.position
             for (i, seg) in segments.enumerated() {
-                if p < seg.reader.docCount { return TextMatch(segment: i, ordinal: p, document: nil, score: e.score) }
+                if p < seg.reader.docCount { return TextMatch(address: .segment(i, ordinal: p), document: nil, score: e.score) }
                 p -= seg.reader.docCount
             }
-            return TextMatch(segment: nil, ordinal: 0, document: nil, score: e.score)
+            // Positions come from the parts above: one past them all is never produced.
+            return TextMatch(address: .unflushed(0), document: nil, score: e.score)
         }
     }
 
@@ -118,20 +119,19 @@ public final class TextSearcher: Sendable {
             if let r = options.range, r.field == options.sortBy?.field { run.sortRange = (r.from, r.to) }
             try run.collect(into: &top, pruning: !exhaustive && options.sortBy == nil)
         }
-        retainOnly(segments.map(\.reader.number))
         return Run(top: top, plan: plan, stats: stats, parts: parts, segments: segments, unflushed: unflushed.documents, unflushedStart: unflushedStart)
     }
 
-    private func segmentPart(_ segment: (reader: SegmentReader, deletes: DeleteSet), slots: SearchPart.Slots, options: TextSearchOptions, basePosition: Int) throws -> SearchPart {
-        let reader = segment.reader, deletes = segment.deletes
-        let allowed = try options.filter?.segment(reader)
+    private func segmentPart(_ segment: SegmentView, slots: SearchPart.Slots, options: TextSearchOptions, basePosition: Int) throws -> SearchPart {
+        let deletes = segment.deletes, columns = self.columns(segment)
+        let allowed = try options.filter?.segment(segment)
         let excluded: ((Int) -> Bool)? = deletes.count == 0 && allowed == nil ? nil : { o in
             deletes.contains(o) || !(allowed?.contains(o) ?? true)
         }
-        var part = SearchPart(indexes: try indexes(for: reader), basePosition: basePosition, excluded: excluded,
-                              rangeColumn: try slots.range.flatMap { try column(slot: $0, in: reader) },
-                              range: options.range, sortColumn: try slots.sort.flatMap { try column(slot: $0, in: reader) },
-                              sortWindows: try slots.sort.flatMap { try windows(slot: $0, in: reader) })
+        var part = SearchPart(indexes: try columns.indexes(), basePosition: basePosition, excluded: excluded,
+                              rangeColumn: try slots.range.flatMap { try columns.column(slot: $0) },
+                              range: options.range, sortColumn: try slots.sort.flatMap { try columns.column(slot: $0) },
+                              sortWindows: try slots.sort.flatMap { try columns.windows(slot: $0) })
         if let allowed, allowed.count <= allowed.capacity / SegmentRun.sparseFilterRatio { part.sparseAllowed = allowed }
         return part
     }
