@@ -12,12 +12,14 @@ extension Database {
     /// may not replace another tenant's document, and a delete of another tenant's (or a
     /// missing) document is skipped; any refused put refuses the whole batch before
     /// anything is written. Collections without a tenant field take the changes as they are.
+    /// Runs on the write threads: it waits for the log's fsync.
     public func apply(_ changes: [DatabaseChange], tenant: String?) async throws {
-        try applySynchronously(changes, tenant: tenant)
+        try await WriteThreads.run { try self.applySynchronously(changes, tenant: tenant) }
     }
 
     /// `apply` for callers that must not suspend between a read and this write (an actor
-    /// keeping a read-change-write in one turn).
+    /// keeping a read-change-write in one turn). It blocks its thread for the fsync: use
+    /// `apply` wherever a suspension is harmless.
     public func applySynchronously(_ changes: [DatabaseChange], tenant: String?) throws {
         guard !changes.isEmpty else { return }
         var schemas: [String: CollectionSchema] = [:]

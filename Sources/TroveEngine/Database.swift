@@ -88,8 +88,13 @@ public final class Database: Sendable {
 
     // MARK: Documents
 
-    /// Inserts or replaces documents, all or none (one atomic, durable batch).
+    /// Inserts or replaces documents, all or none (one atomic, durable batch). Runs on the
+    /// write threads: it waits for the log's fsync.
     public func put(_ documents: [Document], in collection: String, tenant: String? = nil) async throws {
+        try await WriteThreads.run { try self.putSynchronously(documents, in: collection, tenant: tenant) }
+    }
+
+    func putSynchronously(_ documents: [Document], in collection: String, tenant: String?) throws {
         // Schema checks run in SchemaExtension, before the log, for the whole batch.
         let schema = try self.schema(of: collection)
         let documents = documents.map(schema.coerced)
@@ -127,6 +132,10 @@ public final class Database: Sendable {
     /// Deletes the document; false when there is none (for this tenant).
     @discardableResult
     public func delete(_ id: String, in collection: String, tenant: String? = nil) async throws -> Bool {
+        try await WriteThreads.run { try self.deleteSynchronously(id, in: collection, tenant: tenant) }
+    }
+
+    func deleteSynchronously(_ id: String, in collection: String, tenant: String?) throws -> Bool {
         let schema = try self.schema(of: collection)
         guard let field = schema.tenantField else { return try store.delete(id: id, in: collection) }
         guard let tenant else { throw EngineError.tenantRequired(collection: collection) }
@@ -142,6 +151,10 @@ public final class Database: Sendable {
     /// and tenant-scoped writes.
     @discardableResult
     public func update(_ id: String, in collection: String, tenant: String? = nil, set: [Field] = [], remove: [String] = []) async throws -> Bool {
+        try await WriteThreads.run { try self.updateSynchronously(id, in: collection, tenant: tenant, set: set, remove: remove) }
+    }
+
+    func updateSynchronously(_ id: String, in collection: String, tenant: String?, set: [Field], remove: [String]) throws -> Bool {
         let schema = try self.schema(of: collection)
         if let field = schema.tenantField {
             guard tenant != nil else { throw EngineError.tenantRequired(collection: collection) }

@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import TroveStorage
 
 /// A file opened through `FaultInjectingFileSystem`: its writes, syncs and truncations
@@ -27,6 +32,9 @@ final class FaultInjectingFile: OpenFile, @unchecked Sendable {
 
     func sync() throws(StorageError) {
         _ = try fileSystem.check(.sync, path: path)
+        if withUnsafeCurrentTask(body: { $0 != nil }) { fileSystem.syncsInsideTasks.add(1, ordering: .relaxed) }
+        let delay = fileSystem.syncDelayMicroseconds.load(ordering: .relaxed)
+        if delay > 0 { usleep(UInt32(delay)) }
         try file.sync()
         fileSystem.noteSynced(path, size: try file.size())
     }

@@ -65,6 +65,16 @@ public final class FaultInjectingFileSystem: FileSystem, @unchecked Sendable {
 
     public init() {}
 
+    /// Microseconds every file sync takes on top of the real one: a slow disk.
+    let syncDelayMicroseconds = Atomic<Int>(0)
+
+    /// Makes every later file sync take `microseconds` longer (0: back to the real disk).
+    public func slowSyncs(by microseconds: Int) { syncDelayMicroseconds.store(microseconds, ordering: .relaxed) }
+
+    /// File syncs that ran inside a Swift task, that is on the cooperative pool, where a
+    /// blocking wait holds one of its few threads.
+    public let syncsInsideTasks = Atomic<Int>(0)
+
     /// Arms `fault`; several may be armed at once.
     public func inject(_ fault: Fault) { state.withLock { $0.armed.append(fault) } }
 
