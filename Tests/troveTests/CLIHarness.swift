@@ -4,16 +4,22 @@ import Foundation
 
 /// Runs the real `trove` executable built next to the test bundle.
 enum CLI {
-    static var executable: String {
+    static var executable: String { built("trove") }
+
+    /// The `trove-standin` executable: a stand-in in a process of its own, which keeps
+    /// answering however busy this test process's threads are with other tests.
+    static var standIn: String { built("trove-standin") }
+
+    private static func built(_ name: String) -> String {
         let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
         var dir = URL(fileURLWithPath: exe).deletingLastPathComponent()
         // The test runner lives in the build folder (or in a .xctest bundle inside it).
         for _ in 0..<3 {
-            let candidate = dir.appendingPathComponent("trove").path
+            let candidate = dir.appendingPathComponent(name).path
             if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
             dir = dir.deletingLastPathComponent()
         }
-        return "trove"
+        return name
     }
 
     struct Result {

@@ -41,6 +41,7 @@ final class ChildProcess: @unchecked Sendable {
     private let process = Process()
     private let lock = NSLock()
     private var collected = ""
+    private var exited: Date?
 
     init(_ executable: String, _ arguments: [String], environment: [String: String]) throws {
         process.executableURL = URL(fileURLWithPath: executable)
@@ -49,6 +50,9 @@ final class ChildProcess: @unchecked Sendable {
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = pipe
+        // Stamped on Foundation's own thread: a test's clock reading after `wait` can come
+        // late when other tests keep the cooperative threads busy.
+        process.terminationHandler = { [lock] _ in lock.withLock { self.exited = Date() } }
         try process.run()
         Thread {
             while true {
@@ -60,6 +64,9 @@ final class ChildProcess: @unchecked Sendable {
     }
 
     var output: String { lock.withLock { collected } }
+
+    /// When the process exited (nil while it runs).
+    var exitedAt: Date? { lock.withLock { exited } }
 
     /// The first output line holding `text`, waiting up to `seconds`.
     func waitForLine(containing text: String, seconds: Double) async -> String? {
