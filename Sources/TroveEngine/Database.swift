@@ -203,6 +203,7 @@ struct CollectionSearchers: Sendable {
 
 /// Refuses, before the log, documents that break their collection's schema.
 struct SchemaExtension: SegmentExtension {
+    var name: String { "trove.schema" }
     let schema: @Sendable ([UInt8]) -> CollectionSchema?
 
     func makeBuilder(collection: String, metadata: [UInt8]) -> (any SegmentSectionBuilder)? { nil }

@@ -85,7 +85,7 @@ public final class VectorSearcher: Sendable {
     /// The segment's index of this field, opened once and kept in the segment's memo
     /// (nil: the segment holds no vectors of it).
     private func index(for segment: SegmentView) throws -> VectorSegmentIndex? {
-        try segment.memo.value(.init("vector.index", spec.field, "\(slot)")) {
+        try segment.memo.value(.init(VectorSegmentIndex.self, slot: slot)) {
             try VectorSegmentIndex.open(segment.reader, slot: slot, spec: spec)
         }
     }

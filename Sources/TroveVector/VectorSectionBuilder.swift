@@ -2,6 +2,7 @@ import TroveStorage
 
 /// Adds vector sections to every new segment of collections with vector fields.
 public struct VectorSegmentExtension: SegmentExtension {
+    public var name: String { "trove.vector" }
     /// The vector fields of a collection, from its metadata (the engine's schema).
     public let specs: @Sendable (String, [UInt8]) -> [VectorFieldSpec]
     public let registry: QuantizerRegistry

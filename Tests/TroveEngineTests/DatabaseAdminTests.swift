@@ -103,4 +103,17 @@ import TroveTestSupport
         #expect(try db.documentCount(in: "m") == 1)
         try db.close()
     }
+
+    /// The engine's extensions are required by every database it writes: a raw writable
+    /// store open is refused (it would flush segments without text and vector sections).
+    @Test func aRawWritableOpenOfAnEngineDatabaseIsRefused() throws {
+        let dir = TempDirectory()
+        let db = try Database.open(at: dir.sub("db"))
+        try db.createCollection("docs", schema: Self.textSchema)
+        try db.close()
+        #expect(throws: StorageError.missingExtensions(path: dir.sub("db"), names: ["trove.schema", "trove.text", "trove.vector"])) {
+            try Store.open(at: dir.sub("db"))
+        }
+        try Database.open(at: dir.sub("db")).close()
+    }
 }

@@ -20,7 +20,9 @@ public struct Manifest: Sendable, Equatable {
 
     static let fileName = "MANIFEST"
     static let magic: [UInt8] = Array("TROVEMAN".utf8)
-    public static let version: UInt32 = 1
+    /// Version 2 added `requiredExtensions`; version 1 manifests are still read (as
+    /// requiring none).
+    public static let version: UInt32 = 2
 
     /// File numbers and generations stay below this: a counter read from disk at the top
     /// of its type would overflow on its next use, so such a manifest is refused as
@@ -33,6 +35,9 @@ public struct Manifest: Sendable, Equatable {
     public var walNumber: UInt64
     public var nextCollectionID: UInt32
     public var collections: [Collection]
+    /// Names of the segment extensions the store was written with, sorted: a writable
+    /// open must provide each.
+    public var requiredExtensions: [String] = []
 
     func encode() -> [UInt8] {
         var w = ByteWriter()
@@ -57,6 +62,8 @@ public struct Manifest: Sendable, Equatable {
                 w.u64(UInt64(s.fileSize))
             }
         }
+        w.varint(requiredExtensions.count)
+        for name in requiredExtensions { w.string(name) }
         w.u32(CRC32C.checksum(w.bytes))
         return w.bytes
     }
@@ -73,7 +80,7 @@ public struct Manifest: Sendable, Equatable {
         var r = ByteReader(body, offset: 8)
         do {
             let v = try r.u32()
-            guard v == version else { throw StorageError.unsupportedVersion(file: path, found: v, supported: version) }
+            guard v == 1 || v == version else { throw StorageError.unsupportedVersion(file: path, found: v, supported: version) }
             _ = try r.u32()
             var m = Manifest(generation: try r.u64(), nextFileNumber: try r.u64(), walNumber: try r.u64(), nextCollectionID: try r.u32(), collections: [])
             guard m.generation < maximumCounter, m.nextFileNumber < maximumCounter, m.walNumber < maximumCounter, m.nextCollectionID < UInt32.max else {
@@ -92,6 +99,10 @@ public struct Manifest: Sendable, Equatable {
                     c.segments.append(Segment(number: number, docCount: Int(docs), deleteFile: deleteFile, deletedCount: Int(deleted), fileSize: Int64(size)))
                 }
                 m.collections.append(c)
+            }
+            if v >= 2 {
+                let count = try r.length(limit: r.remaining)
+                for _ in 0..<count { m.requiredExtensions.append(try r.string()) }
             }
             guard r.isAtEnd else { throw DecodeError(offset: r.offset, reason: "trailing bytes") }
             return m

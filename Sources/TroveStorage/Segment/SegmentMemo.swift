@@ -10,17 +10,19 @@ import Synchronization
 /// Values are made outside the lock: two queries that miss at once both make the value
 /// and one is kept, which is cheaper than making every query wait on one lock.
 public final class SegmentMemo: Sendable {
-    /// What a value is: `kind` names the layer's use ("text.index"), `name` the field,
-    /// `detail` anything else that tells values apart (a slot, a term).
+    /// What a value is: `kind`, a type the caller declares for the purpose (an empty
+    /// enum: `enum TextIndexes {}`), so two layers' keys never collide; `slot` a field's
+    /// position; `term` anything else that tells values apart. Cheap to hash: it is
+    /// looked up per segment on every query.
     public struct Key: Hashable, Sendable {
-        public let kind: String
-        public let name: String
-        public let detail: String
+        let kind: ObjectIdentifier
+        let slot: Int
+        let term: String
 
-        public init(_ kind: String, _ name: String = "", _ detail: String = "") {
-            self.kind = kind
-            self.name = name
-            self.detail = detail
+        public init(_ kind: Any.Type, slot: Int = 0, term: String = "") {
+            self.kind = ObjectIdentifier(kind)
+            self.slot = slot
+            self.term = term
         }
     }
 

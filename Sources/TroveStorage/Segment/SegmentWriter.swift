@@ -9,6 +9,11 @@ public protocol SegmentSectionBuilder: AnyObject {
 
 /// Makes section builders for the segments of a collection; registered in `StoreOptions`.
 public protocol SegmentExtension: Sendable {
+    /// A stable name ("trove.text"). Once a store is written with an extension, its
+    /// manifest requires it: a later writable open without it is refused, or segments
+    /// would be flushed without its sections and documents written without its checks.
+    var name: String { get }
+
     /// A builder for a new segment of `collection`, or nil when this extension adds nothing.
     func makeBuilder(collection: String, metadata: [UInt8]) -> (any SegmentSectionBuilder)?
 

@@ -17,6 +17,9 @@ struct Recovery {
         let lock = try DatabaseLock(directory: path, exclusive: !options.readOnly)
         let names = try fs.list(path)
         let manifest = try loadManifest(names: names)
+        let provided = Set(options.extensions.map(\.name))
+        let missing = manifest.requiredExtensions.filter { !provided.contains($0) }
+        guard options.readOnly || missing.isEmpty else { throw StorageError.missingExtensions(path: path, names: missing) }
         let cache = BlockCache(capacityBytes: options.blockCacheBytes)
         var state = try openSegments(manifest, cache: cache)
         let logs = names.compactMap { FileNames.parse($0) }.filter { $0.kind == "wal" && $0.number >= manifest.walNumber }.map(\.number).sorted()
@@ -30,6 +33,7 @@ struct Recovery {
         let nextFile = max(manifest.nextFileNumber, highest + 1)
         let store = Store(path: path, options: options, lock: lock, cache: cache, state: state, nextFile: nextFile, walNumber: manifest.walNumber)
         store.nextCollectionID = manifest.nextCollectionID
+        store.requiredExtensions = manifest.requiredExtensions
         if !options.readOnly {
             if let newest = logs.last, validEnd >= Int64(WALFormat.fileHeaderSize) {
                 store.wal = try WALWriter.reopen(path: path + "/" + FileNames.wal(newest), fileNumber: newest, validEnd: validEnd, fileSystem: fs)
@@ -38,6 +42,7 @@ struct Recovery {
                 store.wal = try WALWriter.create(path: path + "/" + FileNames.wal(n), fileNumber: n, directory: path, fileSystem: fs)
             }
             removeUnreferenced(names: names, manifest: manifest)
+            try store.requireExtensions(provided)
         }
         return store
     }

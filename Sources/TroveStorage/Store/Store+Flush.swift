@@ -122,7 +122,8 @@ extension Store {
             })
         }
         return Manifest(generation: state.generation + 1, nextFileNumber: fileNumbers.withLock { $0 },
-                        walNumber: walNumber, nextCollectionID: nextCollectionID, collections: collections)
+                        walNumber: walNumber, nextCollectionID: nextCollectionID, collections: collections,
+                        requiredExtensions: requiredExtensions)
     }
 
     private func removeOldLogs() {

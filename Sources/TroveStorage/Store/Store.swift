@@ -30,6 +30,9 @@ public final class Store: @unchecked Sendable {
     var unsynced = false
     var poisoned: StorageError?
 
+    /// Segment extensions the manifest requires (see `SegmentExtension.name`).
+    var requiredExtensions: [String] = []
+
     var merger: MergeScheduler?
     var syncTimer: SyncTimer?
 
@@ -216,4 +219,22 @@ public enum FileSizes {
 extension Store {
     /// Bytes of every file in the database folder.
     public func bytesOnDisk() throws(StorageError) -> Int64 { try FileSizes.total(path) }
+}
+
+extension Store {
+    /// Records `provided` among the manifest's required extensions, writing the manifest
+    /// at once when that adds any: from then on a writable open without them is refused,
+    /// even if nothing has been flushed yet (the log would be flushed without them).
+    func requireExtensions(_ provided: Set<String>) throws {
+        let all = Set(requiredExtensions).union(provided).sorted()
+        guard all != requiredExtensions else { return }
+        try withWriter {
+            requiredExtensions = all
+            var state = published.withLock { $0 }
+            let manifest = try manifestForWrite(state)
+            try manifest.write(directory: path, fileSystem: fs)
+            state.generation = manifest.generation
+            publish(state)
+        }
+    }
 }

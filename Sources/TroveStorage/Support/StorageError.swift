@@ -23,6 +23,9 @@ public enum StorageError: Error, Equatable, Sendable, CustomStringConvertible {
     /// writes failed too (`retry`; `errno` when that was a failed system call). Reads go
     /// on; every acknowledged write is safe.
     case writesSuspended(cause: String, retry: String, errno: Int32?)
+    /// The database was written with segment extensions this writable open does not have
+    /// (`names`): writing without them would make segments that lack their sections.
+    case missingExtensions(path: String, names: [String])
 
     public var description: String {
         switch self {
@@ -46,6 +49,8 @@ public enum StorageError: Error, Equatable, Sendable, CustomStringConvertible {
             return "malformed document encoding at byte \(offset): \(reason)"
         case let .writesSuspended(cause, retry, _):
             return "writes are suspended since a write failed (\(cause)); resuming them failed too (\(retry)); they resume once the store can write a new segment, log and manifest"
+        case let .missingExtensions(path, names):
+            return "the database at \(path) was written with the segment extensions \(names.joined(separator: ", ")), which this program does not provide: open it through the engine (Database.open), or read-only"
         }
     }
 }

@@ -19,7 +19,7 @@ public struct SegmentColumns: Sendable {
 
     /// Every text field's index in this segment (nil where the segment predates the field).
     func indexes() throws -> [TextSegmentIndex?] {
-        try memo.value(.init("text.indexes", "", "\(schema.text.count)")) {
+        try memo.value(.init(TextIndexes.self, slot: schema.text.count)) {
             try schema.text.indices.map { try TextSegmentIndex.open(reader, slot: $0) }
         }
     }
@@ -38,14 +38,14 @@ public struct SegmentColumns: Sendable {
     }
 
     func column(slot: Int) throws -> NumericColumn? {
-        try memo.value(.init("text.column", schema.numeric[slot].field, "\(slot)")) {
+        try memo.value(.init(NumericColumnMemo.self, slot: slot)) {
             try reader.section(TextSections.tag("NC", slot)).map { try NumericColumn(section: $0, owner: reader) }
         }
     }
 
     /// The windows of a numeric column (for searches sorted by it).
     func windows(slot: Int) throws -> ColumnWindows? {
-        try memo.value(.init("text.windows", schema.numeric[slot].field, "\(slot)")) {
+        try memo.value(.init(ColumnWindowsMemo.self, slot: slot)) {
             try column(slot: slot).map { ColumnWindows($0, docCount: reader.docCount) }
         }
     }
@@ -53,7 +53,7 @@ public struct SegmentColumns: Sendable {
     /// The keyword column of `field` (value per row, for grouping and sorting by it).
     public func keywordColumn(field: String) throws -> KeywordColumn {
         let slot = try textSlot(field)
-        return try memo.value(.init("text.keywords", field, "\(slot)")) {
+        return try memo.value(.init(KeywordColumnMemo.self, slot: slot)) {
             try KeywordColumn.build(try indexes()[slot], docCount: reader.docCount)
         }
     }
@@ -65,7 +65,7 @@ public struct SegmentColumns: Sendable {
     public func rows(field: String, terms: [String]) throws -> RowSet {
         let slot = try textSlot(field)
         guard terms.count == 1 else { return try postingRows(slot: slot, terms: terms) }
-        return try memo.boundedValue(.init("text.rows", field, terms[0])) { try postingRows(slot: slot, terms: terms) }
+        return try memo.boundedValue(.init(KeywordRowsMemo.self, slot: slot, term: terms[0])) { try postingRows(slot: slot, terms: terms) }
     }
 
     private func postingRows(slot: Int, terms: [String]) throws -> RowSet {
@@ -127,3 +127,11 @@ extension TextSchema {
         return i
     }
 }
+
+// The kinds of this file's values in a segment's memo (`TextIndexes` keyed by the number
+// of text fields: a schema that gained one opens them again).
+private enum TextIndexes {}
+private enum NumericColumnMemo {}
+private enum ColumnWindowsMemo {}
+private enum KeywordColumnMemo {}
+private enum KeywordRowsMemo {}

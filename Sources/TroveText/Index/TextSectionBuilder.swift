@@ -4,6 +4,7 @@ import TroveStorage
 /// Adds inverted-index and numeric-column sections to every new segment of collections
 /// with a text schema.
 public struct TextSegmentExtension: SegmentExtension {
+    public var name: String { "trove.text" }
     public let schema: @Sendable (String, [UInt8]) -> TextSchema
 
     public init(schema: @escaping @Sendable (String, [UInt8]) -> TextSchema) { self.schema = schema }

@@ -13,6 +13,10 @@ import Testing
         init(_ reader: SegmentReader) { self.reader = reader }
     }
 
+    enum DocCount {}
+    enum Rows {}
+    enum Column {}
+
     @Test func madeOncePerSegmentAndSharedBySnapshots() throws {
         let dir = TempDirectory()
         let store = try Store.open(at: dir.sub("db"), options: TestData.options())
@@ -22,7 +26,7 @@ import Testing
         try store.flush()
         let made = Atomic<Int>(0)
         let read = { (segment: SegmentView) in
-            segment.memo.value(.init("test", "v")) { () -> Int in
+            segment.memo.value(.init(DocCount.self)) { () -> Int in
                 made.add(1, ordering: .relaxed)
                 return segment.reader.docCount
             }
@@ -47,7 +51,7 @@ import Testing
         var path = ""
         do {
             let segment = try #require(try store.snapshot().segments(of: "c").first)
-            _ = segment.memo.value(.init("test.holder")) { Derived(segment.reader) }
+            _ = segment.memo.value(.init(Derived.self)) { Derived(segment.reader) }
             memo = segment.memo
             path = segment.reader.path
         }
@@ -59,15 +63,15 @@ import Testing
 
     @Test func perTermValuesAreBounded() {
         let memo = SegmentMemo()
-        for i in 0..<(SegmentMemo.boundedLimit * 3) { _ = memo.boundedValue(.init("rows", "tenant", "\(i)")) { i } }
+        for i in 0..<(SegmentMemo.boundedLimit * 3) { _ = memo.boundedValue(.init(Rows.self, term: "\(i)")) { i } }
         let made = Atomic<Int>(0)
         let last = SegmentMemo.boundedLimit * 3 - 1
-        #expect(memo.boundedValue(.init("rows", "tenant", "\(last)")) { made.add(1, ordering: .relaxed); return -1 } == last)
-        #expect(memo.boundedValue(.init("rows", "tenant", "0")) { made.add(1, ordering: .relaxed); return -1 } == -1, "old terms were dropped")
+        #expect(memo.boundedValue(.init(Rows.self, term: "\(last)")) { made.add(1, ordering: .relaxed); return -1 } == last)
+        #expect(memo.boundedValue(.init(Rows.self, term: "0")) { made.add(1, ordering: .relaxed); return -1 } == -1, "old terms were dropped")
         #expect(made.load(ordering: .relaxed) == 1)
         // An optional value (a column the segment lacks) is remembered as nil, not made again.
-        #expect(memo.value(.init("column", "missing")) { () -> Int? in made.add(1, ordering: .relaxed); return nil } == nil)
-        #expect(memo.value(.init("column", "missing")) { () -> Int? in made.add(1, ordering: .relaxed); return 5 } == nil)
+        #expect(memo.value(.init(Column.self, slot: 3)) { () -> Int? in made.add(1, ordering: .relaxed); return nil } == nil)
+        #expect(memo.value(.init(Column.self, slot: 3)) { () -> Int? in made.add(1, ordering: .relaxed); return 5 } == nil)
         #expect(made.load(ordering: .relaxed) == 2)
     }
 }

@@ -3,6 +3,7 @@ import Testing
 
 /// A higher layer's section: the sum of every document's `n` field.
 private struct SumExtension: SegmentExtension {
+    var name: String { "test.sum" }
     static let tag = SectionTag("SUMN")
 
     final class Builder: SegmentSectionBuilder {
@@ -57,5 +58,32 @@ private struct SumExtension: SegmentExtension {
         try store.compact()
         #expect(try sums(store, "with") == [155])
         try store.close()
+    }
+
+    /// A store written with an extension records it in its manifest at once, and a
+    /// writable open without it is refused: before, such an open flushed the logged
+    /// documents into segments without the extension's sections. Read-only opens need
+    /// no extensions.
+    @Test func aStoreWrittenWithAnExtensionRefusesAWritableOpenWithoutIt() throws {
+        let dir = TempDirectory()
+        let path = dir.sub("db")
+        var o = TestData.options()
+        o.extensions = [SumExtension()]
+        o.flushOnClose = false
+        let store = try Store.open(at: path, options: o)
+        try store.createCollection("c", metadata: [1])
+        try store.put(Document(id: "a", fields: [Field("n", .int(7))]), in: "c")
+        try store.close()  // the document is only in the log
+        #expect(try Manifest.read(directory: path).requiredExtensions == ["test.sum"])
+        #expect(throws: StorageError.missingExtensions(path: path, names: ["test.sum"])) { try Store.open(at: path, options: TestData.options()) }
+        var readOnly = TestData.options()
+        readOnly.readOnly = true
+        let reader = try Store.open(at: path, options: readOnly)
+        #expect(try reader.get("a", in: "c")?["n"] == .int(7))
+        try reader.close()
+        let again = try Store.open(at: path, options: o)
+        try again.flush()
+        #expect(try sums(again, "c") == [7])
+        try again.close()
     }
 }
