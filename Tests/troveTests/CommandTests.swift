@@ -51,7 +51,9 @@ import TroveJSON
         #expect(result.stderr.contains("line 13"))
         #expect(result.stderr.contains("line 18"))
         #expect(result.stderr.contains("10 documents from earlier lines were imported"))
-        let store = try Store.open(at: db, options: .init())
+        var readOnly = StoreOptions()
+        readOnly.readOnly = true
+        let store = try Store.open(at: db, options: readOnly)
         defer { try? store.close() }
         let snap = try store.snapshot()
         #expect(try snap.count(in: "c") == 10)

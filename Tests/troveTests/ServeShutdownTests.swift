@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TroveStandIn
 import TroveTestSupport
 #if canImport(FoundationNetworking)
 import FoundationNetworking
@@ -10,11 +11,8 @@ import FoundationNetworking
 /// closes the database and exits instead of waiting on the upload.
 @Suite struct ServeShutdownTests {
     @Test func sigtermCancelsAHangingIngestionAndExitsCleanly() async throws {
-        // The embedder's stand-in in a process of its own (see `CLI.standIn`).
-        let standIn = try ChildProcess(CLI.standIn, ["16"], environment: ProcessInfo.processInfo.environment)
-        defer { standIn.signal(SIGTERM) }
-        let standInLine = try #require(await standIn.waitForLine(containing: "standin listening on ", seconds: 60), "\(standIn.output)")
-        let standInURL = try #require(standInLine.split(separator: " ").first { $0.hasPrefix("http://") }.map(String.init))
+        let standIn = try await StandInServer.start(dimension: 16)
+        defer { Task { await standIn.stop() } }
         let dir = TempDirectory("trove-serve-stop")
         let bin = dir.sub("bin")
         try FileManager.default.createDirectory(atPath: bin, withIntermediateDirectories: true)
@@ -24,7 +22,7 @@ import FoundationNetworking
         env["TROVE_ADMIN_PASSWORD"] = "stop-admin-password"
         env["PATH"] = bin + ":" + (env["PATH"] ?? "/usr/bin:/bin")
         let server = try ChildProcess(CLI.executable, ["serve", "--data", dir.sub("data"), "--port", "0",
-                                                       "--embedder", standInURL + "/v1", "--model", "embed"], environment: env)
+                                                       "--embedder", standIn.baseURL + "/v1", "--model", "embed"], environment: env)
         let listening = try #require(await server.waitForLine(containing: "trove listening on ", seconds: 60), "\(server.output)")
         let base = try #require(listening.split(separator: " ").first { $0.hasPrefix("http://") }.map(String.init))
         let token = try await Self.login(base)
