@@ -21,6 +21,8 @@ public final class ChatSystem: Sendable {
     public let chat: ChatService
     public let completions: CompletionService
     public let collections: OwnerCollections
+    /// The data folder's key files (`secrets/`).
+    public let secrets: SecretKeys
 
     /// Opens (creating when needed) the data folder. `embedder` defaults to the one the
     /// settings name; `counter` to the native model's WordPiece vocabulary when it is the
@@ -53,6 +55,8 @@ public final class ChatSystem: Sendable {
         self.embedder = embedder
         self.counter = counter
         let ids = IDGenerator()
+        let secrets = SecretKeys(folder: dataFolder + "/secrets")
+        self.secrets = secrets
         agents = AgentService(database: database, ids: ids)
         conversations = ConversationService(database: database, ids: ids, agents: agents)
         messages = MessageLog(database: database)
@@ -61,7 +65,7 @@ public final class ChatSystem: Sendable {
         let splitter = try TextSplitter(chunkTokens: settings.chunkTokens, overlapTokens: settings.chunkOverlapTokens, counter: counter)
         let ingestor = Ingestor(extractor: TextExtractor(), splitter: splitter, embedder: embedder)
         files = FileLibrary(database: database, blobs: try BlobStore(root: dataFolder + "/blobs"), ids: ids,
-                            signer: try URLSigner.load(folder: dataFolder + "/secrets"), ingestor: ingestor, maxUploadBytes: settings.maxUploadBytes)
+                            signer: try URLSigner.load(secrets: secrets), ingestor: ingestor, maxUploadBytes: settings.maxUploadBytes)
         let cache = settings.responseCacheSeconds > 0 ? ResponseCache(ttl: .seconds(settings.responseCacheSeconds)) : nil
         collections = OwnerCollections(database: database)
         completions = CompletionService(agents: agents, retriever: retriever, models: settings.registry, counter: counter)

@@ -4,7 +4,6 @@ import HummingbirdCore
 import NIOCore
 import Logging
 import TroveChat
-import TroveStorage
 
 /// What the route handlers call: the chat services, the user directory, the token issuer
 /// and the limits. Handlers decode, authorise, call one of these, and encode.
@@ -28,7 +27,7 @@ public struct TroveAPI: Sendable {
         if let configured = settings.jwtSecret, configured.utf8.count < 32 {
             throw APIError(status: .internalServerError, type: "server_error", message: "the JWT secret (TROVE_JWT_SECRET) must be at least 32 bytes; leave it unset to have one generated")
         }
-        let secret = try settings.jwtSecret.map { Array($0.utf8) } ?? SecretFile.loadOrCreate("jwt.key", in: dataFolder + "/secrets")
+        let secret = try settings.jwtSecret.map { Array($0.utf8) } ?? system.secrets.key("jwt.key")
         let accounts = try Accounts(system: system, maxKeysPerUser: settings.maxKeysPerUser)
         return TroveAPI(system: system, users: UserDirectory(accounts: accounts, bcryptCost: settings.bcryptCost),
                         tokens: await TokenIssuer(secret: secret, lifetime: settings.tokenLifetime), settings: settings, dataFolder: dataFolder,

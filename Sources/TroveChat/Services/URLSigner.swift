@@ -1,6 +1,5 @@
 import Crypto
 import Foundation
-import TroveStorage
 
 /// Signed download links: `/files/signed/<token>` where the token names the owner, the
 /// file and the expiry time and carries an HMAC-SHA256 of them under a secret key, so a
@@ -12,9 +11,9 @@ public struct URLSigner: Sendable {
 
     public init(key: [UInt8]) { self.key = SymmetricKey(data: key) }
 
-    /// The signer with the key kept in `folder`, made there when missing.
-    public static func load(folder: String) throws -> URLSigner {
-        URLSigner(key: try SecretFile.loadOrCreate("url-signing.key", in: folder))
+    /// The signer with the key kept in `secrets`, made there when missing.
+    public static func load(secrets: SecretKeys) throws -> URLSigner {
+        URLSigner(key: try secrets.key("url-signing.key"))
     }
 
     /// The path of a link to `fileID` of `owner`, valid until `expires` (seconds since 1970).

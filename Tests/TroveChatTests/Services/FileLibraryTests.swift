@@ -93,7 +93,7 @@ import TroveStorage
         tampered[3] = tampered[3] == "A" ? "B" : "A"
         await #expect(throws: ChatError.self) { try await files.download(token: String(tampered)) }
         await #expect(throws: ChatError.self) { try await files.download(token: "garbage") }
-        let signer = try URLSigner.load(folder: h.folder.sub("data/secrets"))
+        let signer = try URLSigner.load(secrets: SecretKeys(folder: h.folder.sub("data/secrets")))
         let old = signer.path(owner: "alice", fileID: f.id, expires: 1000)
         await #expect(throws: ChatError.badSignature("expired")) { try await files.download(token: String(old.dropFirst(URLSigner.pathPrefix.count))) }
         // Bob cannot sign for, read, or delete alice's file.
