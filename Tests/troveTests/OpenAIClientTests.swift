@@ -3,7 +3,7 @@ import Testing
 import TroveStandIn
 import TroveTestSupport
 
-/// The official `openai` Python SDK against a live `trove serve` process (the chat model
+/// The official `openai` Python SDK and `langchain-openai` against a live `trove serve` process (the chat model
 /// and embeddings behind it served by the stand-in), then SIGTERM: the server must finish
 /// and close the database cleanly.
 @Suite struct OpenAIClientTests {
@@ -27,8 +27,14 @@ import TroveTestSupport
         let client = try ChildProcess(python, [script], environment: env)
         let status = await client.wait(seconds: 120)
         #expect(status == 0, "\(client.output)")
-        for check in ["models ok", "completion ok 13", "stream ok", "embeddings ok 24", "errors ok", "auth ok"] {
+        for check in ["models ok", "completion ok 13", "stream loop ok", "stream ok", "n and stop ok 2", "models.retrieve ok", "embeddings ok 24",
+                      "errors ok", "auth ok"] {
             #expect(client.output.contains(check), "\(check): \(client.output)")
+        }
+        let langchain = try ChildProcess(python, [FileManager.default.currentDirectoryPath + "/scripts/clients/langchain_client_check.py"], environment: env)
+        #expect(await langchain.wait(seconds: 120) == 0, "\(langchain.output)")
+        for check in ["chat invoke ok", "chat stream ok", "embeddings ok 24"] {
+            #expect(langchain.output.contains(check), "\(check): \(langchain.output)")
         }
         server.signal(SIGTERM)
         #expect(await server.wait(seconds: 30) == 0)

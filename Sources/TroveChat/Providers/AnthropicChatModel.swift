@@ -90,6 +90,16 @@ public struct AnthropicChatModel: ChatModel {
 
     // MARK: Wire format
 
+    /// Anthropic's Messages API has stop sequences, tool choice and a user id, but no
+    /// seed, no penalties and no JSON mode.
+    public func check(_ request: ChatRequest) throws(ChatError) {
+        let o = request.options
+        if o.seed != nil { throw ChatOptions.unsupported("seed", by: provider) }
+        if o.presencePenalty != nil { throw ChatOptions.unsupported("presence_penalty", by: provider) }
+        if o.frequencyPenalty != nil { throw ChatOptions.unsupported("frequency_penalty", by: provider) }
+        if let f = o.responseFormat, f != .text { throw ChatOptions.unsupported("response_format", by: provider, "it has no JSON mode") }
+    }
+
     static func body(_ request: ChatRequest, stream: Bool) -> JSONValue {
         let system = request.messages.filter { $0.role == .system }.map(\.content).joined(separator: "\n\n")
         let tools: [JSONValue] = request.tools.map { tool in
@@ -105,9 +115,22 @@ public struct AnthropicChatModel: ChatModel {
             ("temperature", request.temperature.map { JSONValue.double($0) }),
             ("top_p", request.topP.map { JSONValue.double($0) }),
             ("tools", tools.isEmpty ? nil : .array(tools)),
+            ("tool_choice", tools.isEmpty ? nil : request.options.toolChoice.map(toolChoice)),
+            ("stop_sequences", request.options.stop.isEmpty ? nil : .array(request.options.stop.map(JSONValue.string))),
+            ("metadata", request.options.user.map { .object([("user_id", .string($0))]) }),
             ("stream", .bool(stream)),
         ]
         return .object(pairs)
+    }
+
+    /// Anthropic's words for a tool choice: auto, none, any, or one tool.
+    private static func toolChoice(_ c: ToolChoice) -> JSONValue {
+        switch c {
+        case .auto: return .object([("type", .string("auto"))])
+        case .none: return .object([("type", .string("none"))])
+        case .required: return .object([("type", .string("any"))])
+        case let .function(name): return .object([("type", .string("tool")), ("name", .string(name))])
+        }
     }
 
     /// The turns other than system ones as Anthropic messages. The API wants user and

@@ -92,15 +92,18 @@ public struct ChatRequest: Sendable, Equatable {
     public var topP: Double?
     public var maxTokens: Int?
     public var tools: [ToolSpec]
+    /// Stop strings, seed, penalties, response format, tool choice and end user.
+    public var options: ChatOptions
 
     public init(model: String, messages: [ChatTurn], temperature: Double? = nil, topP: Double? = nil,
-                maxTokens: Int? = nil, tools: [ToolSpec] = []) {
+                maxTokens: Int? = nil, tools: [ToolSpec] = [], options: ChatOptions = ChatOptions()) {
         self.model = model
         self.messages = messages
         self.temperature = temperature
         self.topP = topP
         self.maxTokens = maxTokens
         self.tools = tools
+        self.options = options
     }
 }
 
@@ -136,6 +139,9 @@ public protocol ChatModel: Sendable {
     var provider: String { get }
     /// The base URL requests go to (for messages that say what to configure).
     var baseURL: String { get }
+    /// Refuses a request with an option this provider cannot honour (`ChatError.invalid`
+    /// naming the field), before anything is sent.
+    func check(_ request: ChatRequest) throws(ChatError)
     func complete(_ request: ChatRequest) async throws -> ChatCompletion
     /// The answer as it is generated. The stream throws `ChatModelError` on failure.
     func stream(_ request: ChatRequest) -> AsyncThrowingStream<ChatStreamEvent, any Error>

@@ -68,11 +68,26 @@ public struct OllamaChatModel: ChatModel {
 
     // MARK: Wire format
 
+    /// Ollama's chat API has stop, seed and penalties among its options and a `format`
+    /// for JSON answers, but no forced tool call and no end-user field.
+    public func check(_ request: ChatRequest) throws(ChatError) {
+        switch request.options.toolChoice {
+        case .required?, .function?: throw ChatOptions.unsupported("tool_choice", by: provider, "it has no forced tool call; use auto or none")
+        default: break
+        }
+        if request.options.user != nil { throw ChatOptions.unsupported("user", by: provider) }
+    }
+
     static func body(_ request: ChatRequest, stream: Bool) -> JSONValue {
+        let o = request.options
         let optionPairs: [(String, JSONValue?)] = [
             ("temperature", request.temperature.map { JSONValue.double($0) }),
             ("top_p", request.topP.map { JSONValue.double($0) }),
             ("num_predict", request.maxTokens.map { JSONValue.int(Int64($0)) }),
+            ("stop", o.stop.isEmpty ? nil : .array(o.stop.map(JSONValue.string))),
+            ("seed", o.seed.map(JSONValue.int)),
+            ("presence_penalty", o.presencePenalty.map(JSONValue.double)),
+            ("frequency_penalty", o.frequencyPenalty.map(JSONValue.double)),
         ]
         let options = optionPairs.contains { $0.1 != nil } ? JSONValue.object(optionPairs) : nil
         let tools: [JSONValue] = request.tools.map { tool in
@@ -89,9 +104,20 @@ public struct OllamaChatModel: ChatModel {
             // Ollama streams unless told not to.
             ("stream", .bool(stream)),
             ("options", options),
-            ("tools", tools.isEmpty ? nil : .array(tools)),
+            // "none" is met by offering no tools.
+            ("tools", tools.isEmpty || o.toolChoice == ToolChoice.none ? nil : .array(tools)),
+            ("format", format(o.responseFormat)),
         ]
         return .object(pairs)
+    }
+
+    /// `"json"` for any JSON object, the schema itself for a JSON schema.
+    private static func format(_ f: ResponseFormat?) -> JSONValue? {
+        switch f {
+        case .jsonObject?: return .string("json")
+        case let .jsonSchema(_, schema, _)?: return schema
+        case .text?, nil: return nil
+        }
     }
 
     private static func message(_ turn: ChatTurn) -> JSONValue {

@@ -24,6 +24,9 @@ public struct OpenAIChatModel: ChatModel {
 
     private var completionsURL: String { baseURL + "/chat/completions" }
 
+    /// OpenAI's API takes every option as it is.
+    public func check(_ request: ChatRequest) throws(ChatError) {}
+
     public func complete(_ request: ChatRequest) async throws -> ChatCompletion {
         let url = completionsURL
         let json = try await http.post(url, Self.body(request, stream: false), model: request.model)
@@ -83,6 +86,13 @@ public struct OpenAIChatModel: ChatModel {
             ("top_p", request.topP.map { JSONValue.double($0) }),
             ("max_tokens", request.maxTokens.map { JSONValue.int(Int64($0)) }),
             ("tools", tools.isEmpty ? nil : .array(tools)),
+            ("tool_choice", request.options.toolChoice.map(ChatOptions.openAIValue)),
+            ("stop", request.options.stop.isEmpty ? nil : .array(request.options.stop.map(JSONValue.string))),
+            ("seed", request.options.seed.map(JSONValue.int)),
+            ("presence_penalty", request.options.presencePenalty.map(JSONValue.double)),
+            ("frequency_penalty", request.options.frequencyPenalty.map(JSONValue.double)),
+            ("response_format", request.options.responseFormat.map(ChatOptions.openAIValue)),
+            ("user", request.options.user.map(JSONValue.string)),
             ("stream", .bool(stream)),
             // Without it the stream carries no token counts.
             ("stream_options", stream ? .object([("include_usage", .bool(true))] as [(String, JSONValue?)]) : nil),

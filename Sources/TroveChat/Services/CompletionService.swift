@@ -28,6 +28,7 @@ public struct CompletionService: Sendable {
             let (model, name) = try models.resolve(provider: nil, model: request.model.isEmpty ? nil : request.model)
             var r = request
             r.model = name
+            try model.check(r)
             return Prepared(request: r, model: model, sources: [], agent: nil)
         }
         let (model, name) = try models.resolve(provider: agent.provider, model: agent.model)
@@ -41,9 +42,53 @@ public struct CompletionService: Sendable {
             if !sources.isEmpty { turns.insert(.system(ContextBuilder.passagesText(sources)), at: last) }
         }
         if !agent.systemPrompt.isEmpty { turns.insert(.system(agent.systemPrompt), at: 0) }
-        let r = ChatRequest(model: name, messages: turns, temperature: request.temperature ?? agent.temperature, topP: request.topP ?? agent.topP,
-                            maxTokens: request.maxTokens ?? agent.maxOutputTokens, tools: request.tools)
+        var r = request
+        r.model = name
+        r.messages = turns
+        r.temperature = request.temperature ?? agent.temperature
+        r.topP = request.topP ?? agent.topP
+        r.maxTokens = request.maxTokens ?? agent.maxOutputTokens
+        try model.check(r)
         return Prepared(request: r, model: model, sources: sources, agent: agent)
+    }
+
+    /// At most this many choices per request (`n`): each is a call of its own.
+    public static let maxChoices = 8
+
+    /// `choices` answers to one prepared request, made as that many concurrent calls (no
+    /// provider Trove speaks takes `n` except OpenAI's, so every provider gets the same
+    /// treatment), in choice order.
+    public func complete(_ prepared: Prepared, choices: Int) async throws -> [ChatCompletion] {
+        guard choices > 1 else { return [try await prepared.model.complete(prepared.request)] }
+        return try await withThrowingTaskGroup(of: (Int, ChatCompletion).self) { group in
+            for i in 0..<choices { group.addTask { (i, try await prepared.model.complete(prepared.request)) } }
+            var answers = [ChatCompletion?](repeating: nil, count: choices)
+            for try await (i, c) in group { answers[i] = c }
+            return answers.compactMap { $0 }
+        }
+    }
+
+    /// `choices` streamed answers interleaved as they come, each event with its choice's
+    /// index; a failure of any ends the whole stream.
+    public func stream(_ prepared: Prepared, choices: Int) -> AsyncThrowingStream<(choice: Int, event: ChatStreamEvent), any Error> {
+        AsyncThrowingStream { continuation in
+            let task = Task {
+                do {
+                    try await withThrowingTaskGroup(of: Void.self) { group in
+                        for i in 0..<max(1, choices) {
+                            group.addTask {
+                                for try await event in prepared.model.stream(prepared.request) { continuation.yield((i, event)) }
+                            }
+                        }
+                        try await group.waitForAll()
+                    }
+                    continuation.finish()
+                } catch {
+                    continuation.finish(throwing: error)
+                }
+            }
+            continuation.onTermination = { _ in task.cancel() }
+        }
     }
 
     /// Usage as reported, or counted and marked estimated.

@@ -11,54 +11,41 @@ struct OpenAIRoutes {
 
     func add(to router: RouterGroup<TroveRequestContext>) {
         router.get("/v1/models") { _, context in
-            let owner = try context.requirePrincipal().userID
-            let s = api.system.settings
-            let probe = ChatModels.make(provider: s.provider, baseURL: s.llmURL, apiKey: s.llmAPIKey, call: HTTPCall(timeout: .seconds(3), retries: 0))
-            var ids = (try? await probe.models()) ?? []
-            let configured = s.llmModel ?? s.provider.fallbackModel
-            if !ids.contains(configured) { ids.insert(configured, at: 0) }
-            var data: [JSONValue] = ids.map { .object([("id", .string($0)), ("object", .string("model")), ("created", .int(0)), ("owned_by", .string(s.provider.rawValue))]) }
-            for agent in try await api.system.agents.list(owner: owner, limit: 1000).agents {
-                data.append(.object([("id", .string(agent.id)), ("object", .string("model")), ("created", .int(agent.createdAt / 1_000_000)),
-                                     ("owned_by", .string("agent")), ("name", .string(agent.name))]))
-            }
+            let data = try await models(owner: context.requirePrincipal().userID)
             return JSONResponse.make(.object([("object", .string("list")), ("data", .array(data))]))
+        }
+        router.get("/v1/models/{id}") { _, context in
+            let id = try context.parameters.require("id")
+            guard let model = try await models(owner: context.requirePrincipal().userID).first(where: { $0["id"] == .string(id) }) else {
+                throw APIError(status: .notFound, type: "invalid_request_error", message: "The model '\(id)' does not exist", code: "model_not_found")
+            }
+            return JSONResponse.make(model)
         }
         router.post("/v1/chat/completions") { request, context in
             let owner = try context.requirePrincipal().userID
-            let (chat, stream, conversationID) = try OpenAIWire.request(try await request.json(limit: api.settings.maxBodyBytes))
-            if let conversationID { return try await persisted(owner: owner, chat, stream: stream, conversationID: conversationID) }
-            let prepared = try await api.system.completions.prepare(owner: owner, chat)
+            let call = try OpenAIWire.request(try await request.json(limit: api.settings.maxBodyBytes))
+            if let conversationID = call.conversationID { return try await persisted(owner: owner, call, conversationID: conversationID) }
+            let prepared = try await api.system.completions.prepare(owner: owner, call.chat)
             let id = OpenAIWire.newID(), created = Int64(Date().timeIntervalSince1970)
-            if stream { return streamed(prepared, id: id, created: created, shownModel: chat.model) }
+            if call.stream { return streamed(prepared, call, id: id, created: created) }
             let started = ContinuousClock.now
-            let c = try await prepared.model.complete(prepared.request)
-            let usage = api.system.completions.usage(c, for: prepared.request)
+            let answers = try await api.system.completions.complete(prepared, choices: call.choices)
+            let usage = answers.map { api.system.completions.usage($0, for: prepared.request) }.reduce(.zero, +)
             let elapsed = ContinuousClock.now - started
             ServerMetrics.shared.record(usage: usage, milliseconds: Int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000))
-            return JSONResponse.make(OpenAIWire.completion(id: id, model: chat.model, created: created, content: c.content, toolCalls: c.toolCalls,
-                                                           finish: c.finishReason, usage: usage,
+            return JSONResponse.make(OpenAIWire.completion(id: id, model: call.chat.model, created: created, answers: answers, usage: usage,
                                                            extra: prepared.sources.isEmpty ? [] : [("sources", .array(prepared.sources.map(\.json)))]))
         }
         router.post("/v1/embeddings") { request, context in
             _ = try context.requirePrincipal()
-            let body = try await request.json(limit: api.settings.maxBodyBytes)
-            let inputs: [String]
-            switch body["input"] {
-            case let .string(s)?: inputs = [s]
-            case let .array(items)? where !items.isEmpty && items.count <= 2048:
-                inputs = try items.enumerated().map { i, v in
-                    guard let s = v.stringValue else { throw APIError.badRequest("$.input[\(i)]: a string", field: "$.input[\(i)]") }
-                    return s
-                }
-            default: throw APIError.badRequest("$.input: a string or an array of 1 to 2048 strings", field: "$.input")
-            }
-            let vectors = try await api.system.embedder.embed(inputs)
-            let tokens = inputs.reduce(0) { $0 + api.system.counter.count($1) }
+            let call = try OpenAIEmbeddingRequest(try await request.json(limit: api.settings.maxBodyBytes), embedder: api.system.embedder,
+                                                  vocabulary: api.tokenVocabulary)
+            let vectors = try await api.system.embedder.embed(call.inputs)
+            let tokens = call.inputs.reduce(0) { $0 + api.system.counter.count($1) }
             return JSONResponse.make(.object([
                 ("object", .string("list")),
                 ("data", .array(vectors.enumerated().map { i, v in
-                    .object([("object", .string("embedding")), ("index", .int(Int64(i))), ("embedding", .array(v.map { .double(Double($0)) }))])
+                    .object([("object", .string("embedding")), ("index", .int(Int64(i))), ("embedding", call.encode(v))])
                 })),
                 ("model", .string(api.system.embedder.modelName)),
                 ("usage", .object([("prompt_tokens", .int(Int64(tokens))), ("total_tokens", .int(Int64(tokens)))])),
@@ -66,26 +53,45 @@ struct OpenAIRoutes {
         }
     }
 
-    /// A plain completion streamed as `chat.completion.chunk`s, then a usage chunk and `[DONE]`.
-    private func streamed(_ prepared: CompletionService.Prepared, id: String, created: Int64, shownModel: String) -> Response {
-        let events = prepared.model.stream(prepared.request)
+    /// The model objects `owner` can name: the provider's models (the configured one
+    /// first, even when the provider cannot be asked), then the owner's agents.
+    private func models(owner: String) async throws -> [JSONValue] {
+        let s = api.system.settings
+        let probe = ChatModels.make(provider: s.provider, baseURL: s.llmURL, apiKey: s.llmAPIKey, call: HTTPCall(timeout: .seconds(3), retries: 0))
+        var ids = (try? await probe.models()) ?? []
+        let configured = s.llmModel ?? s.provider.fallbackModel
+        if !ids.contains(configured) { ids.insert(configured, at: 0) }
+        var data: [JSONValue] = ids.map { .object([("id", .string($0)), ("object", .string("model")), ("created", .int(0)), ("owned_by", .string(s.provider.rawValue))]) }
+        for agent in try await api.system.agents.list(owner: owner, limit: 1000).agents {
+            data.append(.object([("id", .string(agent.id)), ("object", .string("model")), ("created", .int(agent.createdAt / 1_000_000)),
+                                 ("owned_by", .string("agent")), ("name", .string(agent.name))]))
+        }
+        return data
+    }
+
+    /// A plain completion streamed as `chat.completion.chunk`s (each choice starting with
+    /// its role), then, when asked for, a usage chunk, then `[DONE]`.
+    private func streamed(_ prepared: CompletionService.Prepared, _ call: OpenAIRequest, id: String, created: Int64) -> Response {
+        let events = api.system.completions.stream(prepared, choices: call.choices)
         let completions = api.system.completions
+        let model = call.chat.model, withUsage = call.includeUsage, choices = call.choices
         return Self.chunks { send in
-            send(OpenAIWire.chunk(id: id, model: shownModel, created: created, delta: .object([("role", .string("assistant")), ("content", .string(""))]), finish: nil))
-            for try await event in events {
+            func chunk(_ index: Int, _ delta: JSONValue, _ finish: String? = nil) -> JSONValue {
+                OpenAIWire.chunk(id: id, model: model, created: created, index: index, delta: delta, finish: finish, includeUsage: withUsage)
+            }
+            for i in 0..<choices { send(chunk(i, .object([("role", .string("assistant")), ("content", .string(""))]))) }
+            var usage = TokenUsage.zero
+            for try await (i, event) in events {
                 switch event {
                 case let .delta(text):
-                    send(OpenAIWire.chunk(id: id, model: shownModel, created: created, delta: .object([("content", .string(text))]), finish: nil))
+                    send(chunk(i, .object([("content", .string(text))])))
                 case let .done(c):
-                    if let calls = OpenAIWire.toolCalls(c.toolCalls) {
-                        send(OpenAIWire.chunk(id: id, model: shownModel, created: created, delta: .object([("tool_calls", calls)]), finish: nil))
-                    }
-                    send(OpenAIWire.chunk(id: id, model: shownModel, created: created, delta: .object([JSONMember]()), finish: c.finishReason))
-                    send(.object([("id", .string(id)), ("object", .string("chat.completion.chunk")), ("created", .int(created)),
-                                  ("model", .string(shownModel)), ("choices", .array([])),
-                                  ("usage", OpenAIWire.usage(completions.usage(c, for: prepared.request)))]))
+                    if let calls = OpenAIWire.toolCalls(c.toolCalls) { send(chunk(i, .object([("tool_calls", calls)]))) }
+                    send(chunk(i, .object([JSONMember]()), c.finishReason))
+                    usage = usage + completions.usage(c, for: prepared.request)
                 }
             }
+            if withUsage { send(OpenAIWire.usageChunk(id: id, model: model, created: created, usage: usage)) }
         }
     }
 
@@ -107,30 +113,43 @@ struct OpenAIRoutes {
     }
 
     /// With `conversation_id`: the last user message goes through the chat service, which
-    /// builds the context from the stored conversation and stores the exchange.
-    private func persisted(owner: String, _ chat: ChatRequest, stream: Bool, conversationID: String) async throws -> Response {
+    /// builds the context from the stored conversation and stores the exchange. The
+    /// conversation's agent decides the model and its settings, so a request that sets
+    /// its own is refused rather than answered without them.
+    private func persisted(owner: String, _ call: OpenAIRequest, conversationID: String) async throws -> Response {
+        let chat = call.chat
         guard let text = chat.messages.last(where: { $0.role == .user })?.content else {
             throw APIError.badRequest("$.messages: needs a user message", field: "$.messages")
         }
+        let ownSettings: [(String, Bool)] = [("n", call.choices != 1), ("tools", !chat.tools.isEmpty), ("temperature", chat.temperature != nil),
+                                             ("top_p", chat.topP != nil), ("max_tokens", chat.maxTokens != nil), ("options", !chat.options.isEmpty)]
+        if let (name, _) = ownSettings.first(where: { $0.1 }) {
+            let field = name == "options" ? "$" : "$." + name
+            throw APIError.badRequest("\(field): with conversation_id the conversation's agent sets the model's settings; leave \(name == "options" ? "stop, seed, penalties, response_format, tool_choice and user" : name) out", field: field)
+        }
         let id = OpenAIWire.newID(), created = Int64(Date().timeIntervalSince1970)
-        if !stream {
+        if !call.stream {
             let ex = try await api.system.chat.send(owner: owner, conversationID: conversationID, text: text)
             ServerMetrics.shared.record(usage: ex.assistant.usage, milliseconds: ex.assistant.latencyMilliseconds)
-            return JSONResponse.make(OpenAIWire.completion(id: id, model: chat.model, created: created, content: ex.assistant.content, toolCalls: [],
-                                                           finish: "stop", usage: ex.assistant.usage,
+            return JSONResponse.make(OpenAIWire.completion(id: id, model: chat.model, created: created,
+                                                           answers: [ChatCompletion(model: chat.model, content: ex.assistant.content)], usage: ex.assistant.usage,
                                                            extra: [("conversation_id", .string(conversationID)), ("sources", .array(ex.assistant.sources.map(\.json)))]))
         }
         _ = try await api.system.conversations.get(owner: owner, id: conversationID)
         let events = api.system.chat.stream(owner: owner, conversationID: conversationID, text: text)
-        let model = chat.model
+        let model = chat.model, withUsage = call.includeUsage
         return Self.chunks { send in
+            func chunk(_ delta: JSONValue, _ finish: String? = nil) -> JSONValue {
+                OpenAIWire.chunk(id: id, model: model, created: created, delta: delta, finish: finish, includeUsage: withUsage)
+            }
+            send(chunk(.object([("role", .string("assistant")), ("content", .string(""))])))
             for try await e in events {
                 switch e {
-                case let .delta(t):
-                    send(OpenAIWire.chunk(id: id, model: model, created: created, delta: .object([("content", .string(t))]), finish: nil))
+                case let .delta(t): send(chunk(.object([("content", .string(t))])))
                 case .toolStep: break
                 case let .done(ex):
-                    send(OpenAIWire.chunk(id: id, model: model, created: created, delta: .object([JSONMember]()), finish: "stop", usage: ex.assistant.usage))
+                    send(chunk(.object([JSONMember]()), "stop"))
+                    if withUsage { send(OpenAIWire.usageChunk(id: id, model: model, created: created, usage: ex.assistant.usage)) }
                 }
             }
         }

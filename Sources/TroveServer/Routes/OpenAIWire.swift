@@ -7,9 +7,10 @@ import TroveJSON
 enum OpenAIWire {
     /// The request; errors name the field path.
     /// Reads the members Trove uses with their types checked, as OpenAI does: a wrongly
-    /// typed one is a 400 naming its path. Members Trove does not use are left alone
-    /// (OpenAI clients send many).
-    static func request(_ body: JSONValue) throws -> (request: ChatRequest, stream: Bool, conversationID: String?) {
+    /// typed one is a 400 naming its path. Options Trove cannot honour are refused, not
+    /// dropped (`refusedMembers`); members that change nothing in the answer (`store`,
+    /// `metadata`, …) are left alone, since OpenAI clients send many.
+    static func request(_ body: JSONValue) throws -> OpenAIRequest {
         let input = try JSONInput(body)
         let model = try input.requiredString("model")
         guard let items = try input.array("messages"), !items.isEmpty else { throw APIError.badRequest("$.messages: a non-empty array", field: "$.messages") }
@@ -23,9 +24,23 @@ enum OpenAIWire {
         }
         let maxTokens = try input.int("max_completion_tokens") ?? input.int("max_tokens")
         if let m = maxTokens, m < 1 { throw APIError.badRequest("$.max_tokens: a positive integer", field: "$.max_tokens") }
-        let request = ChatRequest(model: model, messages: turns, temperature: try input.double("temperature", in: 0...2),
-                                  topP: try input.double("top_p", in: 0...1), maxTokens: maxTokens, tools: tools)
-        return (request, try input.bool("stream") ?? false, try input.string("conversation_id"))
+        let options = try options(input)
+        if let choice = options.toolChoice {
+            if tools.isEmpty { throw APIError.badRequest("$.tool_choice: only allowed when tools are given", field: "$.tool_choice") }
+            if case let .function(name) = choice, !tools.contains(where: { $0.name == name }) {
+                throw APIError.badRequest("$.tool_choice.function.name: no tool named '\(name)' in $.tools", field: "$.tool_choice.function.name")
+            }
+        }
+        let chat = ChatRequest(model: model, messages: turns, temperature: try input.double("temperature", in: 0...2),
+                               topP: try input.double("top_p", in: 0...1), maxTokens: maxTokens, tools: tools, options: options)
+        let stream = try input.bool("stream") ?? false
+        let streamOptions = try input.object("stream_options")
+        if streamOptions != nil && !stream {
+            throw APIError.badRequest("$.stream_options: only allowed when stream is true", field: "$.stream_options")
+        }
+        return OpenAIRequest(chat: chat, stream: stream, includeUsage: try streamOptions?.bool("include_usage") ?? false,
+                             choices: try input.int("n", in: 1...CompletionService.maxChoices) ?? 1,
+                             conversationID: try input.string("conversation_id"))
     }
 
     /// One message: role, content (a string or text parts), tool calls, tool call id, name.
@@ -63,20 +78,32 @@ enum OpenAIWire {
         })
     }
 
-    /// A whole completion.
-    static func completion(id: String, model: String, created: Int64, content: String, toolCalls calls: [ToolCall], finish: String,
-                           usage u: TokenUsage, extra: [(String, JSONValue?)] = []) -> JSONValue {
-        let message = JSONValue.object([("role", .string("assistant")), ("content", .string(content)), ("tool_calls", toolCalls(calls))])
+    /// A whole completion with one choice per answer (`n`).
+    static func completion(id: String, model: String, created: Int64, answers: [ChatCompletion], usage u: TokenUsage,
+                           extra: [(String, JSONValue?)] = []) -> JSONValue {
+        let choices: [JSONValue] = answers.enumerated().map { i, c in
+            .object([("index", .int(Int64(i))),
+                     ("message", .object([("role", .string("assistant")), ("content", .string(c.content)), ("tool_calls", toolCalls(c.toolCalls))])),
+                     ("finish_reason", .string(c.finishReason))])
+        }
         return .object([("id", .string(id)), ("object", .string("chat.completion")), ("created", .int(created)), ("model", .string(model)),
-                        ("choices", .array([.object([("index", .int(0)), ("message", message), ("finish_reason", .string(finish))])])),
-                        ("usage", usage(u))] + extra)
+                        ("choices", .array(choices)), ("usage", usage(u))] + extra)
     }
 
-    /// One `chat.completion.chunk`.
-    static func chunk(id: String, model: String, created: Int64, delta: JSONValue, finish: String?, usage u: TokenUsage? = nil) -> JSONValue {
+    /// One `chat.completion.chunk` of choice `index`. With `includeUsage` it carries
+    /// `usage: null`, as OpenAI's chunks do when usage was asked for; without, no usage
+    /// member at all.
+    static func chunk(id: String, model: String, created: Int64, index: Int = 0, delta: JSONValue, finish: String?,
+                      includeUsage: Bool) -> JSONValue {
         .object([("id", .string(id)), ("object", .string("chat.completion.chunk")), ("created", .int(created)), ("model", .string(model)),
-                 ("choices", .array([.object([("index", .int(0)), ("delta", delta), ("finish_reason", finish.map(JSONValue.string) ?? .null)])])),
-                 ("usage", u.map(usage) ?? .null)])
+                 ("choices", .array([.object([("index", .int(Int64(index))), ("delta", delta), ("finish_reason", finish.map(JSONValue.string) ?? .null)])])),
+                 ("usage", includeUsage ? .null : nil)])
+    }
+
+    /// The last chunk when usage was asked for: no choices, the whole call's usage.
+    static func usageChunk(id: String, model: String, created: Int64, usage u: TokenUsage) -> JSONValue {
+        .object([("id", .string(id)), ("object", .string("chat.completion.chunk")), ("created", .int(created)), ("model", .string(model)),
+                 ("choices", .array([])), ("usage", usage(u))])
     }
 
     static func newID() -> String { "chatcmpl-" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(24) }
