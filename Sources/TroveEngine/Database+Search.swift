@@ -91,7 +91,7 @@ extension Database {
 
     /// Everything the query matches: all text matches, the vector or fused top
     /// `fusionDepth`, or every document the filters allow.
-    private func candidates(_ q: EngineQuery, context: QueryContext) throws -> Candidates {
+    func candidates(_ q: EngineQuery, context: QueryContext) throws -> Candidates {
         let search = HybridSearch(context: context)
         if q.vector != nil {
             return try Candidates.hits(search.run(q, limit: max(q.fusionDepth, q.limit)), snapshot: context.snapshot, collection: context.collection)

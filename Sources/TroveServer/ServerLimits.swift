@@ -23,6 +23,9 @@ public enum ServerLimits {
       /v1/chat/completions        n 1 to \(CompletionService.maxChoices) (each a call of its own); stop up to 4 strings; logprobs, logit_bias,
                                   audio, prediction refused; seed, penalties, response_format, tool_choice, user
                                   refused where the provider cannot honour them; with conversation_id, no sampling members (400)
+      _aggregate                  \(AggregateRequest.maximumGroups) group_by fields, \(AggregateRequest.maximumMetrics) metrics, size 1 to \(AggregateRequest.maximumSize) (400)
+      _delete_by_query            a selection or "all": true, not both; atomic batches of \(Database.deleteBatchSize) (400)
+      /api/retrieve               top_k 1 to 100 (400)
       /v1/embeddings              1 to \(OpenAIEmbeddingRequest.maxInputs) inputs; dimensions only the model's own; token ids are cl100k_base ids (400)
       search depth                offset + limit <= \(EngineQuery.maximumDepth); sort by a field to page further (422)
       query text                  match (default): any text, its first \(EngineQuery.maximumTextBytes / 1024) KiB and \(QueryParser.maximumClauses) distinct words searched;

@@ -111,6 +111,7 @@ public struct TroveAPI: Sendable {
         OpenAIRoutes(api: self).add(to: api)
         FileRoutes(api: self).add(to: api)
         CollectionRoutes(api: self).add(to: api)
+        CollectionQueryRoutes(api: self).add(to: api)
         AdminRoutes(api: self).add(to: api)
     }
 }

@@ -84,8 +84,36 @@ public struct OwnerCollections: Sendable {
     /// Runs an engine query on the owner's collection.
     public func search(owner: String, name: String, _ query: EngineQuery) async throws -> SearchPage {
         let engine = try resolve(owner: owner, name)
+        return try await mapped(name) { try await database.search(query, in: engine) }
+    }
+
+    /// How many of the owner's documents `query` matches.
+    public func count(owner: String, name: String, _ query: EngineQuery) async throws -> Int {
+        let engine = try resolve(owner: owner, name)
+        return try await mapped(name) { try await database.count(query, in: engine) }
+    }
+
+    /// Groups and metrics over the documents `query` matches.
+    public func aggregate(owner: String, name: String, _ query: EngineQuery, _ aggregation: Aggregation) async throws -> [AggregateBucket] {
+        let engine = try resolve(owner: owner, name)
+        return try await mapped(name) { try await database.aggregate(query, aggregation, in: engine) }
+    }
+
+    /// Deletes the documents `query` matches; how many.
+    public func deleteMatching(owner: String, name: String, _ query: EngineQuery) async throws -> Int {
+        let engine = try resolve(owner: owner, name)
+        return try await mapped(name) { try await database.deleteMatching(query, in: engine) }
+    }
+
+    /// Every document of the collection, as of now, in batches read ahead on a thread.
+    public func export(owner: String, name: String) throws -> DocumentBatches {
+        try database.documents(in: try resolve(owner: owner, name))
+    }
+
+    /// Engine errors in the chat layer's words: a bad query is invalid, a limit is a limit.
+    private func mapped<T>(_ name: String, _ body: () async throws -> T) async throws -> T {
         do {
-            return try await database.search(query, in: engine)
+            return try await body()
         } catch let e as EngineError {
             if case .unknownCollection = e { throw ChatError.notFound(kind: "collection", id: name) }
             if case .limitExceeded = e { throw ChatError.limitExceeded(e.description) }

@@ -10,19 +10,32 @@ import TroveJSON
 /// "limit", "sort": "score" | "f" | "-f", "cursor", "include_documents", "snippets": [fields],
 /// "fusion": {…}}`.
 enum SearchRequest {
-    static let members: Set<String> = ["text", "syntax", "text_field", "vector", "vector_field", "nprobe", "ef_search", "filters",
-                                       "limit", "sort", "cursor", "include_documents", "snippets", "fusion"]
+    /// What selects documents: shared by search, `_count`, `_aggregate` and `_delete_by_query`.
+    static let matchMembers: Set<String> = ["text", "syntax", "text_field", "vector", "vector_field", "nprobe", "ef_search", "filters", "fusion"]
+    static let members = matchMembers.union(["limit", "sort", "cursor", "include_documents", "snippets"])
     static let maximumLimit = 1000
 
     static func query(_ body: JSONValue) throws -> EngineQuery {
         let input = try JSONInput(body)
         try input.only(members)
-        var q = EngineQuery(text: try input.string("text"))
+        var q = try match(input)
         if let limit = try input.int("limit") {
             guard limit >= 1 else { throw APIError.badRequest("$.limit: 1 to \(maximumLimit)", field: "$.limit") }
             guard limit <= maximumLimit else { throw APIError.limit("$.limit: at most \(maximumLimit) hits a page") }
             q.limit = limit
         }
+        if let s = try input.string("sort"), s != "score" {
+            q.sort = s.hasPrefix("-") ? .field(String(s.dropFirst()), descending: true) : .field(s, descending: false)
+        }
+        q.searchAfter = try input.string("cursor")
+        q.includeDocuments = try input.bool("include_documents") ?? true
+        q.snippetFields = try input.strings("snippets") ?? []
+        return q
+    }
+
+    /// The selecting members of `input` (the caller has checked for unknown ones).
+    static func match(_ input: JSONInput) throws -> EngineQuery {
+        var q = EngineQuery(text: try input.string("text"))
         q.textField = try input.string("text_field")
         if let name = try input.string("syntax") {
             guard let parsed = TextSyntax(rawValue: name) else {
@@ -37,13 +50,7 @@ enum SearchRequest {
         for (i, item) in (try input.array("filters") ?? []).enumerated() {
             q.filters.append(try filter(JSONInput(item, path: "$.filters[\(i)]")))
         }
-        if let s = try input.string("sort"), s != "score" {
-            q.sort = s.hasPrefix("-") ? .field(String(s.dropFirst()), descending: true) : .field(s, descending: false)
-        }
         if let f = try input.object("fusion") { try fusion(f, into: &q) }
-        q.searchAfter = try input.string("cursor")
-        q.includeDocuments = try input.bool("include_documents") ?? true
-        q.snippetFields = try input.strings("snippets") ?? []
         return q
     }
 
