@@ -24,7 +24,7 @@ public enum ServerLimits {
                                   audio, prediction refused; seed, penalties, response_format, tool_choice, user
                                   refused where the provider cannot honour them; with conversation_id, no sampling members (400)
       _aggregate                  \(AggregateRequest.maximumGroups) group_by fields, \(AggregateRequest.maximumMetrics) metrics, size 1 to \(AggregateRequest.maximumSize) (400)
-      _delete_by_query            a selection or "all": true, not both; atomic batches of \(Database.deleteBatchSize) (400)
+      _delete_by_query            text or filters, or "all": true, not both; no vector; atomic batches of \(Database.deleteBatchSize) (400)
       /api/retrieve               top_k 1 to 100 (400)
       /v1/embeddings              1 to \(OpenAIEmbeddingRequest.maxInputs) inputs; dimensions only the model's own; token ids are cl100k_base ids (400)
       search depth                offset + limit <= \(EngineQuery.maximumDepth); sort by a field to page further (422)

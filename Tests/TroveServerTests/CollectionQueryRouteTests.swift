@@ -86,6 +86,8 @@ import TroveJSON
             #expect(none.status == .badRequest && none.json["error"]?["code"] == .string("$"), "an empty body deletes nothing")
             let both = try await c.call(.post, "/api/collections/events/_delete_by_query", token: ann, json: #"{"all": true, "text": "odd"}"#)
             #expect(both.status == .badRequest && both.json["error"]?["code"] == .string("$.all"))
+            let near = try await c.call(.post, "/api/collections/events/_delete_by_query", token: ann, json: #"{"vector": [1, 0]}"#)
+            #expect(near.status == .badRequest && near.json["error"]?["code"] == .string("$.vector"), "a vector is no selection for a delete")
             #expect(try await count(c, ann, "{}") == 24)
             let gone = try await c.call(.post, "/api/collections/events/_delete_by_query", token: ann, json: #"{"filters": [{"field": "kind", "equals": "a"}]}"#)
             #expect(gone.json["deleted"]?.intValue == 8, "\(gone.text)")

@@ -29,10 +29,13 @@ struct CollectionQueryRoutes {
             let owner = try context.requirePrincipal().userID
             let (query, input) = try Self.matchQuery(try await request.json(limit: api.settings.maxBodyBytes), extra: ["all"])
             let all = try input.bool("all") ?? false
-            let selects = query.text != nil || query.vector != nil || !query.filters.isEmpty
+            // A vector selects only its nearest neighbours, a number that depends on the
+            // fusion depth: too loose a selection for a delete.
+            if query.vector != nil { throw APIError.badRequest("$.vector: deletes select by text or filters, not by nearness", field: "$.vector") }
+            let selects = query.text != nil || !query.filters.isEmpty
             guard selects != all else {
-                throw APIError.badRequest(all ? "$.all: with all: true, leave text, vector and filters out"
-                                              : "$: name the documents (text, vector or filters), or send \"all\": true to delete every one",
+                throw APIError.badRequest(all ? "$.all: with all: true, leave text and filters out"
+                                              : "$: name the documents (text or filters), or send \"all\": true to delete every one",
                                           field: all ? "$.all" : "$")
             }
             let n = try await collections.deleteMatching(owner: owner, name: context.parameters.require("name"), query)
