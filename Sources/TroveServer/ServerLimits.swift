@@ -26,6 +26,7 @@ public enum ServerLimits {
       _aggregate                  \(AggregateRequest.maximumGroups) group_by fields, \(AggregateRequest.maximumMetrics) metrics, size 1 to \(AggregateRequest.maximumSize) (400)
       _delete_by_query            text or filters, or "all": true, not both; no vector; atomic batches of \(Database.deleteBatchSize) (400)
       /api/retrieve               top_k 1 to 100 (400)
+      messages/_import            1 to \(ChatService.maximumImport) messages, user or assistant, created_at RFC 3339; all or none (400)
       /v1/embeddings              1 to \(OpenAIEmbeddingRequest.maxInputs) inputs; dimensions only the model's own; token ids are cl100k_base ids (400)
       search depth                offset + limit <= \(EngineQuery.maximumDepth); sort by a field to page further (422)
       query text                  match (default): any text, its first \(EngineQuery.maximumTextBytes / 1024) KiB and \(QueryParser.maximumClauses) distinct words searched;

@@ -54,6 +54,12 @@ struct ConversationRoutes {
         router.post("/api/conversations/{id}/messages") { request, context in
             try await send(request, context)
         }
+        router.post("/api/conversations/{id}/messages/_import") { request, context in
+            let owner = try context.requirePrincipal().userID
+            let items = try Self.importedMessages(try await request.json(limit: api.settings.maxBodyBytes))
+            let stored = try await api.system.chat.importMessages(owner: owner, conversationID: context.parameters.require("id"), items)
+            return JSONResponse.make(.object([("object", .string("list")), ("data", .array(stored.map(\.json)))]), status: .created)
+        }
         router.get("/api/messages/search") { request, context in
             let owner = try context.requirePrincipal().userID
             let q = try Self.messageQuery(request)
@@ -99,6 +105,26 @@ struct ConversationRoutes {
         _ = try await api.system.conversations.get(owner: owner, id: id)
         let events = api.system.chat.stream(owner: owner, conversationID: id, text: content, attachments: attachments)
         return SSEResponse.make(SendEventStream(base: events))
+    }
+
+    /// `{"messages": [{"role": "user" | "assistant", "content", "created_at"?}]}`, times in RFC 3339.
+    static func importedMessages(_ body: JSONValue) throws -> [ImportedMessage] {
+        let input = try JSONInput(body)
+        try input.only(["messages"])
+        guard let items = try input.array("messages") else { throw APIError.badRequest("$.messages: required array", field: "$.messages") }
+        return try items.enumerated().map { i, item in
+            let m = try JSONInput(item, path: "$.messages[\(i)]")
+            try m.only(["role", "content", "created_at"])
+            guard let role = ChatRole(rawValue: try m.requiredString("role")), role == .user || role == .assistant else {
+                throw APIError.badRequest("\(m.path(of: "role")): user or assistant", field: m.path(of: "role"))
+            }
+            var createdAt: Int64?
+            if let text = try m.string("created_at") {
+                guard let t = Timestamp.parse(text) else { throw APIError.badRequest("\(m.path(of: "created_at")): an RFC 3339 time", field: m.path(of: "created_at")) }
+                createdAt = t
+            }
+            return ImportedMessage(role: role, content: try m.requiredString("content"), createdAt: createdAt)
+        }
     }
 
     static func exchangeJSON(_ ex: Exchange) -> JSONValue {
