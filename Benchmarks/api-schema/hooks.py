@@ -5,7 +5,12 @@ another provider (ollama, anthropic), which the server then calls at that provid
 default address; nothing listens there, and the 503 that follows is the documented answer
 for an unreachable upstream, not a fault of the server. So the generator offers agents only
 the configured provider (or null, the default); everything else about agents stays free.
+
+`_bulk` takes NDJSON, which schemathesis cannot write by itself: the document describes the
+body as an array of objects, and the serializer below writes one of them a line.
 """
+import json
+
 import schemathesis
 
 
@@ -13,3 +18,10 @@ import schemathesis
 def before_load_schema(ctx, raw_schema):
     agent = raw_schema["components"]["schemas"]["AgentInput"]["properties"]
     agent["provider"] = {"enum": ["openai", None]}
+
+
+@schemathesis.serializer("application/x-ndjson")
+def ndjson(ctx, value):
+    if isinstance(value, list):
+        return "\n".join(json.dumps(item) for item in value).encode()
+    return json.dumps(value).encode()

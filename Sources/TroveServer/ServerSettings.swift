@@ -4,6 +4,8 @@ public struct ServerSettings: Sendable {
     public var port = 8080
     /// Largest JSON body, in bytes.
     public var maxBodyBytes = 1 << 20
+    /// Largest `_bulk` NDJSON body, in bytes: read as it arrives, never held whole.
+    public var maxBulkBytes = 100 << 20
     /// Origins allowed by CORS (`*`: any); empty: no CORS headers (closed).
     public var corsOrigins: [String] = []
     /// Token bucket per user (all of a user's keys and tokens share it): sustained

@@ -10,7 +10,7 @@ public struct OwnerCollections: Sendable {
 
     static func engineName(owner: String, _ name: String) -> String { "u_\(owner)_\(name)" }
 
-    private func resolve(owner: String, _ name: String) throws -> String {
+    func resolve(owner: String, _ name: String) throws -> String {
         guard KnowledgeCollection.isValidName(name) else { throw ChatError.notFound(kind: "collection", id: name) }
         let engine = Self.engineName(owner: owner, name)
         guard database.collectionNames.contains(engine) else { throw ChatError.notFound(kind: "collection", id: name) }
@@ -111,7 +111,7 @@ public struct OwnerCollections: Sendable {
     }
 
     /// Engine errors in the chat layer's words: a bad query is invalid, a limit is a limit.
-    private func mapped<T>(_ name: String, _ body: () async throws -> T) async throws -> T {
+    func mapped<T>(_ name: String, _ body: () async throws -> T) async throws -> T {
         do {
             return try await body()
         } catch let e as EngineError {

@@ -50,6 +50,15 @@ struct CollectionRoutes {
             try await collections.delete(owner: owner, name: context.parameters.require("name"), id: context.parameters.require("id"))
             return Response(status: .noContent)
         }
+        router.post("/api/collections/{name}/_bulk") { request, context in
+            let owner = try context.requirePrincipal().userID
+            let name = try context.parameters.require("name")
+            _ = try collections.info(owner: owner, name: name)  // an unknown collection is a 404 before the body is read
+            let atomic = try Self.flag(request.uri.queryParameters.get("atomic"), name: "atomic")
+            let actions = try await BulkBody.read(request, limit: api.settings.maxBulkBytes)
+            let results = try await collections.bulk(owner: owner, name: name, actions, atomic: atomic)
+            return JSONResponse.make(Self.bulkAnswer(results))
+        }
         router.post("/api/collections/{name}/search") { request, context in
             let owner = try context.requirePrincipal().userID
             let query = try SearchRequest.query(await request.json(limit: api.settings.maxBodyBytes))
@@ -59,6 +68,33 @@ struct CollectionRoutes {
                          ("snippets", h.snippets.isEmpty ? nil : .object(h.snippets.sorted { $0.key < $1.key }.map { JSONMember($0.key, .string($0.value)) }))])
             }, cursor: page.cursor)
         }
+    }
+
+    /// `?name=true|false`, absent: false.
+    private static func flag(_ value: String?, name: String) throws -> Bool {
+        switch value {
+        case nil, "false": return false
+        case "true": return true
+        default: throw APIError.badRequest("?\(name): true or false", field: "?\(name)")
+        }
+    }
+
+    /// Elasticsearch's answer shape: `errors` and one item per action, in order.
+    private static func bulkAnswer(_ results: [BulkItemResult]) -> JSONValue {
+        var failed = 0
+        let items: [JSONValue] = results.map { r in
+            var members: [(String, JSONValue?)] = [("_id", r.id.map(JSONValue.string) ?? .null), ("line", .int(Int64(r.line)))]
+            switch r.outcome {
+            case .indexed: members += [("status", .int(200)), ("result", .string("indexed"))]
+            case .deleted: members += [("status", .int(200)), ("result", .string("deleted"))]
+            case .notFound: members += [("status", .int(404)), ("result", .string("not_found"))]
+            case let .failed(field, reason):
+                failed += 1
+                members += [("status", .int(400)), ("error", APIError.badRequest("\(field): \(reason)", field: field).json["error"])]
+            }
+            return .object([(r.action, .object(members))])
+        }
+        return .object([("object", .string("bulk")), ("errors", .bool(failed > 0)), ("failed", .int(Int64(failed))), ("items", .array(items))])
     }
 
     static func describe(_ name: String, _ schema: CollectionSchema, documents: Int) -> JSONValue {
