@@ -67,7 +67,7 @@ public final class ChatSystem: Sendable {
         files = FileLibrary(database: database, blobs: try BlobStore(root: dataFolder + "/blobs"), ids: ids,
                             signer: try URLSigner.load(secrets: secrets), ingestor: ingestor, maxUploadBytes: settings.maxUploadBytes)
         let cache = settings.responseCacheSeconds > 0 ? ResponseCache(ttl: .seconds(settings.responseCacheSeconds)) : nil
-        collections = OwnerCollections(database: database)
+        collections = OwnerCollections(database: database, embedder: embedder)
         completions = CompletionService(agents: agents, retriever: retriever, models: settings.registry, counter: counter)
         chat = ChatService(conversations: conversations, agents: agents, messages: messages, retriever: retriever, models: settings.registry,
                            counter: counter, responseCache: cache, ids: ids)

@@ -57,13 +57,23 @@ extension OwnerCollections {
         results.reserveCapacity(actions.count)
         var changes: [(change: DatabaseChange, item: Int)] = []
         changes.reserveCapacity(actions.count)
+        // Every embedded field of every document in one embedder call per field, before
+        // anything is written.
+        let indexed = actions.compactMap { if case let .index(document, _) = $0 { return schema.coerced(document) }; return nil }
+        let filled = try await embedMissing(indexed, schema: schema)
+        var next = 0
         var touched: [String: Bool] = [:]  // id → exists after the earlier actions of this request
         for action in actions {
             switch action {
             case let .refused(kind, id, line, field, reason):
                 results.append(BulkItemResult(action: kind, id: id, line: line, outcome: .failed(field: field, reason: reason)))
-            case let .index(document, line):
-                let document = schema.coerced(document)
+            case let .index(_, line):
+                let document = filled.documents[next]
+                defer { next += 1 }
+                if let failure = filled.failures[next] {
+                    results.append(BulkItemResult(action: "index", id: document.id, line: line, outcome: .failed(field: failure.field, reason: failure.reason)))
+                    continue
+                }
                 if let refusal = Self.refusal(of: document, schema: schema) {
                     results.append(BulkItemResult(action: "index", id: document.id, line: line, outcome: .failed(field: refusal.field, reason: refusal.reason)))
                     continue

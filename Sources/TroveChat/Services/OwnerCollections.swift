@@ -1,3 +1,4 @@
+import TroveEmbed
 import TroveEngine
 import TroveJSON
 import TroveStorage
@@ -7,6 +8,8 @@ import TroveStorage
 /// another's (an unknown name and another owner's are both "not found").
 public struct OwnerCollections: Sendable {
     let database: Database
+    /// Fills vector fields declared with `embed`, and embeds search text for them.
+    let embedder: any Embedder
 
     static func engineName(owner: String, _ name: String) -> String { "u_\(owner)_\(name)" }
 
@@ -25,11 +28,16 @@ public struct OwnerCollections: Sendable {
             schema = try CollectionSchema(json: json)
         } catch let e as SchemaError {
             if case .tooManyFields = e { throw ChatError.limitExceeded("$.schema: \(e)") }
+            // "$.fields[1].embed.from: why" names a member of the schema: answer its path.
+            if case let .invalid(why) = e, why.hasPrefix("$."), let colon = why.firstIndex(of: ":") {
+                throw ChatError.invalid(field: "$.schema" + why[why.index(after: why.startIndex) ..< colon], reason: String(why[why.index(after: colon)...].drop { $0 == " " }))
+            }
             throw ChatError.invalid(field: "$.schema", reason: "\(e)")
         } catch {
             throw ChatError.invalid(field: "$.schema", reason: "\(error)")
         }
         guard schema.tenantField == nil else { throw ChatError.invalid(field: "$.schema.tenant", reason: "owner collections are private already: leave it out") }
+        try checkEmbedding(schema)
         do {
             try database.createCollection(Self.engineName(owner: owner, name), schema: schema)
         } catch EngineError.collectionExists {
@@ -62,6 +70,9 @@ public struct OwnerCollections: Sendable {
         do { doc = try DocumentJSON.document(from: json, makeID: { id }) } catch { throw ChatError.invalid(field: "$", reason: "\(error)") }
         doc.id = id
         do { try Document.validate(id: id) } catch { throw ChatError.invalid(field: "id", reason: "\(error)") }
+        let filled = try await embedMissing([doc], schema: try database.schema(of: engine))
+        if let failure = filled.failures[0] { throw ChatError.invalid(field: failure.field, reason: failure.reason) }
+        doc = filled.documents[0]
         do {
             try await database.put(doc, in: engine)
         } catch let e as SchemaError {
@@ -81,9 +92,11 @@ public struct OwnerCollections: Sendable {
         guard RecordQueries.isPlausibleID(id), try await database.delete(id, in: engine) else { throw ChatError.notFound(kind: "document", id: id) }
     }
 
-    /// Runs an engine query on the owner's collection.
-    public func search(owner: String, name: String, _ query: EngineQuery) async throws -> SearchPage {
+    /// Runs an engine query on the owner's collection; `mode` vector or hybrid embeds the
+    /// text for the vector side when no vector was sent (see `embedded`).
+    public func search(owner: String, name: String, _ query: EngineQuery, mode: SearchMode? = nil) async throws -> SearchPage {
         let engine = try resolve(owner: owner, name)
+        let query = try await embedded(query, mode: mode, schema: try database.schema(of: engine))
         return try await mapped(name) { try await database.search(query, in: engine) }
     }
 

@@ -40,10 +40,27 @@ public struct CollectionSchema: Sendable, Equatable {
     public struct Field: Sendable, Equatable {
         public var name: String
         public var type: FieldType
+        /// On a vector field: the text field its vectors are made from, and the model that
+        /// makes them. The engine keeps it; the layer that owns an embedder acts on it.
+        public var embed: EmbedSource?
 
-        public init(_ name: String, _ type: FieldType) {
+        public init(_ name: String, _ type: FieldType, embed: EmbedSource? = nil) {
             self.name = name
             self.type = type
+            self.embed = embed
+        }
+    }
+
+    /// Where a vector field's vectors come from when a document arrives without them.
+    public struct EmbedSource: Sendable, Equatable {
+        /// A declared text or keyword field of the same schema.
+        public var from: String
+        /// The embedding model's name (`all-MiniLM-L6-v2`).
+        public var model: String
+
+        public init(from: String, model: String) {
+            self.from = from
+            self.model = model
         }
     }
 
@@ -78,6 +95,14 @@ public struct CollectionSchema: Sendable, Equatable {
                 throw SchemaError.invalid("vector field '\(f.name)' needs a dimension in 1...65536")
             }
         }
+        for (i, f) in fields.enumerated() {
+            guard let source = f.embed else { continue }
+            guard case .vector = f.type else { throw SchemaError.invalid("$.fields[\(i)].embed: only a vector field is embedded") }
+            switch field(source.from)?.type {
+            case .text?, .keyword?: continue
+            default: throw SchemaError.invalid("$.fields[\(i)].embed.from: '\(source.from)' is not a declared text or keyword field")
+            }
+        }
         if fields.filter({ if case .vector = $0.type { return true }; return false }).count > VectorFieldSpec.maximumFields {
             throw SchemaError.invalid("at most \(VectorFieldSpec.maximumFields) vector fields")
         }
@@ -91,7 +116,7 @@ public struct CollectionSchema: Sendable, Equatable {
     public func checkEvolution(to newer: CollectionSchema) throws {
         for (i, f) in fields.enumerated() {
             guard let g = newer.field(f.name) else { throw SchemaError.incompatible(field: f.name, reason: "fields cannot be removed") }
-            guard g.type == f.type else { throw SchemaError.incompatible(field: f.name, reason: "its type or options cannot change") }
+            guard g.type == f.type, g.embed == f.embed else { throw SchemaError.incompatible(field: f.name, reason: "its type or options cannot change") }
             // Sections are numbered by declaration order: existing fields keep their places.
             guard newer.fields[i].name == f.name else { throw SchemaError.incompatible(field: f.name, reason: "new fields go after the existing ones") }
         }

@@ -42,6 +42,7 @@ extension CollectionSchema {
         case .double: m.append(JSONMember("type", .string("double")))
         case .timestamp: m.append(JSONMember("type", .string("timestamp")))
         }
+        if let e = f.embed { m.append(JSONMember("embed", .object([JSONMember("from", .string(e.from)), JSONMember("model", .string(e.model))]))) }
         return .object(m)
     }
 
@@ -74,6 +75,29 @@ extension CollectionSchema {
             }
         }
         guard let name = try string("name") else { throw SchemaError.invalid("\(path).name: required") }
+        var field = try typedField(name, item, path: path)
+        field.embed = try embedSource(item["embed"], path: path + ".embed")
+        return field
+    }
+
+    /// `"embed": {"from": FIELD, "model": NAME}`, both required and nothing else.
+    private static func embedSource(_ value: JSONValue?, path: String) throws -> EmbedSource? {
+        guard let value else { return nil }
+        guard case let .object(members) = value else { throw SchemaError.invalid("\(path): expected {\"from\": a text field, \"model\": a model name}") }
+        for m in members where m.key != "from" && m.key != "model" { throw SchemaError.invalid("\(path).\(m.key): unknown member (from, model)") }
+        guard case let .string(from)? = value["from"], !from.isEmpty else { throw SchemaError.invalid("\(path).from: the name of a text field") }
+        guard case let .string(model)? = value["model"], !model.isEmpty else { throw SchemaError.invalid("\(path).model: a model name such as all-MiniLM-L6-v2") }
+        return EmbedSource(from: from, model: model)
+    }
+
+    private static func typedField(_ name: String, _ item: JSONValue, path: String) throws -> Field {
+        func string(_ key: String) throws -> String? {
+            switch item[key] {
+            case nil: return nil
+            case let .string(s)?: return s
+            default: throw SchemaError.invalid("\(path).\(key): expected a string")
+            }
+        }
         switch try string("type") {
         case "keyword": return Field(name, .keyword)
         case "text":

@@ -61,8 +61,8 @@ struct CollectionRoutes {
         }
         router.post("/api/collections/{name}/search") { request, context in
             let owner = try context.requirePrincipal().userID
-            let query = try SearchRequest.query(await request.json(limit: api.settings.maxBodyBytes))
-            let page = try await collections.search(owner: owner, name: context.parameters.require("name"), query)
+            let asked = try SearchRequest.search(await request.json(limit: api.settings.maxBodyBytes))
+            let page = try await collections.search(owner: owner, name: context.parameters.require("name"), asked.query, mode: asked.mode)
             return JSONResponse.list(page.hits.map { h in
                 .object([("id", .string(h.id)), ("score", .double(h.score)), ("document", h.document.map(DocumentJSON.json(from:))),
                          ("snippets", h.snippets.isEmpty ? nil : .object(h.snippets.sorted { $0.key < $1.key }.map { JSONMember($0.key, .string($0.value)) }))])

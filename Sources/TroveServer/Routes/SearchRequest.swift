@@ -1,3 +1,4 @@
+import TroveChat
 import TroveEngine
 import TroveJSON
 
@@ -8,12 +9,23 @@ import TroveJSON
 /// `{"text", "syntax": "match" | "query_string", "text_field", "vector", "vector_field",
 /// "nprobe", "ef_search", "filters": [{"field", "equals" | "in" | "from"/"to" | "exists"}],
 /// "limit", "sort": "score" | "f" | "-f", "cursor", "include_documents", "snippets": [fields],
-/// "fusion": {…}}`.
+/// "fusion": {…}, "mode": "text" | "vector" | "hybrid"}`.
 enum SearchRequest {
     /// What selects documents: shared by search, `_count`, `_aggregate` and `_delete_by_query`.
     static let matchMembers: Set<String> = ["text", "syntax", "text_field", "vector", "vector_field", "nprobe", "ef_search", "filters", "fusion"]
-    static let members = matchMembers.union(["limit", "sort", "cursor", "include_documents", "snippets"])
+    static let members = matchMembers.union(["limit", "sort", "cursor", "include_documents", "snippets", "mode"])
     static let maximumLimit = 1000
+
+    /// The search and its `mode` (`text`, `vector`, `hybrid`; absent: as the members say).
+    static func search(_ body: JSONValue) throws -> (query: EngineQuery, mode: SearchMode?) {
+        let input = try JSONInput(body)
+        var mode: SearchMode?
+        if let name = try input.string("mode") {
+            guard let parsed = SearchMode(rawValue: name) else { throw APIError.badRequest("$.mode: text, vector or hybrid", field: "$.mode") }
+            mode = parsed
+        }
+        return (try query(body), mode)
+    }
 
     static func query(_ body: JSONValue) throws -> EngineQuery {
         let input = try JSONInput(body)

@@ -3,6 +3,7 @@ import Glibc
 #endif
 import Hummingbird
 import TroveChat
+import TroveEmbed
 import TroveEngine
 import TroveJSON
 import TroveStorage
@@ -87,6 +88,9 @@ public struct APIError: Error, Sendable, Equatable {
         case let e as SchemaError:
             if case .tooManyFields = e { return .limit(e.description) }
             return .badRequest(e.description)
+        case let e as EmbedderError:
+            // The server's embedder failed (a remote one unreachable): not the caller's fault.
+            return APIError(status: .serviceUnavailable, type: "server_error", message: e.description, code: "embedder_unavailable")
         case is BlockingPool.Refusal: return .busy("the server is busy; try again shortly", retryAfter: 2)
         case let e as StorageError:
             if case .invalidArgument = e { return .badRequest(e.description) }
