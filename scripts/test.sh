@@ -5,6 +5,7 @@ cd "$(dirname "$0")/.."
 scripts/setup.sh
 scripts/setup-openai-client.sh
 scripts/setup-schemathesis.sh
+scripts/setup-python-client.sh
 # Layers only point down (docs/ARCHITECTURE.md); the checker first proves it can fail.
 python3 scripts/check-layers.py --self-test
 python3 scripts/check-layers.py
