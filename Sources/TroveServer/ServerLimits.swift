@@ -23,7 +23,7 @@ public enum ServerLimits {
       /v1/chat/completions        n 1 to \(CompletionService.maxChoices) (each a call of its own); stop up to 4 strings; logprobs, logit_bias,
                                   audio, prediction refused; seed, penalties, response_format, tool_choice, user
                                   refused where the provider cannot honour them; with conversation_id, no sampling members (400)
-      _bulk body                  \(ServerSettings().maxBulkBytes >> 20) MiB of NDJSON, read as it arrives (413); a broken line, an unknown action or a
+      _bulk body                  --max-bulk-mb, default \(ServerSettings().maxBulkBytes >> 20) MiB of NDJSON, read as it arrives (413); a broken line, an unknown action or a
                                   missing document line refuses the whole body (400 naming the line); ?atomic=true: one bad item refuses all (400)
       _aggregate                  \(AggregateRequest.maximumGroups) group_by fields, \(AggregateRequest.maximumMetrics) metrics, size 1 to \(AggregateRequest.maximumSize) (400)
       _delete_by_query            text or filters, or "all": true, not both; no vector; atomic batches of \(Database.deleteBatchSize) (400)

@@ -26,6 +26,11 @@ extension StandInState {
             return try Self.json(["error": ["message": "invalid api key", "type": "authentication_error"]], status: .unauthorized)
         }
         if let failure = try await failure(for: model) { return failure }
+        // A text can ask for a failure too, for the callers that cannot choose the model
+        // (a server whose collection names it): "standin:fail" anywhere in an input → 500.
+        if inputs.contains(where: { $0.contains(StandInServer.failingText) }) {
+            return try Self.json(["error": ["message": "model crashed", "type": "server_error"]], status: .internalServerError)
+        }
         var vectors = inputs.map { StandInServer.vector(for: $0, dimension: dimension) }
         if model == "short" { vectors.removeLast() }
         if native {

@@ -14,7 +14,11 @@ import Synchronization
 /// `flaky` answers 429 (Retry-After: 0) to every other request, `slow` waits 3 s,
 /// `malformed` sends broken JSON, `short` one vector too few, `broken` 500 with an error
 /// body, any name starting with `missing` 404, and `nousage` (chat) reports no token counts.
+/// An embeddings input holding `failingText` is answered 500 whatever the model.
 public final class StandInServer: Sendable {
+    /// Text that makes an embeddings request fail (500), for callers that cannot pick the model.
+    public static let failingText = "standin:fail"
+
     public let port: Int
     public var baseURL: String { "http://127.0.0.1:\(port)" }
     /// Vector length of every embedding it returns.

@@ -22,6 +22,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("max-connections"), help: "Connections open at once; more are closed at once (TROVE_MAX_CONNECTIONS, server.max_connections; default 512).") var maxConnections: Int?
     @Option(name: .customLong("idle-timeout"), help: "Seconds a connection may send nothing before it is closed (TROVE_IDLE_TIMEOUT, server.idle_timeout; default 60).") var idleTimeout: Int?
     @Option(name: .customLong("request-timeout"), help: "Seconds a request's head and body may take to arrive (TROVE_REQUEST_TIMEOUT, server.request_timeout; default 60).") var requestTimeout: Int?
+    @Option(name: .customLong("max-bulk-mb"), help: "Largest _bulk NDJSON body in MiB, 1 to 4096 (TROVE_MAX_BULK_MB, server.max_bulk_mb; default 100).") var maxBulkMB: Int?
     @Option(name: .customLong("max-keys"), help: "API keys one user may hold (TROVE_MAX_KEYS, server.max_keys; default 100).") var maxKeys: Int?
 
     func run() async throws {
@@ -73,6 +74,9 @@ struct ServeCommand: AsyncParsableCommand {
         s.idleTimeoutSeconds = try from.int(idleTimeout, "TROVE_IDLE_TIMEOUT", "server.idle_timeout", default: 60)
         s.requestReadSeconds = try from.int(requestTimeout, "TROVE_REQUEST_TIMEOUT", "server.request_timeout", default: 60)
         s.maxKeysPerUser = try from.int(maxKeys, "TROVE_MAX_KEYS", "server.max_keys", default: 100)
+        let bulkMiB = try from.int(maxBulkMB, "TROVE_MAX_BULK_MB", "server.max_bulk_mb", default: 100)
+        guard (1...4096).contains(bulkMiB) else { throw CLIError("the bulk body limit (--max-bulk-mb, TROVE_MAX_BULK_MB, server.max_bulk_mb) must be 1 to 4096 MiB") }
+        s.maxBulkBytes = bulkMiB << 20
         guard (0...65_535).contains(s.port), publicRate > 0, s.loginAttemptsPerMinute >= 1, s.maxConnections >= 1, s.idleTimeoutSeconds >= 1,
               s.requestReadSeconds >= 1, s.maxKeysPerUser >= 1 else {
             throw CLIError("the port must be 0 to 65535, and the public rate limit, login attempts, max connections, idle timeout, request timeout and max keys positive")

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import Testing
 import TroveJSON
+import TroveStandIn
 @testable import TroveServer
 
 /// Vector fields declared with `"embed": {"from", "model"}`: filled from their text on
@@ -93,20 +94,23 @@ import TroveJSON
         }
     }
 
+    /// The embedder answers 500 for one text of the request (the stand-in's failing text):
+    /// the whole request is refused with 503 and none of its documents is written, not even
+    /// those whose texts embedded fine.
     @Test func aFailingEmbedderWritesNothing() async throws {
-        let h = try await ServerHarness()
-        defer { Task { await h.stop() } }
-        try await h.run { c in
-            let admin = try await c.login("admin", ServerHarness.adminPassword)
-            _ = try await c.call(.post, "/api/collections", token: admin, json: Self.schema)
-            await h.standIn.stop()
-            let bulk = "{\"index\": {\"_id\": \"x\"}}\n{\"body\": \"never embedded before\"}\n{\"index\": {\"_id\": \"y\"}}\n{\"body\": \"nor this\"}\n"
-            let r = try await c.call(.post, "/api/collections/notes/_bulk", token: admin, headers: [.contentType: "application/x-ndjson"], raw: bulk)
-            #expect(r.status == .serviceUnavailable && r.json["error"]?["code"] == .string("embedder_unavailable"), "\(r.text)")
-            let put = try await c.call(.put, "/api/collections/notes/documents/z", token: admin, json: #"{"body": "and not this one"}"#)
+        try await ServerHarness.withUser { c, ann in
+            _ = try await c.call(.post, "/api/collections", token: ann, json: Self.schema)
+            let bulk = "{\"index\": {\"_id\": \"x\"}}\n{\"body\": \"fine on its own\"}\n{\"index\": {\"_id\": \"y\"}}\n{\"body\": \"\(StandInServer.failingText)\"}\n"
+            for query in ["", "?atomic=true"] {
+                let r = try await c.call(.post, "/api/collections/notes/_bulk\(query)", token: ann, headers: [.contentType: "application/x-ndjson"], raw: bulk)
+                #expect(r.status == .serviceUnavailable && r.json["error"]?["code"] == .string("embedder_unavailable"), "\(r.text)")
+            }
+            let put = try await c.call(.put, "/api/collections/notes/documents/z", token: ann, json: #"{"body": "\#(StandInServer.failingText) too"}"#)
             #expect(put.status == .serviceUnavailable, "\(put.text)")
-            let count = try await c.call(.post, "/api/collections/notes/_count", token: admin, json: "{}")
+            let count = try await c.call(.post, "/api/collections/notes/_count", token: ann, json: "{}")
             #expect(count.json["count"]?.intValue == 0, "\(count.text)")
+            let search = try await c.call(.post, "/api/collections/notes/search", token: ann, json: #"{"text": "\#(StandInServer.failingText)", "mode": "hybrid"}"#)
+            #expect(search.status == .serviceUnavailable, "\(search.text)")
         }
     }
 }

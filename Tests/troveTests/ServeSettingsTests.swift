@@ -78,4 +78,16 @@ import FoundationNetworking
         #expect(server.output.contains("server.port: expected an integer"), "\(server.output)")
         #expect(!server.output.contains("trove listening"))
     }
+
+    @Test func aBulkLimitOutOfRangeStopsTheServerNamingIt() async throws {
+        let dir = TempDirectory("trove-serve-settings-bulk")
+        var env = ProcessInfo.processInfo.environment
+        env["TROVE_ADMIN_PASSWORD"] = Self.password
+        env["TROVE_MAX_BULK_MB"] = "0"
+        let server = try ChildProcess(CLI.executable, ["serve", "--data", dir.sub("data"), "--embedder", "http://127.0.0.1:9/v1", "--model", "embed"], environment: env)
+        let status = await server.wait(seconds: 60)
+        #expect(status != 0 && status != nil)
+        #expect(server.output.contains("--max-bulk-mb, TROVE_MAX_BULK_MB, server.max_bulk_mb) must be 1 to 4096"), "\(server.output)")
+        #expect(!server.output.contains("trove listening"))
+    }
 }

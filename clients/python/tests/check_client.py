@@ -1,5 +1,5 @@
 """The Python client against a live `trove serve` (Tests/troveTests/PythonClientTests.swift
-starts one with the real MiniLM embedder and the stand-in chat model): every typed method,
+starts one with the real MiniLM embedder, a 1 MiB _bulk limit and the stand-in chat model): every typed method,
 the server-side embedding against the client's own vectors, and the exceptions. Prints one
 "... ok" line per check; any failed assert exits non-zero.
 
@@ -91,6 +91,17 @@ def main():
     assert t.collections.delete_by_query("notes", filters=[{"field": "kind", "equals": "faq"}]) == 2
     assert t.collections.count("notes") == len(TEXTS) - 3
     print("atomic and deletes ok")
+
+    # The server under test takes at most 1 MiB of _bulk (--max-bulk-mb 1): a streamed body
+    # of about 2 MiB, sent chunked with no length, is refused whole.
+    before = t.collections.count("notes")
+    try:
+        t.collections.bulk("notes", (Index({"body": "x" * 1000, "tokens": i}, id=f"big{i}") for i in range(2_000)))
+        raise AssertionError("a 2 MiB bulk body was accepted")
+    except PayloadTooLarge as e:
+        assert e.status == 413 and e.code == "too_large", e
+    assert t.collections.count("notes") == before, "nothing of the refused body was written"
+    print("bulk limit ok")
 
     try:
         t.collections.search("notes", "x", limit=0)

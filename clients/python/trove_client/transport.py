@@ -47,7 +47,13 @@ class Transport:
         for attempt in (0, 1):
             conn = self._connection()
             try:
-                conn.request(method, url, body=body, headers=headers, encode_chunked=chunked)
+                try:
+                    conn.request(method, url, body=body, headers=headers, encode_chunked=chunked)
+                except (BrokenPipeError, ConnectionResetError):
+                    # The server may answer before the body ends (a 413 past its limit)
+                    # and stop reading: its answer is waiting to be read.
+                    if not chunked:
+                        raise
                 return conn.getresponse()
             except (ConnectionError, http.client.RemoteDisconnected, http.client.CannotSendRequest) as e:
                 self.close()
