@@ -115,15 +115,20 @@ import TroveJSON
         }
     }
 
-    /// Before, `client.models.retrieve(id)` was a 404 for every id.
+    /// Before, `client.models.retrieve(id)` was a 404 for every id; then for every id with a
+    /// slash (the configured model here is named the way vLLM names them).
     @Test func oneModelByID() async throws {
-        let h = try await ServerHarness()
+        let h = try await ServerHarness(chat: { $0.llmModel = "meta-llama/Llama-3.1-8B-Instruct" })
         defer { Task { await h.stop() } }
         try await h.run { c in
             let admin = try await c.login("admin", ServerHarness.adminPassword)
             let agentID = try #require(try await c.call(.post, "/api/agents", token: admin, json: #"{"name": "Poet"}"#).json["id"]?.stringValue)
-            let model = try await c.call(.get, "/v1/models/standin", token: admin)
-            #expect(model.status == .ok && model.json["id"] == .string("standin") && model.json["object"] == .string("model"))
+            let model = try await c.call(.get, "/v1/models/echo-small", token: admin)
+            #expect(model.status == .ok && model.json["id"] == .string("echo-small") && model.json["object"] == .string("model"), "one of the provider's list")
+            let slashed = try await c.call(.get, "/v1/models/meta-llama/Llama-3.1-8B-Instruct", token: admin)
+            #expect(slashed.status == .ok && slashed.json["id"] == .string("meta-llama/Llama-3.1-8B-Instruct"), "\(slashed.text)")
+            let otherOrganization = try await c.call(.get, "/v1/models/mistralai/Llama-3.1-8B-Instruct", token: admin)
+            #expect(otherOrganization.status == .notFound && otherOrganization.json["error"]?["code"] == .string("model_not_found"))
             #expect(try await c.call(.get, "/v1/models/\(agentID)", token: admin).json["owned_by"] == .string("agent"))
             let missing = try await c.call(.get, "/v1/models/gpt-nothing", token: admin)
             #expect(missing.status == .notFound && missing.json["error"]?["code"] == .string("model_not_found"))

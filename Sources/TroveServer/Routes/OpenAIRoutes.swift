@@ -15,11 +15,14 @@ struct OpenAIRoutes {
             return JSONResponse.make(.object([("object", .string("list")), ("data", .array(data))]))
         }
         router.get("/v1/models/{id}") { _, context in
-            let id = try context.parameters.require("id")
-            guard let model = try await models(owner: context.requirePrincipal().userID).first(where: { $0["id"] == .string(id) }) else {
-                throw APIError(status: .notFound, type: "invalid_request_error", message: "The model '\(id)' does not exist", code: "model_not_found")
-            }
-            return JSONResponse.make(model)
+            try await model(try context.parameters.require("id"), owner: context.requirePrincipal().userID)
+        }
+        // Hugging Face style ids (`meta-llama/Llama-3.1-8B-Instruct`, as vLLM names them):
+        // clients put the slash in the path as it is. The first segment keeps the name `id`
+        // because the router's tree needs one name per position.
+        router.get("/v1/models/{id}/{name}") { _, context in
+            let id = try context.parameters.require("id") + "/" + context.parameters.require("name")
+            return try await model(id, owner: context.requirePrincipal().userID)
         }
         router.post("/v1/chat/completions") { request, context in
             let owner = try context.requirePrincipal().userID
@@ -55,6 +58,14 @@ struct OpenAIRoutes {
 
     /// The model objects `owner` can name: the provider's models (the configured one
     /// first, even when the provider cannot be asked), then the owner's agents.
+    /// One model of `models`, or OpenAI's 404 `model_not_found`.
+    private func model(_ id: String, owner: String) async throws -> Response {
+        guard let model = try await models(owner: owner).first(where: { $0["id"] == .string(id) }) else {
+            throw APIError(status: .notFound, type: "invalid_request_error", message: "The model '\(id)' does not exist", code: "model_not_found")
+        }
+        return JSONResponse.make(model)
+    }
+
     private func models(owner: String) async throws -> [JSONValue] {
         let s = api.system.settings
         let probe = ChatModels.make(provider: s.provider, baseURL: s.llmURL, apiKey: s.llmAPIKey, call: HTTPCall(timeout: .seconds(3), retries: 0))
