@@ -83,7 +83,8 @@ import TroveStandIn
                 let clientVector = try await c.call(.post, "/api/collections/notes/search", token: ann, json: #"{"vector": \#(vector)}"#)
                 #expect(vectorOnly.json["data"] == clientVector.json["data"] && vectorOnly.json["data"]?.arrayValue?.count == Self.texts.count, "\(vectorOnly.text)")
             }
-            let refused: [(String, String)] = [(#"{"text": "x", "mode": "sideways"}"#, "$.mode"), (#"{"mode": "hybrid"}"#, "$.text")]
+            let refused: [(String, String)] = [(#"{"text": "x", "mode": "sideways"}"#, "$.mode"), (#"{"mode": "hybrid"}"#, "$.text"),
+                                            (#"{"text": "x", "mode": "hybrid", "vector_field": "body"}"#, "$.vector_field")]
             for (body, path) in refused {
                 let r = try await c.call(.post, "/api/collections/notes/search", token: ann, json: body)
                 #expect(r.status == .badRequest && r.json["error"]?["code"] == .string(path), "\(body): \(r.text)")

@@ -70,6 +70,9 @@ extension OwnerCollections {
         if query.vector == nil {
             let vectorFields = schema.fields.filter { if case .vector = $0.type { return true }; return false }
             let named = query.vectorField.flatMap { name in vectorFields.first { $0.name == name } }
+            if let asked = query.vectorField, named == nil {
+                throw ChatError.invalid(field: "$.vector_field", reason: "'\(asked)' is not a vector field of this collection")
+            }
             guard let field = named ?? (vectorFields.count == 1 ? vectorFields.first : nil) else {
                 throw ChatError.invalid(field: "$.vector_field",
                                         reason: vectorFields.isEmpty ? "the collection has no vector field" : "name the vector field to search")
