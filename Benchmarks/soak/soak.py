@@ -15,7 +15,7 @@ Standard library only. Prints one JSON line of results; exits 1 when a check fai
 
     python3 Benchmarks/soak/soak.py --trove .build/release/trove --seconds 1800 --kill-every 180
 """
-import argparse, http.client, json, os, random, shutil, signal, subprocess, sys, tempfile, threading, time, urllib.error, urllib.request
+import argparse, http.client, json, math, os, random, shutil, signal, subprocess, sys, tempfile, threading, time, urllib.error, urllib.request
 
 ap = argparse.ArgumentParser()
 ap.add_argument("--trove", required=True)
@@ -142,18 +142,23 @@ def run():
     server.start()
     login()
     state["conversation"] = call("POST", "/api/conversations", {"title": "soak"})[1]["id"]
-    end = time.time() + args.seconds
+    # Time under load counts only while a server is up: a restart that is slow on a busy
+    # machine must not eat the run, so the number of kills follows from the arguments.
+    planned_kills = max(0, math.ceil(args.seconds / args.kill_every) - 1)
+    uptime_left = args.seconds
     kills = 0
-    while time.time() < end:
+    while True:
         stop = threading.Event()
         threads = [threading.Thread(target=worker, args=(kills * 100 + i, stop)) for i in range(args.threads)]
         for t in threads: t.start()
-        life_end = min(end, time.time() + args.kill_every)
+        life = min(args.kill_every, uptime_left) if kills < planned_kills else uptime_left
+        life_end = time.time() + life
         while time.time() < life_end:
             server.sample_rss()
-            time.sleep(1)
-        if time.time() < end:
-            server.kill()
+            time.sleep(min(1, max(0, life_end - time.time())))
+        uptime_left -= life
+        if kills < planned_kills:
+            server.kill()  # under load, before the workers are told to stop
             kills += 1
             stop.set()
             for t in threads: t.join()
@@ -162,6 +167,7 @@ def run():
         else:
             stop.set()
             for t in threads: t.join()
+            break
     return kills
 
 
