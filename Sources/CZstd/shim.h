@@ -1,2 +1,3 @@
 #include <zstd.h>
+#define ZDICT_STATIC_LINKING_ONLY
 #include <zdict.h>

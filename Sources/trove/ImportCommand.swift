@@ -16,7 +16,7 @@ struct ImportCommand: ParsableCommand {
     @Argument(help: "The JSONL file.") var file: String
     @Option(help: "Documents per atomic batch.") var batchSize = 1000
     @Option(help: "Memtable size in MiB before a flush.") var memtableMb = 64
-    @Option(help: "zstd level for new segments (1–19).") var compressionLevel: Int32 = StoreOptions().compressionLevel
+    @Option(help: "zstd level for new segments, flushed and merged (1–19; by default 3 for flushes, 6 for merges).") var compressionLevel: Int32?
     @Option(help: "A field to index for full-text search (repeatable).") var textField: [String] = []
     @Option(help: "Analyzer of --text-field: standard, english or keyword.") var analyzer = "english"
     @Option(help: "A numeric or timestamp field for time ranges and sorting.") var timeField: String?
@@ -32,8 +32,11 @@ struct ImportCommand: ParsableCommand {
         guard Analyzer(rawValue: analyzer) != nil else { throw ValidationError("--analyzer must be standard, english or keyword") }
         var options = TroveEngine.DatabaseOptions.cli()
         options.store.memtableBytes = memtableMb << 20
-        guard (1...19).contains(compressionLevel) else { throw ValidationError("--compression-level must be 1 to 19") }
-        options.store.compressionLevel = compressionLevel
+        if let compressionLevel {
+            guard (1...19).contains(compressionLevel) else { throw ValidationError("--compression-level must be 1 to 19") }
+            options.store.compressionLevel = compressionLevel
+            options.store.flushCompressionLevel = compressionLevel
+        }
         options.store.backgroundMerges = !noMerges
         let db = try Database.open(at: database.db, options: options)
         try declareFields(db)

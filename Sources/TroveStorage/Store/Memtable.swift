@@ -89,6 +89,21 @@ final class Memtable: Sendable {
         return true
     }
 
+    /// A new memtable holding copies of entries `range`, renumbered from 0: what stays in
+    /// memory once a background flush has put the entries before `range` into a segment.
+    func copy(_ range: Range<Int>) -> Memtable {
+        let tail = Memtable()
+        for bytes in encodedBatch(range) {
+            bytes.withUnsafeBytes { raw in
+                // Every entry was appended from a valid encoding, so its id is there.
+                var r = ByteReader(raw)
+                let hash = (try? r.lengthPrefixed()).map { IDHash.hash($0) } ?? 0
+                _ = tail.append(hash: hash, encoded: raw)
+            }
+        }
+        return tail
+    }
+
     /// A copy of entry `ordinal`'s encoding.
     func encoded(at ordinal: Int) -> [UInt8] {
         inner.withLock { s in

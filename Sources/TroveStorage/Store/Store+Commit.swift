@@ -118,7 +118,7 @@ extension Store {
         for r in accepted { r.done = true }
         if state.collections.values.contains(where: { $0.memtable.byteSize >= options.memtableBytes }) {
             // A failed flush poisons the store; this batch is durable all the same.
-            try? flushLocked(force: false)
+            if options.backgroundFlush { try? flushInBackground() } else { try? flushLocked(force: false) }
         }
     }
 

@@ -10,6 +10,7 @@ extension Store {
     /// the writer; readers keep using the previous state until it is published.
     /// `force` flushes even when no memtable reached the threshold.
     func flushLocked(force: Bool) throws {
+        awaitBackgroundFlush()
         do { try flushUnguarded(force: force, rotateLog: false) } catch {
             // Files may now disagree with memory; refuse writes until `resume()` succeeds.
             poisoned = (error as? StorageError) ?? .invalidArgument("\(error)")
@@ -37,24 +38,17 @@ extension Store {
     }
 
     private func writeFlush(_ state: inout StoreState, created: inout [String], rotateLog: Bool) throws {
-        var retiredDeleteFiles: [UInt64] = []
         for id in state.collections.keys.sorted() {
-            guard var c = state.collections[id] else { continue }
-            if c.memtableCount > 0 {
-                if let segment = try writeSegment(from: c, created: &created) { c.segments.append(segment) }
-                c.memtable = Memtable()
-                c.memtableCount = 0
-                c.memtableDeletes = DeleteSet()
-            }
-            for i in c.segments.indices where c.segments[i].deletesDirty {
-                if c.segments[i].deleteFile != 0 { retiredDeleteFiles.append(c.segments[i].deleteFile) }
-                c.segments[i].deleteFile = try writeDeleteFile(c.segments[i])
-                created.append(filePath(FileNames.deletes(c.segments[i].deleteFile)))
-                c.segments[i].deletesDirty = false
-                c.segments[i].persistedDeletes = c.segments[i].deletes.count
-            }
+            guard var c = state.collections[id], c.memtableCount > 0 else { continue }
+            let part = FlushJob.Part(collection: id, memtable: c.memtable, count: c.memtableCount, deletes: c.memtableDeletes,
+                                     builders: sectionBuilders(for: c), level: options.flushCompressionLevel)
+            if let segment = try writeSegment(part, created: &created) { c.segments.append(segment) }
+            c.memtable = Memtable()
+            c.memtableCount = 0
+            c.memtableDeletes = DeleteSet()
             state.collections[id] = c
         }
+        let retiredDeleteFiles = try writeDirtyDeleteFiles(&state, created: &created)
         // In `interval` mode the old log may hold unsynced records; recovery must never
         // find a torn log that is not the newest. Not when resuming after a failure: a
         // failed fsync is not retried (its pages may be gone); the segments hold the records.
@@ -76,22 +70,22 @@ extension Store {
         merger?.wake()
     }
 
-    /// The live entries of a memtable as a new segment, or nil when none is live.
-    private func writeSegment(from c: CollectionState, created: inout [String]) throws -> LiveSegment? {
-        guard c.memtableCount > c.memtableDeletes.count else { return nil }
-        let number = allocateFileNumber()
-        created.append(filePath(FileNames.segment(number)))
-        let step = max(1, c.memtableCount / 4000)
-        let samples = stride(from: 0, to: c.memtableCount, by: step).map { c.memtable.encoded(at: $0) }
-        let writer = try SegmentWriter(path: filePath(FileNames.segment(number)), blockSize: options.blockSize, level: options.compressionLevel,
-                                       builders: sectionBuilders(for: c), samples: samples, fileSystem: fs)
-        try c.memtable.forEachLive(below: c.memtableCount, deletes: c.memtableDeletes) { _, bytes in
-            try bytes.withUnsafeBytes { try writer.add(encoded: $0) }
-            return true
+    /// Writes a new delete file for every segment whose deletes changed since its last
+    /// one; returns the numbers of the delete files they replace.
+    func writeDirtyDeleteFiles(_ state: inout StoreState, created: inout [String]) throws -> [UInt64] {
+        var retired: [UInt64] = []
+        for id in state.collections.keys.sorted() {
+            guard var c = state.collections[id], c.segments.contains(where: \.deletesDirty) else { continue }
+            for i in c.segments.indices where c.segments[i].deletesDirty {
+                if c.segments[i].deleteFile != 0 { retired.append(c.segments[i].deleteFile) }
+                c.segments[i].deleteFile = try writeDeleteFile(c.segments[i])
+                created.append(filePath(FileNames.deletes(c.segments[i].deleteFile)))
+                c.segments[i].deletesDirty = false
+                c.segments[i].persistedDeletes = c.segments[i].deletes.count
+            }
+            state.collections[id] = c
         }
-        _ = try writer.finish()
-        let reader = try SegmentReader(path: writer.path, number: number, cache: cache, fileSystem: fs)
-        return LiveSegment(reader: reader, deletes: DeleteSet(), deleteFile: 0, deletesDirty: false, persistedDeletes: 0)
+        return retired
     }
 
     func sectionBuilders(for c: CollectionState) -> [any SegmentSectionBuilder] {
@@ -126,7 +120,7 @@ extension Store {
                         requiredExtensions: requiredExtensions)
     }
 
-    private func removeOldLogs() {
+    func removeOldLogs() {
         guard let names = try? fs.list(path) else { return }
         for name in names {
             if let (n, kind) = FileNames.parse(name), kind == "wal", n < walNumber { fs.remove(filePath(name)) }

@@ -35,6 +35,9 @@ public final class Store: @unchecked Sendable {
 
     var merger: MergeScheduler?
     var syncTimer: SyncTimer?
+    /// The background flush running, if any (guarded by writerLock), and where it runs.
+    var flushing: FlushJob?
+    let flushQueue = DispatchQueue(label: "trove-flush")
 
     init(path: String, options: StoreOptions, lock: DatabaseLock, cache: BlockCache, state: StoreState, nextFile: UInt64, walNumber: UInt64) {
         self.path = path
@@ -171,6 +174,10 @@ public final class Store: @unchecked Sendable {
     /// half-written flush is never read again. Tried on each write until it succeeds, so
     /// writes resume once the cause (a full disk, an I/O error) clears. Call as the writer.
     func resume() throws {
+        guard poisoned != nil else { return }
+        // A background flush still running is given up (it finds the store poisoned):
+        // this flush writes everything from memory.
+        awaitBackgroundFlush()
         guard let cause = poisoned else { return }
         do {
             try flushUnguarded(force: true, rotateLog: true)
@@ -188,6 +195,7 @@ public final class Store: @unchecked Sendable {
         syncTimer?.stop()
         writerLock.lock()
         defer { writerLock.unlock() }
+        awaitBackgroundFlush()
         if closed.exchange(true, ordering: .acquiringAndReleasing) { return }
         defer {
             wal = nil

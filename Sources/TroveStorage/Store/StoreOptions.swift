@@ -18,9 +18,18 @@ public struct StoreOptions: Sendable {
     /// zstd level of document blocks: 6 is where this corpus of chat messages stops
     /// gaining much size for the ingest time it costs (docs/BENCHMARKS.md).
     public var compressionLevel: Int32 = 6
+    /// zstd level of the segments a flush writes. Lower than `compressionLevel`: a flush
+    /// holds up writes while it runs, and its small segments are soon merged (at
+    /// `compressionLevel`); level 3 compresses about twice as fast as 6 and makes document
+    /// blocks 3–4% larger (docs/BENCHMARKS.md, issue 20).
+    public var flushCompressionLevel: Int32 = 3
     /// Decompressed blocks kept in memory for reads by id: an upper bound, filled as
     /// blocks are read. Random reads by id run at memory speed once the working set fits.
     public var blockCacheBytes = 512 << 20
+    /// Write full memtables into segments on a background thread while commits go on
+    /// into a new log (Store+BackgroundFlush.swift); off, the commit that fills a
+    /// memtable flushes it before it returns.
+    public var backgroundFlush = true
     /// Merge segments in a background thread (tiered policy).
     public var backgroundMerges = true
     /// Merge when this many segments of a size tier exist.

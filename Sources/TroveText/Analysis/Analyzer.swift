@@ -40,14 +40,19 @@ public enum Analyzer: String, Sendable, CaseIterable, Codable {
             copy.withUTF8 { body($0, 0) }
             return
         }
-        let english = self == .english
         Tokenizer.words(text) { word, position in
-            if english {
-                if EnglishStopwords.contains(word) { return }
-                EnglishStemmer.stem(ascii: &word)
-            }
-            word.withUnsafeBufferPointer { body($0, position) }
+            if normalize(&word) { word.withUnsafeBufferPointer { body($0, position) } }
         }
+    }
+
+    /// Turns a word from `Tokenizer.words` into its term in place (stemming, for
+    /// `english`); false when the word is not indexed (an English stopword). Depends on
+    /// the word alone, so callers may cache it per distinct word.
+    func normalize(_ word: inout [UInt8]) -> Bool {
+        guard self == .english else { return true }
+        if EnglishStopwords.contains(word) { return false }
+        EnglishStemmer.stem(ascii: &word)
+        return true
     }
 }
 
@@ -108,33 +113,40 @@ enum Tokenizer {
         flush()
     }
 
-    /// The same rules on pure ASCII text, byte by byte.
+    /// The same rules on pure ASCII text: each run of letters and digits (joined across a
+    /// single apostrophe followed by another) is copied and lowercased in one go.
     private static func asciiWords(_ text: String, _ body: (inout [UInt8], Int) -> Void) {
         var text = text
         text.withUTF8 { bytes in
             var position = 0
             var word = [UInt8]()
-            word.reserveCapacity(32)
-            var pendingApostrophe = false
-            func flush() {
-                guard !word.isEmpty else { return }
+            word.reserveCapacity(64)
+            let n = bytes.count
+            var i = 0
+            while i < n {
+                while i < n && !isASCIIWordByte(bytes[i]) { i += 1 }
+                guard i < n else { break }
+                word.removeAll(keepingCapacity: true)
+                while true {
+                    let start = i
+                    while i < n && isASCIIWordByte(bytes[i]) { i += 1 }
+                    word.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<i]))
+                    guard i + 1 < n, bytes[i] == 0x27, isASCIIWordByte(bytes[i + 1]) else { break }
+                    word.append(0x27)
+                    i += 1
+                }
+                word.withUnsafeMutableBufferPointer { w in
+                    for k in w.indices where w[k] &- 0x41 < 26 { w[k] += 32 }
+                }
                 body(&word, position)
                 position += 1
-                word.removeAll(keepingCapacity: true)
             }
-            for b in bytes {
-                if (b >= 0x61 && b <= 0x7A) || (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) {
-                    if pendingApostrophe { word.append(0x27); pendingApostrophe = false }
-                    word.append(b >= 0x41 && b <= 0x5A ? b + 32 : b)
-                } else if b == 0x27, !word.isEmpty, !pendingApostrophe {
-                    pendingApostrophe = true
-                } else {
-                    pendingApostrophe = false
-                    flush()
-                }
-            }
-            flush()
         }
+    }
+
+    @inline(__always)
+    private static func isASCIIWordByte(_ b: UInt8) -> Bool {
+        b &- 0x61 < 26 || b &- 0x30 < 10 || b &- 0x41 < 26
     }
 
     static func isCJK(_ v: UInt32) -> Bool {

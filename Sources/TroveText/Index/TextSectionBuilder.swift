@@ -36,36 +36,28 @@ final class TextSectionBuilder: SegmentSectionBuilder {
     private var columns: [[Int64?]]
     private var columnKinds: [NumericColumn.Kind]
     private var docCount = 0
+    /// Documents added but not yet analysed.
+    private var batch: TextAnalysisBatch
 
     init(schema full: TextSchema) {
         let schema = full.slotted
         self.schema = schema
+        batch = TextAnalysisBatch(specs: schema.text, firstOrdinal: 0)
         fields = Array(repeating: FieldState(), count: schema.text.count)
         columns = Array(repeating: [], count: schema.numeric.count)
         columnKinds = Array(repeating: .int64, count: schema.numeric.count)
     }
 
     func add(ordinal: Int, document: Document) throws {
-        docCount = ordinal + 1
-        for (slot, spec) in schema.text.enumerated() {
-            fields[slot].norms.append(0)
-            guard let text = TextValue.text(of: document[spec.field]) else { continue }
-            // Work on the field outside the array, so appends never copy its buffers.
-            var f = FieldState()
-            swap(&f, &fields[slot])
-            let doc = UInt32(ordinal)
-            var count = 0
-            spec.analyzer.forEachTerm(text) { term, position in
-                f.occurrenceTerms.append(UInt32(f.terms.intern(term)))
-                f.occurrenceDocs.append(doc)
-                if spec.positions { f.occurrencePositions.append(UInt32(position)) }
-                count += 1
-            }
-            f.norms[ordinal] = FieldNorms.encode(count)
-            f.totalTokens += count
-            f.docsWithField += 1
-            swap(&f, &fields[slot])
+        if ordinal != batch.firstOrdinal + batch.count {
+            // Ordinals arrive in order; a gap (never made by the segment writer) starts a
+            // new batch so each document keeps its own ordinal.
+            foldBatch()
+            batch = TextAnalysisBatch(specs: schema.text, firstOrdinal: ordinal)
         }
+        docCount = ordinal + 1
+        batch.append(schema.text.map { TextValue.text(of: document[$0.field]) })
+        if batch.isFull { foldBatch() }
         for (slot, spec) in schema.numeric.enumerated() {
             let v = NumericFieldSpec.columnValue(document[spec.field], doubles: spec.doubles)
             if let (_, kind) = v { columnKinds[slot] = kind }
@@ -73,7 +65,40 @@ final class TextSectionBuilder: SegmentSectionBuilder {
         }
     }
 
+    /// Analyses the held documents and adds their terms to the fields, in document order.
+    private func foldBatch() {
+        guard batch.count > 0 else { return }
+        let first = batch.firstOrdinal
+        for (slot, shares) in batch.analyse().enumerated() {
+            var f = FieldState()
+            swap(&f, &fields[slot])
+            f.norms.append(contentsOf: repeatElement(0, count: max(0, first + batch.count - f.norms.count)))
+            var ordinal = first
+            for share in shares {
+                var ids = [UInt32](repeating: 0, count: share.terms.count)
+                for id in ids.indices {
+                    ids[id] = share.terms.bytes(of: id).withUnsafeBufferPointer { UInt32(f.terms.intern($0)) }
+                }
+                f.occurrenceTerms.reserveCapacity(f.occurrenceTerms.count + share.occurrenceTerms.count)
+                for t in share.occurrenceTerms { f.occurrenceTerms.append(ids[Int(t)]) }
+                f.occurrenceDocs.append(contentsOf: share.occurrenceDocs)
+                f.occurrencePositions.append(contentsOf: share.occurrencePositions)
+                for n in share.tokenCounts {
+                    if n >= 0 {
+                        f.norms[ordinal] = FieldNorms.encode(n)
+                        f.totalTokens += n
+                    }
+                    ordinal += 1
+                }
+                f.docsWithField += share.documentsWithField
+            }
+            swap(&f, &fields[slot])
+        }
+        batch = TextAnalysisBatch(specs: schema.text, firstOrdinal: first + batch.count)
+    }
+
     func finish() throws -> [(tag: SectionTag, bytes: [UInt8])] {
+        foldBatch()
         var out: [(tag: SectionTag, bytes: [UInt8])] = []
         for (slot, spec) in schema.text.enumerated() { out += sections(slot: slot, spec: spec) }
         for (slot, _) in schema.numeric.enumerated() {

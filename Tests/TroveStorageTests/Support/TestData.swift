@@ -15,10 +15,13 @@ enum TestData {
         ])
     }
 
-    static func options(memtableBytes: Int = 64 << 20, merges: Bool = false) -> StoreOptions {
+    /// Flushes run inline unless asked: most storage tests count segments or arm faults
+    /// right after the write that fills a memtable.
+    static func options(memtableBytes: Int = 64 << 20, merges: Bool = false, backgroundFlush: Bool = false) -> StoreOptions {
         var o = StoreOptions()
         o.memtableBytes = memtableBytes
         o.backgroundMerges = merges
+        o.backgroundFlush = backgroundFlush
         return o
     }
 
