@@ -25,7 +25,11 @@ import TroveStorage
         let coarse = VectorTestData.recall(noRerank.search(queries, k: 10, nprobe: 64), truth)
         let got = ivf.search(queries, k: 10, nprobe: 64)
         let recall = VectorTestData.recall(got, truth)
-        #expect(recall >= 0.95, "recall \(recall) after re-ranking, \(coarse) without")
+        // Measured on one machine at each kernel level (AVX-512 with OpenBLAS's SkylakeX
+        // sgemm, AVX2, scalar): l2 0.947 / 0.954 / 0.948, inner product 0.974 / 0.978 /
+        // 0.976, cosine 0.966 / 0.978 / 0.972. Training rounds differently at each level,
+        // so the bound leaves room for that; without re-ranking recall is about 0.53.
+        #expect(recall >= 0.93, "recall \(recall) after re-ranking, \(coarse) without")
         #expect(recall > coarse)
         // Scores are the exact ones, not the codes' approximations.
         for (g, t) in zip(got, truth) where g.first?.id == t.first?.id {

@@ -64,7 +64,32 @@ enum Tokenizer {
     static func words(_ text: String, _ body: (inout [UInt8], Int) -> Void) {
         var text = text
         let ascii: Bool = text.withUTF8 { u in !u.contains { $0 >= 0x80 } }
-        if ascii { return asciiWords(text, body) }
+        guard ascii else { return unicodeWords(text, body) }
+        var word = [UInt8]()
+        word.reserveCapacity(64)
+        text.withUTF8 { bytes in
+            asciiWords(bytes) { w, position in
+                word.removeAll(keepingCapacity: true)
+                word.append(contentsOf: w)
+                body(&word, position)
+            }
+        }
+    }
+
+    /// Calls `body` with each word's lowercase UTF-8 bytes, valid only during the call:
+    /// for ASCII text, a slice of the text itself unless the word has capitals, so the
+    /// indexing path copies nothing for most words.
+    static func forEachWord(_ text: String, _ body: (UnsafeBufferPointer<UInt8>, Int) -> Void) {
+        var text = text
+        let ascii: Bool = text.withUTF8 { u in !u.contains { $0 >= 0x80 } }
+        guard ascii else {
+            return unicodeWords(text) { word, position in word.withUnsafeBufferPointer { body($0, position) } }
+        }
+        text.withUTF8 { asciiWords($0, body) }
+    }
+
+    /// The rules of `words` on any text, scalar by scalar.
+    private static func unicodeWords(_ text: String, _ body: (inout [UInt8], Int) -> Void) {
         var position = 0
         var word: [UInt8] = []
         var nonASCII = false
@@ -113,34 +138,38 @@ enum Tokenizer {
         flush()
     }
 
-    /// The same rules on pure ASCII text: each run of letters and digits (joined across a
-    /// single apostrophe followed by another) is copied and lowercased in one go.
-    private static func asciiWords(_ text: String, _ body: (inout [UInt8], Int) -> Void) {
-        var text = text
-        text.withUTF8 { bytes in
-            var position = 0
-            var word = [UInt8]()
-            word.reserveCapacity(64)
-            let n = bytes.count
-            var i = 0
-            while i < n {
-                while i < n && !isASCIIWordByte(bytes[i]) { i += 1 }
-                guard i < n else { break }
-                word.removeAll(keepingCapacity: true)
-                while true {
-                    let start = i
-                    while i < n && isASCIIWordByte(bytes[i]) { i += 1 }
-                    word.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<i]))
-                    guard i + 1 < n, bytes[i] == 0x27, isASCIIWordByte(bytes[i + 1]) else { break }
-                    word.append(0x27)
+    /// The same rules on pure ASCII text: a word is a run of letters and digits, joined
+    /// across a single apostrophe followed by another, so it is a contiguous slice of the
+    /// text; only a word with capitals is copied (into a scratch buffer) to lowercase it.
+    private static func asciiWords(_ bytes: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>, Int) -> Void) {
+        var scratch = [UInt8](repeating: 0, count: 64)
+        var position = 0
+        let n = bytes.count
+        var i = 0
+        while i < n {
+            while i < n && !isASCIIWordByte(bytes[i]) { i += 1 }
+            guard i < n else { break }
+            let start = i
+            var capitals = false
+            while true {
+                while i < n && isASCIIWordByte(bytes[i]) {
+                    capitals = capitals || bytes[i] &- 0x41 < 26
                     i += 1
                 }
-                word.withUnsafeMutableBufferPointer { w in
-                    for k in w.indices where w[k] &- 0x41 < 26 { w[k] += 32 }
-                }
-                body(&word, position)
-                position += 1
+                guard i + 1 < n, bytes[i] == 0x27, isASCIIWordByte(bytes[i + 1]) else { break }
+                i += 1
             }
+            let word = UnsafeBufferPointer(rebasing: bytes[start..<i])
+            if capitals {
+                if scratch.count < word.count { scratch = [UInt8](repeating: 0, count: word.count) }
+                scratch.withUnsafeMutableBufferPointer { out in
+                    for k in word.indices { out[k] = word[k] &- 0x41 < 26 ? word[k] + 32 : word[k] }
+                    body(UnsafeBufferPointer(rebasing: out[0..<word.count]), position)
+                }
+            } else {
+                body(word, position)
+            }
+            position += 1
         }
     }
 

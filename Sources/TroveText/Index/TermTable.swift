@@ -1,3 +1,5 @@
+import Foundation
+
 /// Interns the terms of a segment being built: term bytes → a dense id, without a
 /// String or a heap object per term. Open addressing over a power-of-two slot array
 /// (load at most one half), term bytes kept end to end in one arena.
@@ -37,9 +39,9 @@ struct TermTable {
     private func equals(_ id: Int, _ term: UnsafeBufferPointer<UInt8>) -> Bool {
         let start = starts[id], length = starts[id + 1] - start
         guard length == term.count else { return false }
+        guard length > 0 else { return true }
         return arena.withUnsafeBufferPointer { a in
-            for i in 0..<length where a[start + i] != term[i] { return false }
-            return true
+            memcmp(a.baseAddress! + start, term.baseAddress!, length) == 0
         }
     }
 
@@ -53,14 +55,30 @@ struct TermTable {
         }
     }
 
-    /// FNV-1a over the bytes, then a multiply-shift finaliser so the low bits (the slot)
-    /// depend on every byte.
+    /// Eight bytes at a time (a term is rarely longer than two words), each word mixed in
+    /// by a multiply and a shift, then a finaliser so the low bits (the slot) depend on
+    /// every byte. In memory only: no file holds these hashes.
     @inline(__always)
     static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for b in bytes { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
+        var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(bytes.count)
+        guard let base = bytes.baseAddress else { return h }
+        let raw = UnsafeRawPointer(base)
+        var i = 0
+        while i + 8 <= bytes.count {
+            h = (h ^ raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* 0xBF58_476D_1CE4_E5B9
+            h ^= h >> 31
+            i += 8
+        }
+        var tail: UInt64 = 0
+        var shift: UInt64 = 0
+        while i < bytes.count {
+            tail |= UInt64(base[i]) << shift
+            shift += 8
+            i += 1
+        }
+        h = (h ^ tail) &* 0x94D0_49BB_1331_11EB
         h ^= h >> 29
-        h = h &* 0xbf58_476d_1ce4_e5b9
+        h = h &* 0xBF58_476D_1CE4_E5B9
         return h ^ (h >> 32)
     }
 }

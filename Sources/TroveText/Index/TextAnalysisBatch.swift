@@ -81,10 +81,10 @@ struct TextAnalysisBatch {
             if spec.analyzer == .keyword {
                 spec.analyzer.forEachTerm(text) { term, position in occurrence(share.terms.intern(term), position) }
             } else {
-                Tokenizer.words(text) { word, position in
-                    let surface = word.withUnsafeBufferPointer { surfaces.intern($0) }
+                Tokenizer.forEachWord(text) { word, position in
+                    let surface = surfaces.intern(word)
                     if surface == surfaceTerms.count {
-                        scratch = word
+                        scratch = Array(word)
                         let kept = spec.analyzer.normalize(&scratch)
                         surfaceTerms.append(kept ? Int32(scratch.withUnsafeBufferPointer { share.terms.intern($0) }) : -1)
                     }
