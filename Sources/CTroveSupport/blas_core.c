@@ -1,9 +1,10 @@
 // OpenBLAS builds with DYNAMIC_ARCH choose their kernels when the library loads, from
 // the CPU id, and honour OPENBLAS_CORETYPE only at that moment. Version 0.3.21 maps
-// AMD Zen 4 to its Haswell (AVX2) kernels although the CPU runs AVX-512: sgemm then
-// reaches about half of what the SkylakeX kernels reach on the same machine
-// (docs/BENCHMARKS.md). The entry points below are OpenBLAS's own; they are weak so
-// that programs without OpenBLAS link and simply keep what they have.
+// CPUs newer than it to weaker kernels: AMD Zen 4 (AVX-512) to Haswell (AVX2), where
+// sgemm reaches about half of what the SkylakeX kernels reach on the same machine, and
+// Intel Sapphire Rapids (AVX-512, AMX) to Prescott (SSE3), where the encoder ran 4.4x
+// slower (docs/BENCHMARKS.md). The entry points below are OpenBLAS's own; they are weak
+// so that programs without OpenBLAS link and simply keep what they have.
 #include "trove_blas.h"
 #include <pthread.h>
 #include <stdlib.h>
@@ -18,16 +19,31 @@ const char *trove_blas_core_name(void) {
     return openblas_get_corename ? openblas_get_corename() : "";
 }
 
-int trove_blas_prefer_avx512(void) {
+static int named(const char *name, const char *const *list) {
+    for (; *list; list++) if (strcasecmp(name, *list) == 0) return 1;
+    return 0;
+}
+
+// OpenBLAS's kernel families that use AVX-512, and those that use at least AVX2 + FMA.
+static const char *const avx512_cores[] = {"skylakex", "cooperlake", "sapphirerapids", 0};
+static const char *const avx2_cores[] = {"haswell", "zen", "skylakex", "cooperlake", "sapphirerapids", 0};
+
+int trove_blas_choose_core(void) {
 #if defined(__x86_64__)
     if (!gotoblas_dynamic_init || !gotoblas_dynamic_quit || !openblas_get_corename) return 0;
     if (getenv("OPENBLAS_CORETYPE") != NULL) return 0;
     __builtin_cpu_init();
-    if (!(__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
-          __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl"))) return 0;
     const char *name = openblas_get_corename();
-    if (name == NULL || (strcasecmp(name, "haswell") != 0 && strcasecmp(name, "zen") != 0)) return 0;
-    setenv("OPENBLAS_CORETYPE", "SKYLAKEX", 0);
+    if (name == NULL) return 0;
+    const char *wanted = NULL;
+    if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+        __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl")) {
+        if (!named(name, avx512_cores)) wanted = "SKYLAKEX";
+    } else if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) {
+        if (!named(name, avx2_cores)) wanted = "HASWELL";
+    }
+    if (wanted == NULL) return 0;
+    setenv("OPENBLAS_CORETYPE", wanted, 0);
     gotoblas_dynamic_quit();
     gotoblas_dynamic_init();
     return 1;
@@ -39,7 +55,7 @@ int trove_blas_prefer_avx512(void) {
 static pthread_once_t setup_once = PTHREAD_ONCE_INIT;
 
 static void setup(void) {
-    (void)trove_blas_prefer_avx512();
+    (void)trove_blas_choose_core();
     if (openblas_set_num_threads) openblas_set_num_threads(1);
 }
 

@@ -52,11 +52,13 @@ import TroveTestSupport
     }
 
     /// Without OPENBLAS_CORETYPE, an AVX-512 CPU must get OpenBLAS's AVX-512 kernels even
-    /// where OpenBLAS 0.3.21 would pick Haswell (AMD Zen 4). Runs `trove` as a child
-    /// without the variable, since OpenBLAS reads it when it loads.
+    /// where OpenBLAS 0.3.21 would pick Haswell (AMD Zen 4) or Prescott (Intel Sapphire
+    /// Rapids, this machine on 2026-12-06), and an AVX2 CPU at least Haswell's. Runs
+    /// `trove` as a child without the variable, since OpenBLAS reads it when it loads.
     @Test func avx512CPUsGetAVX512Kernels() throws {
         let flags = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
         let avx512 = ["avx512f", "avx512bw", "avx512dq", "avx512vl"].allSatisfy { flags.contains(" \($0)") }
+        let avx2 = ["avx2", "fma"].allSatisfy { flags.contains(" \($0)") }
         let dir = TempDirectory()
         var data = Data()
         for i in 0..<64 {
@@ -77,8 +79,11 @@ import TroveTestSupport
         #expect(process.terminationStatus == 0)
         let core = try JSONParser.parse(text.trimmingCharacters(in: .whitespacesAndNewlines))["blas_core"]
         guard case let .string(name)? = core else { Issue.record("no blas_core in \(text)"); return }
+        let avx512Cores = ["skylakex", "cooperlake", "sapphirerapids"]
         if avx512 {
-            #expect(!["Haswell", "Zen"].contains(name), "AVX-512 CPU left on \(name) kernels")
+            #expect(avx512Cores.contains(name.lowercased()), "AVX-512 CPU left on \(name) kernels")
+        } else if avx2 {
+            #expect((["haswell", "zen"] + avx512Cores).contains(name.lowercased()), "AVX2 CPU left on \(name) kernels")
         } else {
             #expect(!name.isEmpty)
         }
