@@ -51,7 +51,7 @@ import TroveStorage
         let texts = Self.paragraphs(count: 9_000)
         #expect(texts.count == 9_000)
         let schema = TextSchema(text: [TextFieldSpec(field: "body", analyzer: .english, positions: true)])
-        let builder = TextSectionBuilder(schema: schema)
+        let builder = TextSectionBuilder(schema: schema, lanes: 2)
         for (i, t) in texts.enumerated() {
             try builder.add(ordinal: i, document: Document(id: "d\(i)", fields: t.isEmpty ? [] : [Field("body", .string(t))]))
         }

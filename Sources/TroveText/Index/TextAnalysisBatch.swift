@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import Synchronization
 
 /// The text fields of a run of consecutive documents, analysed on every core: each lane
 /// inverts a contiguous share of the documents into its own term table, and the shares
@@ -9,6 +10,8 @@ struct TextAnalysisBatch {
     /// The text of each document (in order) for each text field slot, nil when absent.
     private var texts: [[String?]]
     private let specs: [TextFieldSpec]
+    /// Threads the batch may use; 1 analyses on the caller's thread alone.
+    private let lanes: Int
     private(set) var firstOrdinal: Int
     private(set) var count = 0
 
@@ -16,8 +19,9 @@ struct TextAnalysisBatch {
     /// cost of starting it.
     static let capacity = 8192
 
-    init(specs: [TextFieldSpec], firstOrdinal: Int) {
+    init(specs: [TextFieldSpec], firstOrdinal: Int, lanes: Int) {
         self.specs = specs
+        self.lanes = max(1, lanes)
         self.firstOrdinal = firstOrdinal
         texts = Array(repeating: [], count: specs.count)
     }
@@ -42,17 +46,30 @@ struct TextAnalysisBatch {
 
     /// Analyses the batch; returns per field slot the shares in document order.
     func analyse() -> [[Share]] {
-        let lanes = count >= 64 ? max(1, min(ProcessInfo.processInfo.activeProcessorCount, 4)) : 1
+        let lanes = count >= 64 ? self.lanes : 1
         let bounds = (0...lanes).map { $0 * count / lanes }
-        var out = [[Share]](repeating: [], count: lanes)
         let (texts, specs, first) = (self.texts, self.specs, firstOrdinal)
-        out.withUnsafeMutableBufferPointer { buffer in
-            nonisolated(unsafe) let results = buffer
-            DispatchQueue.concurrentPerform(iterations: lanes) { lane in
-                results[lane] = specs.indices.map { slot in
+        guard lanes > 1 else {
+            return specs.indices.map { slot in [Self.invert(texts[slot][0..<count], spec: specs[slot], firstOrdinal: first)] }
+        }
+        // Helper lanes get threads of their own rather than `concurrentPerform`: a caller on
+        // a pool thread would otherwise wait for helpers queued behind the threads it blocks.
+        let results = Mutex([[Share]](repeating: [], count: lanes))
+        let done = DispatchSemaphore(value: 0)
+        for lane in 1..<lanes {
+            Thread {
+                let shares = specs.indices.map { slot in
                     Self.invert(texts[slot][bounds[lane]..<bounds[lane + 1]], spec: specs[slot], firstOrdinal: first + bounds[lane])
                 }
-            }
+                results.withLock { $0[lane] = shares }
+                done.signal()
+            }.start()
+        }
+        let own = specs.indices.map { slot in Self.invert(texts[slot][0..<bounds[1]], spec: specs[slot], firstOrdinal: first) }
+        for _ in 1..<lanes { done.wait() }
+        let out = results.withLock { r in
+            r[0] = own
+            return r
         }
         return specs.indices.map { slot in out.map { $0[slot] } }
     }

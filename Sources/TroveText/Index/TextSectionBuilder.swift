@@ -1,3 +1,4 @@
+import Foundation
 import TroveJSON
 import TroveStorage
 
@@ -11,7 +12,8 @@ public struct TextSegmentExtension: SegmentExtension {
 
     public func makeBuilder(collection: String, metadata: [UInt8]) -> (any SegmentSectionBuilder)? {
         let s = schema(collection, metadata)
-        return s.isEmpty ? nil : TextSectionBuilder(schema: s)
+        // Flushes and merges run on the store's own threads: they may use every core.
+        return s.isEmpty ? nil : TextSectionBuilder(schema: s, lanes: min(4, ProcessInfo.processInfo.activeProcessorCount))
     }
 }
 
@@ -39,10 +41,16 @@ final class TextSectionBuilder: SegmentSectionBuilder {
     /// Documents added but not yet analysed.
     private var batch: TextAnalysisBatch
 
-    init(schema full: TextSchema) {
+    private let lanes: Int
+
+    /// `lanes` threads analyse each batch. Keep 1 on Swift's cooperative threads (query
+    /// time): `concurrentPerform` there waits for helpers queued behind the very threads
+    /// it blocks, and under load the whole pool stalls.
+    init(schema full: TextSchema, lanes: Int = 1) {
         let schema = full.slotted
         self.schema = schema
-        batch = TextAnalysisBatch(specs: schema.text, firstOrdinal: 0)
+        self.lanes = lanes
+        batch = TextAnalysisBatch(specs: schema.text, firstOrdinal: 0, lanes: lanes)
         fields = Array(repeating: FieldState(), count: schema.text.count)
         columns = Array(repeating: [], count: schema.numeric.count)
         columnKinds = Array(repeating: .int64, count: schema.numeric.count)
@@ -53,7 +61,7 @@ final class TextSectionBuilder: SegmentSectionBuilder {
             // Ordinals arrive in order; a gap (never made by the segment writer) starts a
             // new batch so each document keeps its own ordinal.
             foldBatch()
-            batch = TextAnalysisBatch(specs: schema.text, firstOrdinal: ordinal)
+            batch = TextAnalysisBatch(specs: schema.text, firstOrdinal: ordinal, lanes: lanes)
         }
         docCount = ordinal + 1
         batch.append(schema.text.map { TextValue.text(of: document[$0.field]) })
@@ -94,7 +102,7 @@ final class TextSectionBuilder: SegmentSectionBuilder {
             }
             swap(&f, &fields[slot])
         }
-        batch = TextAnalysisBatch(specs: schema.text, firstOrdinal: first + batch.count)
+        batch = TextAnalysisBatch(specs: schema.text, firstOrdinal: first + batch.count, lanes: lanes)
     }
 
     func finish() throws -> [(tag: SectionTag, bytes: [UInt8])] {
