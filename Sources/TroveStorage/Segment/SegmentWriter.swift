@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 
 /// A higher layer's contribution to a segment: it sees every document written, in
 /// ordinal order, and returns its own typed sections (postings, vectors, columns).
@@ -98,13 +99,23 @@ final class SegmentWriter {
         var compressed = [[UInt8]](repeating: [], count: blocks.count)
         let compressors = self.compressors
         let dictionary = self.dictionary
+        // The second lane gets a thread of its own, not `concurrentPerform`: flushes run
+        // while writers on the pool's few threads may be waiting for them, and a helper
+        // queued behind those threads would never start.
         compressed.withUnsafeMutableBufferPointer { out in
             nonisolated(unsafe) let outBase = out
-            DispatchQueue.concurrentPerform(iterations: 2) { lane in
+            let done = DispatchSemaphore(value: 0)
+            @Sendable func lane(_ lane: Int) {
                 for i in stride(from: lane, to: blocks.count, by: 2) {
                     outBase[i] = blocks[i].bytes.withUnsafeBytes { compressors[lane].compress($0, dictionary: dictionary) }
                 }
             }
+            Thread {
+                lane(1)
+                done.signal()
+            }.start()
+            lane(0)
+            done.wait()
         }
         for (i, c) in compressed.enumerated() {
             blockIndex.u64(UInt64(written))
