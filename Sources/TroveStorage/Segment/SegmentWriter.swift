@@ -25,9 +25,30 @@ public protocol SegmentExtension: Sendable {
     /// Called once the store has recovered, before background merges start: the place to
     /// load state kept in segments (trained quantizers), so nothing is rebuilt.
     func storeDidOpen(_ snapshot: Snapshot) throws
+
+    /// A builder for the segment a merge writes from `sources`. It still sees every live
+    /// document, renumbered, but may read what it needs from the sources' sections instead
+    /// (merged postings). By default, `makeBuilder`'s.
+    func makeMergeBuilder(collection: String, metadata: [UInt8], sources: [MergeSource]) -> (any SegmentSectionBuilder)?
+}
+
+/// A segment being merged, and where each of its documents lands in the output.
+public struct MergeSource {
+    public let reader: SegmentReader
+    /// Per ordinal of `reader`: its ordinal in the merged segment, or −1 when dropped.
+    public let ordinals: [Int32]
+
+    public init(reader: SegmentReader, ordinals: [Int32]) {
+        self.reader = reader
+        self.ordinals = ordinals
+    }
 }
 
 extension SegmentExtension {
+    public func makeMergeBuilder(collection: String, metadata: [UInt8], sources: [MergeSource]) -> (any SegmentSectionBuilder)? {
+        makeBuilder(collection: collection, metadata: metadata)
+    }
+
     public func validate(_ document: Document, collection: String, metadata: [UInt8]) throws {}
     public func storeDidOpen(_ snapshot: Snapshot) throws {}
 }

@@ -92,6 +92,10 @@ extension Store {
         options.extensions.compactMap { $0.makeBuilder(collection: c.name, metadata: c.metadata) }
     }
 
+    func mergeBuilders(for c: CollectionState, sources: [MergeSource]) -> [any SegmentSectionBuilder] {
+        options.extensions.compactMap { $0.makeMergeBuilder(collection: c.name, metadata: c.metadata, sources: sources) }
+    }
+
     /// Persists a segment's delete set under a new file number; returns the number.
     func writeDeleteFile(_ s: LiveSegment) throws -> UInt64 {
         let number = allocateFileNumber()

@@ -94,38 +94,48 @@ extension Store {
         let never = Atomic<Bool>(false)
         for c in published.withLock({ $0 }).collections.values.sorted(by: { $0.id < $1.id }) {
             if c.segments.count > 1 || c.segments.contains(where: { $0.deletes.count > 0 }) {
-                try merge(MergePolicy.Plan(collection: c.id, segments: c.segments.map(\.reader.number)), cancelled: never)
+                try merge(MergePolicy.Plan(collection: c.id, segments: c.segments.map(\.reader.number)), cancelled: never, dense: true)
             }
         }
     }
 
     /// Writes the live documents of the plan's segments into one new segment, then swaps
-    /// it in as the writer, carrying over deletes that arrived while it ran.
-    func merge(_ plan: MergePolicy.Plan, cancelled: borrowing Atomic<Bool>) throws {
+    /// it in as the writer, carrying over deletes that arrived while it ran. `dense`
+    /// compresses at `compressionLevel` whatever the size (see `denseMergeBytes`).
+    func merge(_ plan: MergePolicy.Plan, cancelled: borrowing Atomic<Bool>, dense: Bool = false) throws {
         let start = published.withLock { $0 }
         guard let c = start.collections[plan.collection] else { return }
         let sources = c.segments.filter { plan.segments.contains($0.reader.number) }
         guard sources.count == plan.segments.count else { return }
         let number = allocateFileNumber()
         let outPath = filePath(FileNames.segment(number))
-        var mappings: [[Int32]] = []
+        // Where each source document lands: live ones in source order, deleted ones dropped.
+        var next: Int32 = 0
+        let mappings: [[Int32]] = sources.map { s in
+            (0..<s.reader.docCount).map { o in
+                if s.deletes.contains(o) { return -1 }
+                defer { next += 1 }
+                return next
+            }
+        }
         var merged: SegmentReader?
         do {
             let samples = try sources.flatMap { try $0.reader.sampleEncodings(blocks: max(4, 96 / sources.count)) }
-            let writer = try SegmentWriter(path: outPath, blockSize: options.blockSize, level: options.compressionLevel,
-                                           builders: sectionBuilders(for: c), samples: samples, fileSystem: fs)
-            for s in sources {
-                var map = [Int32](repeating: -1, count: s.reader.docCount)
+            let liveBytes = sources.reduce(0.0) { $0 + Double($1.reader.map.count) * Double($1.liveCount) / Double(max(1, $1.reader.docCount)) }
+            let level = dense || liveBytes >= Double(options.denseMergeBytes) ? options.compressionLevel : options.flushCompressionLevel
+            let writer = try SegmentWriter(path: outPath, blockSize: options.blockSize, level: level,
+                                           builders: mergeBuilders(for: c, sources: zip(sources, mappings).map { MergeSource(reader: $0.reader, ordinals: $1) }),
+                                           samples: samples, fileSystem: fs)
+            for (i, s) in sources.enumerated() {
                 try s.reader.forEachEncoded { ordinal, bytes in
                     if cancelled.load(ordering: .relaxed) { throw MergeCancelled() }
-                    if !s.deletes.contains(ordinal) {
-                        map[ordinal] = Int32(writer.docCount)
+                    if mappings[i][ordinal] >= 0 {
                         try writer.add(encoded: bytes)
                     }
                     return true
                 }
-                mappings.append(map)
             }
+            guard writer.docCount == Int(next) else { throw StorageError.invalidArgument("merge wrote \(writer.docCount) of \(next) live documents") }
             let empty = writer.docCount == 0
             _ = try writer.finish()
             merged = empty ? nil : try SegmentReader(path: outPath, number: number, cache: cache, fileSystem: fs)

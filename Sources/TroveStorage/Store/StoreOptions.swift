@@ -15,9 +15,16 @@ public struct StoreOptions: Sendable {
     public var memtableBytes = 64 << 20
     /// Uncompressed size a document block fills up to before it is compressed.
     public var blockSize = 16 << 10
-    /// zstd level of document blocks: 6 is where this corpus of chat messages stops
-    /// gaining much size for the ingest time it costs (docs/BENCHMARKS.md).
+    /// zstd level of the document blocks of large merged segments and of `compact()`: 6
+    /// is where this corpus of chat messages stops gaining much size for the ingest time
+    /// it costs (docs/BENCHMARKS.md).
     public var compressionLevel: Int32 = 6
+    /// A merge whose output (its sources' live share of their files) stays below this many
+    /// bytes compresses at `flushCompressionLevel`, larger ones at `compressionLevel`. As
+    /// RocksDB's per-level compression does: small segments are soon merged again, and
+    /// level 6 costs three times level 3 for blocks 6% smaller, so spending it on every
+    /// tier took a third of a sustained load's merge time (docs/BENCHMARKS.md, issue 20).
+    public var denseMergeBytes = 256 << 20
     /// zstd level of the segments a flush writes. Lower than `compressionLevel`: a flush
     /// holds up writes while it runs, and its small segments are soon merged (at
     /// `compressionLevel`); level 3 compresses about twice as fast as 6 and makes document

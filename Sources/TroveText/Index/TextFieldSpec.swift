@@ -68,4 +68,7 @@ enum TextSections {
     static let version: UInt32 = 1
 
     static func tag(_ prefix: StaticString, _ slot: Int) -> SectionTag { SectionTag(prefix: prefix, slot: slot) }
+
+    /// The analyser's number in a field's `XH` header.
+    static func analyzerCode(_ analyzer: Analyzer) -> UInt32 { UInt32(Analyzer.allCases.firstIndex(of: analyzer) ?? 0) }
 }

@@ -15,6 +15,14 @@ public struct TextSegmentExtension: SegmentExtension {
         // Flushes and merges run on the store's own threads: they may use every core.
         return s.isEmpty ? nil : TextSectionBuilder(schema: s, lanes: min(4, ProcessInfo.processInfo.activeProcessorCount))
     }
+
+    /// Merges the sources' text sections when they allow it, instead of analysing every
+    /// document again.
+    public func makeMergeBuilder(collection: String, metadata: [UInt8], sources: [MergeSource]) -> (any SegmentSectionBuilder)? {
+        let s = schema(collection, metadata)
+        if !s.isEmpty, let merger = TextSectionMerger(schema: s, sources: sources) { return merger }
+        return makeBuilder(collection: collection, metadata: metadata)
+    }
 }
 
 /// Inverts each text field as documents arrive in ordinal order, then writes per field:
@@ -35,8 +43,7 @@ final class TextSectionBuilder: SegmentSectionBuilder {
 
     private let schema: TextSchema
     private var fields: [FieldState]
-    private var columns: [[Int64?]]
-    private var columnKinds: [NumericColumn.Kind]
+    private var columns: NumericColumnsBuilder
     private var docCount = 0
     /// Documents added but not yet analysed.
     private var batch: TextAnalysisBatch
@@ -52,8 +59,7 @@ final class TextSectionBuilder: SegmentSectionBuilder {
         self.lanes = lanes
         batch = TextAnalysisBatch(specs: schema.text, firstOrdinal: 0, lanes: lanes)
         fields = Array(repeating: FieldState(), count: schema.text.count)
-        columns = Array(repeating: [], count: schema.numeric.count)
-        columnKinds = Array(repeating: .int64, count: schema.numeric.count)
+        columns = NumericColumnsBuilder(specs: schema.numeric)
     }
 
     func add(ordinal: Int, document: Document) throws {
@@ -66,11 +72,7 @@ final class TextSectionBuilder: SegmentSectionBuilder {
         docCount = ordinal + 1
         batch.append(schema.text.map { TextValue.text(of: document[$0.field]) })
         if batch.isFull { foldBatch() }
-        for (slot, spec) in schema.numeric.enumerated() {
-            let v = NumericFieldSpec.columnValue(document[spec.field], doubles: spec.doubles)
-            if let (_, kind) = v { columnKinds[slot] = kind }
-            columns[slot].append(v?.0)
-        }
+        columns.add(ordinal: ordinal, document: document)
     }
 
     /// Analyses the held documents and adds their terms to the fields, in document order.
@@ -109,23 +111,17 @@ final class TextSectionBuilder: SegmentSectionBuilder {
         foldBatch()
         var out: [(tag: SectionTag, bytes: [UInt8])] = []
         for (slot, spec) in schema.text.enumerated() { out += sections(slot: slot, spec: spec) }
-        for (slot, _) in schema.numeric.enumerated() {
-            var values = columns[slot]
-            values.append(contentsOf: repeatElement(nil, count: docCount - values.count))
-            out.append((TextSections.tag("NC", slot), NumericColumn.encode(kind: columnKinds[slot], values: values)))
-        }
-        return out
+        return out + columns.sections(docCount: docCount)
     }
 
     private func sections(slot: Int, spec: TextFieldSpec) -> [(tag: SectionTag, bytes: [UInt8])] {
         let f = fields[slot]
-        var norms = f.norms
-        norms.append(contentsOf: repeatElement(0, count: docCount - norms.count))
+        var out = TextFieldSections(docCount: docCount, docsWithField: f.docsWithField, totalTokens: f.totalTokens, norms: f.norms)
+        out.norms.append(contentsOf: repeatElement(0, count: docCount - out.norms.count))
+        out.entries.reserveCapacity(f.terms.count)
         let grouped = Self.groupByTerm(f, positions: spec.positions)
-        var postings: [UInt8] = [], positions: [UInt8] = []
-        var entries: [(term: [UInt8], info: TermInfo)] = []
-        entries.reserveCapacity(f.terms.count)
         var docs: [UInt32] = [], tfs: [UInt32] = []
+        var w = ByteWriter()
         for id in Self.sortedTermIDs(f.terms) {
             let range = grouped.starts[id]..<grouped.starts[id + 1]
             docs.removeAll(keepingCapacity: true)
@@ -133,42 +129,20 @@ final class TextSectionBuilder: SegmentSectionBuilder {
             for i in range {
                 if docs.last == grouped.docs[i] { tfs[tfs.count - 1] += 1 } else { docs.append(grouped.docs[i]); tfs.append(1) }
             }
-            let postingsOffset = postings.count
-            PostingsFormat.encode(docs: docs, tfs: tfs, norms: norms, into: &postings)
-            var positionsOffset: Int?
+            var positions: [UInt8]?
             if spec.positions {
-                positionsOffset = positions.count
-                var w = ByteWriter()
+                w = ByteWriter()
                 var previous: UInt32 = 0
                 for i in range {
                     if i == range.lowerBound || grouped.docs[i] != grouped.docs[i - 1] { previous = 0 }
                     w.varint(UInt64(grouped.positions[i] - previous))
                     previous = grouped.positions[i]
                 }
-                positions.append(contentsOf: w.bytes)
+                positions = w.bytes
             }
-            let maxTF = Int(tfs.max() ?? 0)
-            let minNorm = docs.map { norms[Int($0)] }.min() ?? 0
-            entries.append((Array(f.terms.bytes(of: id)), TermInfo(df: docs.count, postingsOffset: postingsOffset, positionsOffset: positionsOffset, maxTF: maxTF, minNorm: minNorm)))
+            out.addTerm(Array(f.terms.bytes(of: id)), docs: docs, tfs: tfs, positions: positions)
         }
-        var header = ByteWriter(capacity: 64)
-        header.raw(TextSections.magic)
-        header.u32(TextSections.version)
-        header.u32(UInt32(Analyzer.allCases.firstIndex(of: spec.analyzer) ?? 0))
-        header.u32(spec.positions ? 1 : 0)
-        header.u32(UInt32(docCount))
-        header.u32(UInt32(f.docsWithField))
-        header.u64(UInt64(f.totalTokens))
-        header.u32(UInt32(entries.count))
-        header.pad(to: 64)
-        var out: [(tag: SectionTag, bytes: [UInt8])] = [
-            (TextSections.tag("XH", slot), header.bytes),
-            (TextSections.tag("XT", slot), TermDictionary.encode(entries)),
-            (TextSections.tag("XP", slot), postings),
-            (TextSections.tag("XN", slot), norms),
-        ]
-        if spec.positions { out.append((TextSections.tag("XS", slot), positions)) }
-        return out
+        return out.sections(slot: slot, spec: spec)
     }
 }
 
@@ -209,6 +183,14 @@ extension TextSectionBuilder {
 
 /// The text a field holds: strings as they are; JSON payloads contribute their strings.
 enum TextValue {
+    /// Whether `text(of:)` is non-nil, without joining a payload's strings.
+    static func isPresent(_ value: FieldValue?) -> Bool {
+        switch value {
+        case .string?, .json?: return true
+        default: return false
+        }
+    }
+
     static func text(of value: FieldValue?) -> String? {
         switch value {
         case let .string(s)?: return s

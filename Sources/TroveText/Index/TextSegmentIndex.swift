@@ -8,6 +8,8 @@ struct TextSegmentIndex: @unchecked Sendable {
     let docsWithField: Int
     let totalTokens: Int
     let hasPositions: Bool
+    /// The analyser's number in the header (`TextSections.analyzerCode`).
+    let analyzerCode: UInt32
     let dictionary: TermDictionary.Reader
     let postings: UnsafeRawBufferPointer
     let positions: UnsafeRawBufferPointer?
@@ -23,7 +25,7 @@ struct TextSegmentIndex: @unchecked Sendable {
         var r = ByteReader(hb, offset: 4)
         let version = try r.u32()
         guard version == TextSections.version else { throw StorageError.unsupportedVersion(file: reader.path, found: version, supported: TextSections.version) }
-        _ = try r.u32()
+        let analyzerCode = try r.u32()
         let hasPositions = try r.u32() == 1
         let docs = Int(try r.u32()), withField = Int(try r.u32())
         let total = try r.u64()
@@ -36,7 +38,7 @@ struct TextSegmentIndex: @unchecked Sendable {
         guard norms.count == docs else { throw bad("norms hold \(norms.count) of \(docs)", "XN") }
         let dict: TermDictionary.Reader
         do { dict = try TermDictionary.Reader(try section("XT")) } catch let e as DecodeError { throw bad(e.reason, "XT") }
-        return TextSegmentIndex(docCount: docs, docsWithField: withField, totalTokens: Int(total), hasPositions: hasPositions,
+        return TextSegmentIndex(docCount: docs, docsWithField: withField, totalTokens: Int(total), hasPositions: hasPositions, analyzerCode: analyzerCode,
                                 dictionary: dict, postings: try section("XP"), positions: hasPositions ? try section("XS") : nil,
                                 norms: norms, reader: reader)
     }
