@@ -110,7 +110,9 @@ public struct JSONParser {
     private mutating func parseString() throws(JSONError) -> String {
         pos += 1
         let start = pos
-        // Fast path: no escapes, so the bytes are the string.
+        // Fast path: no escapes, so the bytes are the string. Eight bytes at a time while
+        // none of them is a quote, a backslash or a control character.
+        while pos + 8 <= bytes.count, !Self.mayEndPlainRun(bytes.loadUnaligned(fromByteOffset: pos, as: UInt64.self)) { pos += 8 }
         while pos < bytes.count {
             let b = bytes[pos]
             if b == UInt8(ascii: "\"") {
@@ -140,6 +142,17 @@ public struct JSONParser {
             try parseEscape(into: &out)
         }
         throw error("unterminated string")
+    }
+
+    /// Whether any of the eight bytes is a quote, a backslash or below 0x20 (never false when one is:
+    /// the classic "has a zero byte" bit trick, exact about whether any byte matches).
+    @inline(__always)
+    static func mayEndPlainRun(_ w: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        let quote = w ^ (ones &* 0x22), backslash = w ^ (ones &* 0x5C)
+        let zeroQuote = (quote &- ones) & ~quote, zeroBackslash = (backslash &- ones) & ~backslash
+        let control = (w &- ones &* 0x20) & ~w
+        return (zeroQuote | zeroBackslash | control) & highs != 0
     }
 
     private mutating func parseEscape(into out: inout [UInt8]) throws(JSONError) {

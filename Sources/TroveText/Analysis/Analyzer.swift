@@ -56,6 +56,13 @@ public enum Analyzer: String, Sendable, CaseIterable, Codable {
     }
 }
 
+/// Receives the words of `Tokenizer.forEachWord`. The indexing loop keeps its state in
+/// a sink's fields rather than in variables captured by a closure: Swift boxes those and
+/// checks every access for exclusivity at run time, on every word.
+protocol WordSink {
+    mutating func word(_ bytes: UnsafeBufferPointer<UInt8>, at position: Int)
+}
+
 /// Splits text into lowercase, accent-folded words: maximal runs of letters and digits
 /// (an apostrophe between letters stays inside the word: "don't", "o'neill").
 enum Tokenizer {
@@ -65,27 +72,34 @@ enum Tokenizer {
         var text = text
         let ascii: Bool = text.withUTF8 { u in !u.contains { $0 >= 0x80 } }
         guard ascii else { return unicodeWords(text, body) }
-        var word = [UInt8]()
-        word.reserveCapacity(64)
-        text.withUTF8 { bytes in
-            asciiWords(bytes) { w, position in
-                word.removeAll(keepingCapacity: true)
-                word.append(contentsOf: w)
-                body(&word, position)
-            }
+        withoutActuallyEscaping(body) { body in
+            var sink = CopyingSink(body: body)
+            text.withUTF8 { asciiWords($0, into: &sink) }
         }
     }
 
-    /// Calls `body` with each word's lowercase UTF-8 bytes, valid only during the call:
-    /// for ASCII text, a slice of the text itself unless the word has capitals, so the
+    /// Hands each word to `words`' caller in a scratch array it may change.
+    private struct CopyingSink: WordSink {
+        let body: (inout [UInt8], Int) -> Void
+        var scratch: [UInt8] = []
+
+        mutating func word(_ bytes: UnsafeBufferPointer<UInt8>, at position: Int) {
+            scratch.removeAll(keepingCapacity: true)
+            scratch.append(contentsOf: bytes)
+            body(&scratch, position)
+        }
+    }
+
+    /// Passes `sink` each word's lowercase UTF-8 bytes, valid only during the call: for
+    /// ASCII text, a slice of the text itself unless the word has capitals, so the
     /// indexing path copies nothing for most words.
-    static func forEachWord(_ text: String, _ body: (UnsafeBufferPointer<UInt8>, Int) -> Void) {
+    static func forEachWord<Sink: WordSink>(_ text: String, into sink: inout Sink) {
         var text = text
         let ascii: Bool = text.withUTF8 { u in !u.contains { $0 >= 0x80 } }
         guard ascii else {
-            return unicodeWords(text) { word, position in word.withUnsafeBufferPointer { body($0, position) } }
+            return unicodeWords(text) { word, position in word.withUnsafeBufferPointer { sink.word($0, at: position) } }
         }
-        text.withUTF8 { asciiWords($0, body) }
+        text.withUTF8 { asciiWords($0, into: &sink) }
     }
 
     /// The rules of `words` on any text, scalar by scalar.
@@ -141,7 +155,7 @@ enum Tokenizer {
     /// The same rules on pure ASCII text: a word is a run of letters and digits, joined
     /// across a single apostrophe followed by another, so it is a contiguous slice of the
     /// text; only a word with capitals is copied (into a scratch buffer) to lowercase it.
-    private static func asciiWords(_ bytes: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>, Int) -> Void) {
+    private static func asciiWords<Sink: WordSink>(_ bytes: UnsafeBufferPointer<UInt8>, into sink: inout Sink) {
         var scratch = [UInt8](repeating: 0, count: 64)
         var position = 0
         let n = bytes.count
@@ -164,10 +178,10 @@ enum Tokenizer {
                 if scratch.count < word.count { scratch = [UInt8](repeating: 0, count: word.count) }
                 scratch.withUnsafeMutableBufferPointer { out in
                     for k in word.indices { out[k] = word[k] &- 0x41 < 26 ? word[k] + 32 : word[k] }
-                    body(UnsafeBufferPointer(rebasing: out[0..<word.count]), position)
+                    sink.word(UnsafeBufferPointer(rebasing: out[0..<word.count]), at: position)
                 }
             } else {
-                body(word, position)
+                sink.word(word, at: position)
             }
             position += 1
         }

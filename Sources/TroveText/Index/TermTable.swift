@@ -2,14 +2,17 @@ import Foundation
 
 /// Interns the terms of a segment being built: term bytes → a dense id, without a
 /// String or a heap object per term. Open addressing over a power-of-two slot array
-/// (load at most one half), term bytes kept end to end in one arena.
+/// (load at most one half), term bytes kept end to end in one arena. Each slot holds the
+/// high half of its term's hash beside the id, so a probe compares bytes only when the
+/// hashes agree, without reading another array first.
 struct TermTable {
-    private var slots: [Int32]
+    /// 0 when empty, else hash's high 32 bits << 32 | (id + 1).
+    private var slots: [UInt64]
     private var hashes: [UInt64] = []
     private var starts: [Int] = [0]
     private(set) var arena: [UInt8] = []
 
-    init() { slots = [Int32](repeating: -1, count: 1024) }
+    init() { slots = [UInt64](repeating: 0, count: 1024) }
 
     var count: Int { hashes.count }
 
@@ -19,16 +22,10 @@ struct TermTable {
     /// The id of `term`, adding it when new.
     mutating func intern(_ term: UnsafeBufferPointer<UInt8>) -> Int {
         let h = Self.hash(term)
-        let mask = slots.count - 1
-        var slot = Int(truncatingIfNeeded: h) & mask
-        while true {
-            let id = Int(slots[slot])
-            if id < 0 { break }
-            if hashes[id] == h && equals(id, term) { return id }
-            slot = (slot + 1) & mask
-        }
+        let (found, slot) = find(term, hash: h)
+        if found >= 0 { return found }
         let id = hashes.count
-        slots[slot] = Int32(id)
+        slots[slot] = Self.entry(hash: h, id: id)
         hashes.append(h)
         arena.append(contentsOf: term)
         starts.append(arena.count)
@@ -36,22 +33,43 @@ struct TermTable {
         return id
     }
 
-    private func equals(_ id: Int, _ term: UnsafeBufferPointer<UInt8>) -> Bool {
-        let start = starts[id], length = starts[id + 1] - start
-        guard length == term.count else { return false }
-        guard length > 0 else { return true }
-        return arena.withUnsafeBufferPointer { a in
-            memcmp(a.baseAddress! + start, term.baseAddress!, length) == 0
+    @inline(__always)
+    private static func entry(hash h: UInt64, id: Int) -> UInt64 { (h & 0xFFFF_FFFF_0000_0000) | UInt64(id + 1) }
+
+    /// The term's id and slot, or −1 and the empty slot where it would go.
+    @inline(__always)
+    private func find(_ term: UnsafeBufferPointer<UInt8>, hash h: UInt64) -> (id: Int, slot: Int) {
+        slots.withUnsafeBufferPointer { slots in
+            starts.withUnsafeBufferPointer { starts in
+                arena.withUnsafeBufferPointer { arena in
+                    let mask = slots.count - 1
+                    let tag = h >> 32
+                    var slot = Int(truncatingIfNeeded: h) & mask
+                    while true {
+                        let e = slots[slot]
+                        if e == 0 { return (-1, slot) }
+                        if e >> 32 == tag {
+                            let id = Int(e & 0xFFFF_FFFF) - 1
+                            let start = starts[id], length = starts[id + 1] - start
+                            if length == term.count {
+                                guard length > 0, let a = arena.baseAddress, let t = term.baseAddress else { return (id, slot) }
+                                if memcmp(a + start, t, length) == 0 { return (id, slot) }
+                            }
+                        }
+                        slot = (slot + 1) & mask
+                    }
+                }
+            }
         }
     }
 
     private mutating func grow() {
-        slots = [Int32](repeating: -1, count: slots.count * 2)
+        slots = [UInt64](repeating: 0, count: slots.count * 2)
         let mask = slots.count - 1
         for (id, h) in hashes.enumerated() {
             var slot = Int(truncatingIfNeeded: h) & mask
-            while slots[slot] >= 0 { slot = (slot + 1) & mask }
-            slots[slot] = Int32(id)
+            while slots[slot] != 0 { slot = (slot + 1) & mask }
+            slots[slot] = Self.entry(hash: h, id: id)
         }
     }
 

@@ -75,43 +75,65 @@ struct TextAnalysisBatch {
     }
 
     private static func invert(_ texts: ArraySlice<String?>, spec: TextFieldSpec, firstOrdinal: Int) -> Share {
-        var share = Share()
-        share.tokenCounts.reserveCapacity(texts.count)
-        // Each distinct word is normalised (stopword test, stemming) and interned once:
-        // later occurrences cost one lookup of the word as written.
-        var surfaces = TermTable()
-        var surfaceTerms: [Int32] = []
-        var scratch: [UInt8] = []
+        var inverter = Inverter(analyzer: spec.analyzer, positions: spec.positions)
+        inverter.share.tokenCounts.reserveCapacity(texts.count)
         for (k, text) in texts.enumerated() {
             guard let text else {
-                share.tokenCounts.append(-1)
+                inverter.share.tokenCounts.append(-1)
                 continue
             }
-            let doc = UInt32(firstOrdinal + k)
-            var n = 0
-            func occurrence(_ term: Int, _ position: Int) {
-                share.occurrenceTerms.append(UInt32(term))
-                share.occurrenceDocs.append(doc)
-                if spec.positions { share.occurrencePositions.append(UInt32(position)) }
-                n += 1
-            }
+            inverter.doc = UInt32(firstOrdinal + k)
+            inverter.tokens = 0
             if spec.analyzer == .keyword {
-                spec.analyzer.forEachTerm(text) { term, position in occurrence(share.terms.intern(term), position) }
-            } else {
-                Tokenizer.forEachWord(text) { word, position in
-                    let surface = surfaces.intern(word)
-                    if surface == surfaceTerms.count {
-                        scratch = Array(word)
-                        let kept = spec.analyzer.normalize(&scratch)
-                        surfaceTerms.append(kept ? Int32(scratch.withUnsafeBufferPointer { share.terms.intern($0) }) : -1)
-                    }
-                    let term = surfaceTerms[surface]
-                    if term >= 0 { occurrence(Int(term), position) }
+                spec.analyzer.forEachTerm(text) { term, position in
+                    let id = inverter.share.terms.intern(term)
+                    inverter.occurrence(id, at: position)
                 }
+            } else {
+                Tokenizer.forEachWord(text, into: &inverter)
             }
-            share.tokenCounts.append(n)
-            share.documentsWithField += 1
+            inverter.share.tokenCounts.append(inverter.tokens)
+            inverter.share.documentsWithField += 1
         }
-        return share
+        return inverter.share
+    }
+
+    /// One lane's state while it inverts a share, fed word by word by the tokenizer.
+    /// Each distinct word is normalised (stopword test, stemming) and interned once:
+    /// later occurrences cost one lookup of the word as written.
+    private struct Inverter: WordSink {
+        var share = Share()
+        var surfaces = TermTable()
+        /// Per surface word: its term's id in `share.terms`, −1 for a stopword.
+        var surfaceTerms: [Int32] = []
+        var scratch: [UInt8] = []
+        let analyzer: Analyzer
+        let positions: Bool
+        var doc: UInt32 = 0
+        var tokens = 0
+
+        init(analyzer: Analyzer, positions: Bool) {
+            self.analyzer = analyzer
+            self.positions = positions
+        }
+
+        mutating func word(_ word: UnsafeBufferPointer<UInt8>, at position: Int) {
+            let surface = surfaces.intern(word)
+            if surface == surfaceTerms.count {
+                scratch.removeAll(keepingCapacity: true)
+                scratch.append(contentsOf: word)
+                let kept = analyzer.normalize(&scratch)
+                surfaceTerms.append(kept ? Int32(scratch.withUnsafeBufferPointer { share.terms.intern($0) }) : -1)
+            }
+            let term = surfaceTerms[surface]
+            if term >= 0 { occurrence(Int(term), at: position) }
+        }
+
+        mutating func occurrence(_ term: Int, at position: Int) {
+            share.occurrenceTerms.append(UInt32(term))
+            share.occurrenceDocs.append(doc)
+            if positions { share.occurrencePositions.append(UInt32(position)) }
+            tokens += 1
+        }
     }
 }
