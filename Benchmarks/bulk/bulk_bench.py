@@ -14,6 +14,9 @@ more as one body (--one-body-docs documents, under the 100 MiB limit). 200,000 d
 (about 200 MB) make both writers flush their memtables several times, so the rates are
 sustained ones, indexing included, not the speed of filling memory. The rate is documents over the wall time from the
 first request sent to the last answer read; each request's latency is kept for p50/p99.
+The server's CPU time for the load (until it is idle again, so the flushes and merges the
+load set off are counted) is reported per 1,000 documents: on a shared virtual machine it
+varies less than wall time, and the steal time the hypervisor reports is printed beside.
 With --embedded-docs N, the first N texts also go through `trove embed` alone (stdin, model
 load included) and through `_bulk` into a collection whose vector field is declared with
 `"embed": {"from": "body", "model": "all-MiniLM-L6-v2"}` (requests of 500): the issue's
@@ -95,6 +98,31 @@ def peak_rss(pid):
     return None
 
 
+def cpu_seconds(pid):
+    """User + system CPU the process has used so far (utime + stime of /proc/PID/stat)."""
+    fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def steal_seconds():
+    """CPU time the hypervisor took from this machine so far (all cores), from /proc/stat."""
+    fields = open("/proc/stat").readline().split()
+    return int(fields[8]) / os.sysconf("SC_CLK_TCK") if len(fields) > 8 else 0.0
+
+
+def settle(pid, quiet=0.5):
+    """Waits until the server stops using CPU (the flushes and merges a load set off),
+    at most 120 s; returns its CPU seconds then."""
+    last = cpu_seconds(pid)
+    for _ in range(240):
+        time.sleep(quiet)
+        now = cpu_seconds(pid)
+        if now - last < 0.05:
+            return now
+        last = now
+    return last
+
+
 def run_embed_cli(trove, texts, out):
     """`trove embed` alone on the texts (one per stdin line), model load included."""
     path = os.path.join(out, "texts.txt")
@@ -165,7 +193,10 @@ def main():
         print(f"trove embed: {len(embedded) / embed_seconds:,.0f} texts/s", file=sys.stderr)
     server, a.port = start_server(a.trove, a.out, a.port, ["--memtable-mb", str(a.memtable_mb)] if a.memtable_mb else [])
     try:
+        cpu_before, steal_before = settle(server.pid), steal_seconds()
         wall, latencies, body_bytes = run_bulk(a.port, docs, a.request_docs, "docs")
+        bulk_cpu, steal = settle(server.pid) - cpu_before, steal_seconds() - steal_before
+        print(f"_bulk: serve used {bulk_cpu:.1f} CPU seconds, the machine lost {steal:.1f} s to steal", file=sys.stderr)
         print(f"_bulk ({a.request_docs} a request): {len(docs) / wall:,.0f} docs/s", file=sys.stderr)
         one = docs[:a.one_body_docs]
         one_wall, _, one_bytes = run_bulk(a.port, one, len(one), "docs_one_body")
@@ -181,6 +212,7 @@ def main():
         "serve_memtable_mb": a.memtable_mb or 8, "docs": len(docs), "avg_text_bytes": round(text_bytes / len(docs)), "request_docs": a.request_docs,
         "import_seconds": round(import_seconds, 3), "import_docs_per_s": round(len(docs) / import_seconds),
         "bulk_seconds": round(wall, 3), "bulk_docs_per_s": round(len(docs) / wall), "bulk_body_mib": round(body_bytes / 2**20, 1),
+        "bulk_serve_cpu_seconds": round(bulk_cpu, 2), "bulk_serve_cpu_ms_per_1k_docs": round(bulk_cpu * 1e6 / len(docs), 1), "bulk_steal_seconds": round(steal, 2),
         "bulk_request_p50_ms": round(pct(latencies, 50) * 1000, 1), "bulk_request_p99_ms": round(pct(latencies, 99) * 1000, 1),
         "one_body_seconds": round(one_wall, 3), "one_body_docs": len(one), "one_body_docs_per_s": round(len(one) / one_wall), "one_body_mib": round(one_bytes / 2**20, 1), "serve_peak_rss_mib": peak_rss_mib,
     }

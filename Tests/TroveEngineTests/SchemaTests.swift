@@ -110,4 +110,31 @@ import TroveTestSupport
         #expect(try await db.get("a", in: "m", tenant: "u1") == good)
         try db.close()
     }
+
+    /// An embedded field is filled by the HTTP layer, which has the embedder. Before, a
+    /// writer without one (`trove import`) stored the text and silently no vector, so the
+    /// document could never be found by meaning.
+    @Test func aDocumentWithTheSourceTextButNoVectorIsRefused() async throws {
+        let dir = TempDirectory()
+        let db = try Database.open(at: dir.sub("db"))
+        let schema = try CollectionSchema(jsonText: """
+            {"fields": [{"name": "body", "type": "text"}, {"name": "n", "type": "int"},
+             {"name": "emb", "type": "vector", "dimension": 4, "embed": {"from": "body", "model": "all-MiniLM-L6-v2"}}]}
+            """)
+        try db.createCollection("e", schema: schema)
+        let unfilled = Document(id: "a", fields: [Field("body", .string("needs a vector"))])
+        do {
+            try await db.put(unfilled, in: "e")
+            Issue.record("a text without its embedded vector was written")
+        } catch let SchemaError.document(id, field, reason) {
+            #expect(id == "a" && field == "emb" && reason.contains("'body'"), "\(reason)")
+        }
+        #expect(try await db.get("a", in: "e") == nil)
+        let filled = Document(id: "b", fields: [Field("body", .string("has one")), Field("emb", .vector([1, 0, 0, 0]))])
+        let noSource = Document(id: "c", fields: [Field("n", .int(3))])
+        try await db.put([filled, noSource], in: "e")
+        #expect(try await db.get("b", in: "e") == filled)
+        #expect(try await db.get("c", in: "e") == noSource)
+        try db.close()
+    }
 }

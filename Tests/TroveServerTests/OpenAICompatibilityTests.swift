@@ -100,6 +100,12 @@ import TroveJSON
             let persisted = try await c.call(.post, "/v1/chat/completions", token: admin,
                                              json: #"{"model": "standin", "conversation_id": "\#(convID)", "temperature": 0.2, \#(Self.ask)}"#)
             #expect(persisted.status == .badRequest && persisted.json["error"]?["code"] == .string("$.temperature"))
+            // Each member the agent would set is named by its own path (they were all `$`).
+            for member in [#""seed": 1"#, #""stop": "x""#, #""user": "u1""#, #""frequency_penalty": 0.5"#, #""response_format": {"type": "json_object"}"#] {
+                let name = String(member.dropFirst().prefix { $0 != "\"" })
+                let r = try await c.call(.post, "/v1/chat/completions", token: admin, json: #"{"model": "standin", "conversation_id": "\#(convID)", \#(member), \#(Self.ask)}"#)
+                #expect(r.status == .badRequest && r.json["error"]?["code"] == .string("$." + name), "\(member): \(r.text)")
+            }
         }
     }
 
@@ -116,18 +122,20 @@ import TroveJSON
     }
 
     /// Before, `client.models.retrieve(id)` was a 404 for every id; then for every id with a
-    /// slash (the configured model here is named the way vLLM names them).
-    @Test func oneModelByID() async throws {
-        let h = try await ServerHarness(chat: { $0.llmModel = "meta-llama/Llama-3.1-8B-Instruct" })
+    /// slash (the configured model here is named the way vLLM names them); then for ids
+    /// with two slashes (`org/team/model`, as some gateways name them).
+    @Test(arguments: ["meta-llama/Llama-3.1-8B-Instruct", "acme/research/llama-3.1-8b"])
+    func oneModelByID(configured: String) async throws {
+        let h = try await ServerHarness(chat: { $0.llmModel = configured })
         defer { Task { await h.stop() } }
         try await h.run { c in
             let admin = try await c.login("admin", ServerHarness.adminPassword)
             let agentID = try #require(try await c.call(.post, "/api/agents", token: admin, json: #"{"name": "Poet"}"#).json["id"]?.stringValue)
             let model = try await c.call(.get, "/v1/models/echo-small", token: admin)
             #expect(model.status == .ok && model.json["id"] == .string("echo-small") && model.json["object"] == .string("model"), "one of the provider's list")
-            let slashed = try await c.call(.get, "/v1/models/meta-llama/Llama-3.1-8B-Instruct", token: admin)
-            #expect(slashed.status == .ok && slashed.json["id"] == .string("meta-llama/Llama-3.1-8B-Instruct"), "\(slashed.text)")
-            let otherOrganization = try await c.call(.get, "/v1/models/mistralai/Llama-3.1-8B-Instruct", token: admin)
+            let slashed = try await c.call(.get, "/v1/models/" + configured, token: admin)
+            #expect(slashed.status == .ok && slashed.json["id"] == .string(configured), "\(slashed.text)")
+            let otherOrganization = try await c.call(.get, "/v1/models/mistralai/" + configured, token: admin)
             #expect(otherOrganization.status == .notFound && otherOrganization.json["error"]?["code"] == .string("model_not_found"))
             #expect(try await c.call(.get, "/v1/models/\(agentID)", token: admin).json["owned_by"] == .string("agent"))
             let missing = try await c.call(.get, "/v1/models/gpt-nothing", token: admin)

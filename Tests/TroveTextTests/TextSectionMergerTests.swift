@@ -89,7 +89,9 @@ import TroveTestSupport
         let expected = try Self.reference(live)
         #expect(merged.count == expected.count)
         for (tag, bytes) in merged {
-            #expect(bytes == expected[tag], "section \(tag) differs")
+            // Compared outside #expect: on a failure it would print both sections whole.
+            let same = bytes == expected[tag]
+            #expect(same, "section \(tag) differs (\(bytes.count) bytes, expected \(expected[tag]?.count ?? 0))")
         }
     }
 
@@ -110,7 +112,8 @@ import TroveTestSupport
         let expected = try Self.reference(live)
         for (tag, bytes) in expected {
             let stored = try #require(try reader.section(tag), "section \(tag) missing")
-            #expect(Array(stored) == bytes, "section \(tag) differs")
+            let same = Array(stored) == bytes
+            #expect(same, "section \(tag) differs (\(stored.count) bytes, expected \(bytes.count))")
         }
     }
 

@@ -154,6 +154,11 @@ public struct CollectionSchema: Sendable, Equatable {
         for f in fields {
             guard let v = doc[f.name], v != .null else {
                 if f.name == tenantField { throw SchemaError.document(id: doc.id, field: f.name, reason: "the tenant field is required") }
+                // The HTTP API fills an embedded field before writing; a writer without an
+                // embedder (`trove import`) must not store the text without its vector.
+                if let source = f.embed, case .string? = doc[source.from] {
+                    throw SchemaError.document(id: doc.id, field: f.name, reason: "is embedded from '\(source.from)' with \(source.model), and this writer has no embedder: give the vector, or load the documents through the HTTP API, which embeds them")
+                }
                 continue
             }
             let ok: Bool

@@ -17,11 +17,17 @@ struct OpenAIRoutes {
         router.get("/v1/models/{id}") { _, context in
             try await model(try context.parameters.require("id"), owner: context.requirePrincipal().userID)
         }
-        // Hugging Face style ids (`meta-llama/Llama-3.1-8B-Instruct`, as vLLM names them):
-        // clients put the slash in the path as it is. The first segment keeps the name `id`
-        // because the router's tree needs one name per position.
+        // Ids may hold slashes (`meta-llama/Llama-3.1-8B-Instruct` as vLLM names them,
+        // `org/team/model` behind some gateways), and clients put them in the path as they
+        // are. The first segments keep the names `id` and `name` because the router's tree
+        // needs one name per position; past them, the rest of the path is the id's tail.
         router.get("/v1/models/{id}/{name}") { _, context in
             let id = try context.parameters.require("id") + "/" + context.parameters.require("name")
+            return try await model(id, owner: context.requirePrincipal().userID)
+        }
+        router.get("/v1/models/{id}/{name}/**") { _, context in
+            let rest = context.parameters.getCatchAll().map { $0.removingPercentEncoding ?? String($0) }
+            let id = ([try context.parameters.require("id"), try context.parameters.require("name")] + rest).joined(separator: "/")
             return try await model(id, owner: context.requirePrincipal().userID)
         }
         router.post("/v1/chat/completions") { request, context in
@@ -132,11 +138,14 @@ struct OpenAIRoutes {
         guard let text = chat.messages.last(where: { $0.role == .user })?.content else {
             throw APIError.badRequest("$.messages: needs a user message", field: "$.messages")
         }
+        let o = chat.options
         let ownSettings: [(String, Bool)] = [("n", call.choices != 1), ("tools", !chat.tools.isEmpty), ("temperature", chat.temperature != nil),
-                                             ("top_p", chat.topP != nil), ("max_tokens", chat.maxTokens != nil), ("options", !chat.options.isEmpty)]
+                                             ("top_p", chat.topP != nil), ("max_tokens", chat.maxTokens != nil), ("stop", !o.stop.isEmpty),
+                                             ("seed", o.seed != nil), ("presence_penalty", o.presencePenalty != nil),
+                                             ("frequency_penalty", o.frequencyPenalty != nil), ("response_format", o.responseFormat != nil),
+                                             ("tool_choice", o.toolChoice != nil), ("user", o.user != nil)]
         if let (name, _) = ownSettings.first(where: { $0.1 }) {
-            let field = name == "options" ? "$" : "$." + name
-            throw APIError.badRequest("\(field): with conversation_id the conversation's agent sets the model's settings; leave \(name == "options" ? "stop, seed, penalties, response_format, tool_choice and user" : name) out", field: field)
+            throw APIError.badRequest("$.\(name): with conversation_id the conversation's agent sets the model's settings; leave \(name) out", field: "$." + name)
         }
         let id = OpenAIWire.newID(), created = Int64(Date().timeIntervalSince1970)
         if !call.stream {

@@ -79,9 +79,9 @@ final class TextSectionMerger: SegmentSectionBuilder {
         return out
     }
 
-    /// Appends the live documents of one source's postings for a term, renumbered, with
-    /// their positions' bytes (each document's run starts from position 0, so it copies
-    /// as it is).
+    /// Appends the live documents of one source's postings for a term, renumbered, and
+    /// their positions' bytes. Each document's run of positions starts from position 0, so
+    /// the bytes copy as they are, in one piece per stretch of live documents.
     private func copyPostings(of info: TermInfo, from source: Source, slot: Int, docs: inout [UInt32], tfs: inout [UInt32],
                               positions keep: Bool, into positions: inout [UInt8], totalTokens: inout Int) throws {
         let index = source.indexes[slot]
@@ -95,13 +95,13 @@ final class TextSectionMerger: SegmentSectionBuilder {
             }
             reader = ByteReader(bytes, offset: start)
         }
+        // The live stretch of position bytes not yet copied starts here.
+        var runStart = reader?.offset ?? 0
         do {
             try cursor.next()
             while cursor.doc != Int.max {
                 let tf = cursor.frequency
                 let target = source.ordinals[cursor.doc]
-                let start = reader?.offset ?? 0
-                try reader?.skipVarints(tf)
                 if target >= 0 {
                     guard docs.last.map({ $0 < UInt32(target) }) ?? true else {
                         throw DecodeError(offset: info.postingsOffset, reason: "postings repeat or reorder documents")
@@ -109,14 +109,21 @@ final class TextSectionMerger: SegmentSectionBuilder {
                     docs.append(UInt32(target))
                     tfs.append(UInt32(tf))
                     totalTokens += tf
-                    if let reader, let bytes = index.positions {
-                        positions.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[start..<reader.offset]))
-                    }
+                    try reader?.skipVarints(tf)
+                } else if var r = reader {
+                    // A dropped document ends the stretch: copy it, skip this one's bytes.
+                    if r.offset > runStart, let bytes = index.positions { positions.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[runStart..<r.offset]).assumingMemoryBound(to: UInt8.self)) }
+                    try r.skipVarints(tf)
+                    runStart = r.offset
+                    reader = r
                 }
                 try cursor.next()
             }
         } catch let e as DecodeError {
             throw StorageError.corruption(file: index.reader.path, offset: 0, reason: "text field slot \(slot): \(e.reason)")
+        }
+        if let r = reader, r.offset > runStart, let bytes = index.positions {
+            positions.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[runStart..<r.offset]).assumingMemoryBound(to: UInt8.self))
         }
     }
 
