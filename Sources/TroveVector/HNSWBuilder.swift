@@ -114,12 +114,28 @@ final class HNSWBuilder: @unchecked Sendable {
         return kept
     }
 
-    private func link(_ node: Int, to chosen: [NodeDistance], layer: Int) {
+    /// Writes `node`'s own list on `layer`. Another lane may already have linked back to
+    /// `node` there (it found `node` on a layer above and descended through it), so those
+    /// links are kept beside the chosen ones rather than overwritten: dropping them lost
+    /// about 7 of 3,000 nodes to unreachability on two lanes, against 0–2 on one.
+    func link(_ node: Int, to chosen: [NodeDistance], layer: Int) {
+        let cap = layer == 0 ? 2 * parameters.m : parameters.m
         trove_spin_lock(locks + node)
+        defer { trove_spin_unlock(locks + node) }
         let list = store.list(node, layer: layer)
-        list[0] = UInt32(chosen.count)
-        for (i, c) in chosen.enumerated() { list[1 + i] = c.node }
-        trove_spin_unlock(locks + node)
+        var all = chosen
+        for i in 0..<Int(list[0]) {
+            let other = list[1 + i]
+            if Int(other) != node, !all.contains(where: { $0.node == other }) {
+                all.append(NodeDistance(distance: space.distance(node, Int(other)), node: other))
+            }
+        }
+        if all.count > cap {
+            all.sort { NearestFirst.above($0, $1) }
+            all = select(all, keep: cap)
+        }
+        list[0] = UInt32(all.count)
+        for (i, c) in all.enumerated() { list[1 + i] = c.node }
     }
 
     /// Adds `node` to `neighbour`'s list, pruning the list with the heuristic when full.

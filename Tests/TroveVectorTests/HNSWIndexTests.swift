@@ -45,11 +45,24 @@ import TroveStorage
         // in the same direction outranks it).
         let (graph, _, _) = try Self.build(3000, metric: .l2, seed: 43, parameters: HNSWParameters(m: 8, efConstruction: 64))
         #expect(graph.links.validate() == nil)
-        // Each row searched for itself comes back first: the graph reaches every node.
+        // The bottom layer, walked from the entry, reaches (nearly) every node; two lanes
+        // building at once measured 2,999–3,000 here.
+        var seen: Set<Int> = [graph.links.entry]
+        var stack = [graph.links.entry]
+        while let node = stack.popLast() {
+            let (p, count) = graph.links.neighbours(node, layer: 0)
+            for i in 0..<count where seen.insert(Int(p[i])).inserted { stack.append(Int(p[i])) }
+        }
+        #expect(seen.count >= 2997)
+        // Each row searched for itself comes back first. A greedy search can stop in a
+        // local minimum, more so on a graph two lanes built (2,992–3,000 over 60 builds
+        // on a loaded machine) than on one (2,999, and the same every time).
         let q = try QueryBatch(values: (0..<3000).flatMap { graph.rows.rowArray($0) }, dimension: Self.d, metric: .l2)
-        let hits = graph.search(q, k: 1, ef: 64)
-        let found = hits.enumerated().filter { $0.element.first?.id == $0.offset }.count
-        #expect(found >= 2990)
+        let found = graph.search(q, k: 1, ef: 64).enumerated().filter { $0.element.first?.id == $0.offset }.count
+        #expect(found >= 2985)
+        let single = HNSWIndex(data: graph.rows, metric: .l2, parameters: HNSWParameters(m: 8, efConstruction: 64), threads: 1)
+        let foundSingle = single.search(q, k: 1, ef: 64).enumerated().filter { $0.element.first?.id == $0.offset }.count
+        #expect(foundSingle >= 2997)
     }
 
     /// At ef 32, up to 2500 of 5000 rows the filter is selective enough for an exact
