@@ -30,7 +30,7 @@ struct ChatOptions: ParsableArguments {
     @Option(name: .long, help: "A settings file, trove.toml or trove.json (env TROVE_CONFIG; default <data>/trove.toml).")
     var config: String?
 
-    @Option(name: .customLong("memtable-mb"), help: "Unflushed writes a collection holds before they become a segment. Text search analyses them on every query, so a smaller buffer keeps searches of recent messages fast.")
+    @Option(name: .customLong("memtable-mb"), help: "Unflushed writes all collections hold together before they become segments (a budget for the server's memory). Text search scores them in chunks built in memory, so a smaller budget keeps searches of recent messages fast; 64 loads bulk writes faster.")
     var memtableMB = 8
 
     @OptionGroup var embedder: EmbedderOptions

@@ -47,17 +47,17 @@ final class FlushJob: @unchecked Sendable {
 
 extension Store {
     /// Starts a background flush of every memtable when none is running; when one is and
-    /// a memtable has grown to twice the threshold, waits for it first, so memory stays
+    /// the memtables have grown to twice the budget, waits for it first, so memory stays
     /// bounded when writes outrun flushes. Runs as the writer.
     func flushInBackground() throws {
         if flushing != nil {
-            let backlog = published.withLock { $0 }.collections.values.contains { $0.memtable.byteSize >= 2 * options.memtableBytes }
+            let backlog = published.withLock { $0 }.memtableBytes >= 2 * options.memtableBytes
             guard backlog else { return }
             awaitBackgroundFlush()
             try checkWritable()
         }
         let state = published.withLock { $0 }
-        guard state.collections.values.contains(where: { $0.memtable.byteSize >= options.memtableBytes }) else { return }
+        guard state.memtableBytes >= options.memtableBytes else { return }
         // The frozen entries' log must be whole before a newer one exists (recovery never
         // accepts a torn log that is not the newest).
         if unsynced { try syncNow() }

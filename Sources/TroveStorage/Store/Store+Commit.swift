@@ -116,7 +116,7 @@ extension Store {
         }
         publish(state)
         for r in accepted { r.done = true }
-        if state.collections.values.contains(where: { $0.memtable.byteSize >= options.memtableBytes }) {
+        if state.memtableBytes >= options.memtableBytes {
             // A failed flush poisons the store; this batch is durable all the same.
             if options.backgroundFlush { try? flushInBackground() } else { try? flushLocked(force: false) }
         }

@@ -1,6 +1,6 @@
 extension Store {
-    /// Writes the memtables into segments now (normally this happens when a memtable
-    /// reaches `memtableBytes`, and on close).
+    /// Writes the memtables into segments now (normally this happens when together they
+    /// reach `memtableBytes`, and on close).
     public func flush() throws {
         try withWriter { try flushLocked(force: true) }
     }

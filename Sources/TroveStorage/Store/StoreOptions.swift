@@ -11,7 +11,9 @@ public struct StoreOptions: Sendable {
     }
 
     public var durability: Durability = .sync
-    /// A collection's memtable is flushed to a segment at this many bytes of encodings.
+    /// The memtables are flushed to segments when all collections' together hold this many
+    /// bytes of encodings: a budget for the store, so memory stays bounded however many
+    /// collections are written, and one busy collection may use all of it.
     public var memtableBytes = 64 << 20
     /// Uncompressed size a document block fills up to before it is compressed.
     public var blockSize = 16 << 10

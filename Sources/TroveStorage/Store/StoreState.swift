@@ -60,4 +60,9 @@ struct StoreState: Sendable {
         guard let id = ids[name], let c = collections[id] else { throw .unknownCollection(name) }
         return c
     }
+
+    /// What the memtables of every collection hold together (the flush budget's measure).
+    /// Summed when asked, once per commit: a counter kept beside would have to follow
+    /// every flush, install and recovery.
+    var memtableBytes: Int { collections.values.reduce(0) { $0 + $1.memtable.byteSize } }
 }

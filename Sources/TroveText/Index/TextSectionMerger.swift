@@ -22,13 +22,19 @@ final class TextSectionMerger: SegmentSectionBuilder {
     /// nil when a source cannot be merged this way (a text field added since it was
     /// written, another analyser or positions setting, a damaged header): the merge
     /// then analyses the documents again.
-    init?(schema full: TextSchema, sources: [MergeSource]) {
+    convenience init?(schema: TextSchema, sources: [MergeSource]) {
+        self.init(schema: schema, sections: sources.map { ($0.reader, $0.ordinals) })
+    }
+
+    /// Sources given as sections, from segments or from memory (`MemoryChunk` merges
+    /// its chunks the same way).
+    init?(schema full: TextSchema, sections sources: [(source: any SectionSource, ordinals: [Int32])]) {
         let schema = full.slotted
         var opened: [Source] = []
         for source in sources {
             var indexes: [TextSegmentIndex] = []
             for (slot, spec) in schema.text.enumerated() {
-                guard let index = try? TextSegmentIndex.open(source.reader, slot: slot), index.hasPositions == spec.positions,
+                guard let index = try? TextSegmentIndex.open(source.source, slot: slot), index.hasPositions == spec.positions,
                       index.analyzerCode == TextSections.analyzerCode(spec.analyzer), source.ordinals.count == index.docCount else { return nil }
                 indexes.append(index)
             }
