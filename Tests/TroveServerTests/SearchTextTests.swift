@@ -49,7 +49,7 @@ import TroveStorage
 
     @Test func everyStringAnswers200InMatchMode() async throws {
         // The per-user rate limit is not what this test is about.
-        try await ServerHarness.withUser(settings: { $0.rateLimitPerSecond = 1e6; $0.rateLimitBurst = 1e6 }) { c, ann in
+        try await ServerHarness.withUser(settings: { $0.rateLimitPerSecond = 1e6; $0.rateLimitBurst = 1e6 }, testing: .router) { c, ann in
             let schema = #"{"name": "notes", "schema": {"fields": [{"name": "body", "type": "text", "analyzer": "english"}]}}"#
             #expect(try await c.call(.post, "/api/collections", token: ann, json: schema).status == .created)
             for (id, body) in [("a", "see open(2) and close(2)"), ("b", "unpack foo.zip first"), ("c", "bpo-45526 fixed the plat check")] {

@@ -60,18 +60,22 @@ final class ServerHarness: @unchecked Sendable {
     /// A fresh harness (with `settings` and `database` adjusted) running `body` with the
     /// client and the token of a new user `ann`; stopped after.
     static func withUser(settings adjust: (inout ServerSettings) -> Void = { _ in }, database: DatabaseOptions = DatabaseOptions(),
+                         testing: TestingSetup = .live,
                          _ body: @Sendable (APIClient, _ ann: String) async throws -> Void) async throws {
         let h = try await ServerHarness(settings: adjust, database: database)
         defer { Task { await h.stop() } }
-        try await h.run { c in
+        try await h.run(testing: testing) { c in
             let admin = try await c.login("admin", adminPassword)
             try await body(c, try await c.user("ann", admin: admin))
         }
     }
 
-    /// Runs `body` against the live server.
-    func run(_ body: @Sendable (APIClient) async throws -> Void) async throws {
-        try await api.application().test(.live) { client in try await body(APIClient(client: client)) }
+    /// Runs `body` against the live server, or with `.router` straight against the
+    /// application's responder (no socket and no client read timeout: for long request
+    /// loops, which in CI's parallel suite could wait out the live client's 20 s while
+    /// synchronous tests held Swift's two-thread pool).
+    func run(testing: TestingSetup = .live, _ body: @Sendable (APIClient) async throws -> Void) async throws {
+        try await api.application().test(testing) { client in try await body(APIClient(client: client)) }
     }
 }
 
