@@ -98,6 +98,7 @@ let package = Package(
         .testTarget(name: "TroveFuzzTargetsTests", dependencies: ["TroveFuzzTargets", "TroveEngine", "TroveStorage", "TroveText", "TroveTestSupport"]),
         .testTarget(name: "CBLASTests", dependencies: ["CBLAS"]),
         .target(name: "TroveTestSupport", dependencies: ["TroveStorage"], path: "Sources/TroveTestSupport"),
+        .testTarget(name: "TroveTestSupportTests", dependencies: ["TroveTestSupport"]),
         .testTarget(name: "TroveJSONTests", dependencies: ["TroveJSON"]),
         .testTarget(name: "TroveStorageTests", dependencies: ["TroveJSON", "TroveStorage", "TroveTestSupport"]),
         .testTarget(name: "TroveVectorTests", dependencies: ["TroveJSON", "TroveVector", "TroveStorage", "TroveTestSupport", "CTroveSupport", "trove"]),

@@ -38,7 +38,8 @@ class Server:
         self.proc, self.base, self.lives = None, None, []
 
     def start(self):
-        log = open(os.path.join(data, "..", os.path.basename(data) + ".log"), "ab")
+        log_path = os.path.join(data, "..", os.path.basename(data) + ".log")
+        log = open(log_path, "ab")
         env = dict(os.environ, TROVE_ADMIN_PASSWORD=PASSWORD)
         self.proc = subprocess.Popen([args.trove, "serve", "--data", data, "--port", "0", "--rate-limit", "1000", "--rate-burst", "2000",
                                       "--public-rate-limit", "1000", "--login-attempts", "1000"] + args.server_args,
@@ -53,7 +54,11 @@ class Server:
                 return
             if not line and self.proc.poll() is not None:
                 break
-        raise SystemExit("trove serve did not start")
+        # What the server said is the only clue once its data folder is gone.
+        with open(log_path, "rb") as f:
+            tail = f.read()[-2000:].decode(errors="replace")
+        status = "exited with " + str(self.proc.returncode) if self.proc.poll() is not None else "still silent after 120 s"
+        raise SystemExit(f"trove serve did not start ({status}); its log ends:\n{tail}")
 
     def sample_rss(self):
         try:

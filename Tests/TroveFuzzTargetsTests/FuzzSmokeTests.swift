@@ -8,7 +8,7 @@ import TroveTestSupport
 /// committed crasher (each was a trap once), and a few hundred seeded mutations. The long
 /// runs are `Benchmarks/fuzz/run.sh` under libFuzzer; this keeps the targets building and
 /// the crashers fixed.
-@Suite struct FuzzSmokeTests {
+@Suite(.ownThread) struct FuzzSmokeTests {
     static let mutationsPerTarget = 2_000
 
     @Test(arguments: FuzzTargets.names)

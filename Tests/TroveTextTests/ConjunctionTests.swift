@@ -6,7 +6,7 @@ import TroveTestSupport
 
 /// Queries with required clauses (`+must`, lone phrases) visit only the documents holding
 /// every required clause; their top k must equal the exhaustive pass's, scores bit for bit.
-@Suite struct ConjunctionTests {
+@Suite(.ownThread) struct ConjunctionTests {
     @Test func mustPhraseAndMustNotQueriesEqualTheExhaustivePass() throws {
         let dir = TempDirectory()
         let (store, searcher) = try TextSearchTests.open(dir.sub("db"))

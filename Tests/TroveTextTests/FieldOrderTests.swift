@@ -6,7 +6,7 @@ import TroveTestSupport
 /// Text searches sorted by a column — read window by window, best values first, over
 /// segments and chunks of unflushed documents — against the reference: every match of
 /// the unsorted exhaustive search, ordered by value.
-@Suite struct FieldOrderTests {
+@Suite(.ownThread) struct FieldOrderTests {
     /// 6,000 documents: two segments and 1,500 unflushed entries (two full chunks and a
     /// partial one); timestamps rise with the id, except every seventh document, which
     /// gets a value from anywhere in the range (off the multiples of 6,000 the others hold,

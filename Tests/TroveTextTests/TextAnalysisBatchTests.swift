@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TroveTestSupport
 import TroveStorage
 @testable import TroveText
 
@@ -7,7 +8,7 @@ import TroveStorage
 /// distinct word normalised once, ASCII words passed as slices of the text) holds exactly
 /// the postings and positions that analysing each document word by word gives, on text
 /// nobody here wrote: the copyright files and changelogs of this machine's packages.
-@Suite struct TextAnalysisBatchTests {
+@Suite(.ownThread) struct TextAnalysisBatchTests {
     /// Paragraphs of /usr/share/doc, plus capitals, apostrophes, accents and CJK, to more
     /// than one batch.
     static func paragraphs(count: Int) -> [String] {

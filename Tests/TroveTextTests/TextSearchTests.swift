@@ -5,7 +5,7 @@ import TroveTestSupport
 @testable import TroveText
 
 /// Searches through a real store: text sections written at flush, read from segments.
-@Suite struct TextSearchTests {
+@Suite(.ownThread) struct TextSearchTests {
     static let schema = TextSchema(text: [TextFieldSpec(field: "text", analyzer: .english), TextFieldSpec(field: "title", analyzer: .standard, positions: false)],
                                    numeric: [NumericFieldSpec(field: "ts")])
     static let words = ["river", "stone", "quiet", "garden", "window", "engine", "signal", "harbor", "forest", "copper",

@@ -9,7 +9,7 @@ import TroveTestSupport
 /// documents again; what it writes must be, byte for byte, what analysing the live
 /// documents writes, on text nobody here wrote, with deletes, replacements, absent and
 /// empty fields, JSON payloads and every analyser.
-@Suite struct TextSectionMergerTests {
+@Suite(.ownThread) struct TextSectionMergerTests {
     static let schema = TextSchema(text: [TextFieldSpec(field: "body", analyzer: .english, positions: true),
                                           TextFieldSpec(field: "title", analyzer: .standard, positions: false),
                                           TextFieldSpec(field: "tag", analyzer: .keyword, positions: false)],

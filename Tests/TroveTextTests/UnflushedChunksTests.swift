@@ -7,7 +7,7 @@ import TroveTestSupport
 /// Unflushed documents are scored in chunks built in memory; every 8 full chunks of one
 /// size merge into one, so a query over a large memtable scores a handful of chunks
 /// instead of one per 512 entries, and must answer exactly as a segment would.
-@Suite struct UnflushedChunksTests {
+@Suite(.ownThread) struct UnflushedChunksTests {
     static func load(_ store: Store, _ docs: [Document]) throws {
         for start in stride(from: 0, to: docs.count, by: 5_000) {
             try TextSearchTests.put(store, docs[start..<min(docs.count, start + 5_000)])

@@ -1,8 +1,9 @@
 import Testing
+import TroveTestSupport
 import TroveStorage
 @testable import TroveVector
 
-@Suite struct FlatIndexTests {
+@Suite(.ownThread) struct FlatIndexTests {
     @Test(arguments: VectorMetric.allCases)
     func batchAndSingleEqualTheNaiveLoop(metric: VectorMetric) throws {
         let d = 37, n = 3000, k = 10

@@ -1,10 +1,11 @@
 import Testing
+import TroveTestSupport
 import TroveStorage
 @testable import TroveVector
 
 /// The graph index on its own: recall against exact search, filters, and the checks that
 /// refuse a graph whose values are wrong.
-@Suite struct HNSWIndexTests {
+@Suite(.ownThread) struct HNSWIndexTests {
     static let d = 24
 
     static func build(_ n: Int, metric: VectorMetric, seed: UInt64, parameters: HNSWParameters = .defaults) throws -> (HNSWIndex, FlatIndex, [Float]) {

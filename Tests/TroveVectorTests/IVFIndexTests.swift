@@ -1,8 +1,9 @@
 import Testing
+import TroveTestSupport
 import TroveStorage
 @testable import TroveVector
 
-@Suite struct IVFIndexTests {
+@Suite(.ownThread) struct IVFIndexTests {
     static let d = 32, n = 20_000
 
     static func build(metric: VectorMetric, sq8: Bool = false) throws -> (IVFIndex, FlatIndex, [Float]) {

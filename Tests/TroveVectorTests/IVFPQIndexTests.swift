@@ -1,10 +1,11 @@
 import Testing
+import TroveTestSupport
 import TroveStorage
 @testable import TroveVector
 
 /// IVF-PQ: recall after exact re-ranking, memory under 1/8 of the float32 rows, scores
 /// that are exact, and filters that never return fewer than k hits that exist.
-@Suite struct IVFPQIndexTests {
+@Suite(.ownThread) struct IVFPQIndexTests {
     static let d = 32, n = 12_000
 
     static func build(metric: VectorMetric, subquantizers: Int = 8) throws -> (IVFIndex, FlatIndex, [Float]) {

@@ -7,7 +7,7 @@ import TroveTestSupport
 /// IVF-PQ in segments: the rotation, codebooks and codes are written at flush, reused by
 /// later segments and by compaction, read back after reopening (never retrained), and
 /// checked value by value when a file is valid by checksum but wrong inside.
-@Suite struct IVFPQPersistenceTests {
+@Suite(.ownThread) struct IVFPQPersistenceTests {
     static let d = 16
     static let spec = VectorFieldSpec(field: "embedding", dimension: d, metric: .cosine, index: .ivfPQ, nlist: 24,
                                       codes: PQParameters(subquantizers: 4, rerank: 8))

@@ -1,5 +1,6 @@
 import CTroveSupport
 import Testing
+import TroveTestSupport
 import TroveStorage
 @testable import TroveVector
 
@@ -7,7 +8,7 @@ import TroveStorage
 /// the Procrustes step recovers a known rotation, the learned rotation quantizes
 /// correlated data better than none, and table-lookup scores equal dot products with the
 /// decoded rows at every kernel entry point.
-@Suite struct ProductQuantizerTests {
+@Suite(.ownThread) struct ProductQuantizerTests {
     static func maxDeviationFromIdentity(_ r: FloatMatrix) -> Float {
         let d = r.dimension
         let p = FloatBuffer(count: d * d)

@@ -72,3 +72,35 @@ func messageLines(prefix: String, count: Int, seed: UInt64) -> [String] {
         return #"{"id":"\#(prefix)-\#(i)","conversation_id":"c\#(i % 17)","role":"user","text":"\#(text)","ts":\#(1_700_000_000 + i)}"#
     }
 }
+
+/// `trove-standin` as a child process, for tests whose `trove` child calls a stand-in: one
+/// in this process answered late whenever other tests kept every cooperative thread busy,
+/// and the child's calls (its embedder check at start) timed out.
+final class StandInProcess: Sendable {
+    let baseURL: String
+    private let child: ChildProcess
+
+    private init(child: ChildProcess, baseURL: String) {
+        self.child = child
+        self.baseURL = baseURL
+    }
+
+    static func start(dimension: Int) async throws -> StandInProcess {
+        let child = try ChildProcess(CLI.standIn, [String(dimension)], environment: ProcessInfo.processInfo.environment)
+        guard let line = await child.waitForLine(containing: "standin listening on ", seconds: 60),
+              let url = line.split(separator: " ").first(where: { $0.hasPrefix("http://") }) else {
+            child.signal(SIGKILL)
+            throw DidNotStart(output: String(child.output.suffix(2000)))
+        }
+        var base = String(url)
+        while base.hasSuffix("/") { base.removeLast() }
+        return StandInProcess(child: child, baseURL: base)
+    }
+
+    func stop() { child.signal(SIGKILL) }
+
+    struct DidNotStart: Error, CustomStringConvertible {
+        let output: String
+        var description: String { "trove-standin did not start: \(output)" }
+    }
+}

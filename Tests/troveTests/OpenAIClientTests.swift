@@ -1,6 +1,5 @@
 import Foundation
 import Testing
-import TroveStandIn
 import TroveTestSupport
 
 /// The official `openai` Python SDK and `langchain-openai` against a live `trove serve` process (the chat model
@@ -10,8 +9,8 @@ import TroveTestSupport
     @Test func theOpenAIPythonSDKTalksToTroveServe() async throws {
         let python = FileManager.default.currentDirectoryPath + "/.venv-openai/bin/python"
         try #require(FileManager.default.isExecutableFile(atPath: python), "run scripts/setup-openai-client.sh (scripts/test.sh does)")
-        let standIn = try await StandInServer.start(dimension: 24)
-        defer { Task { await standIn.stop() } }
+        let standIn = try await StandInProcess.start(dimension: 24)
+        defer { standIn.stop() }
         let dir = TempDirectory("trove-serve")
         var env = ProcessInfo.processInfo.environment
         env["TROVE_ADMIN_PASSWORD"] = "sdk-admin-password"

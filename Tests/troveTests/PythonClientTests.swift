@@ -1,6 +1,5 @@
 import Foundation
 import Testing
-import TroveStandIn
 import TroveTestSupport
 
 /// Trove's own Python client (`clients/python`, installed into `.venv-client` by
@@ -15,8 +14,8 @@ import TroveTestSupport
         let root = FileManager.default.currentDirectoryPath
         let python = root + "/.venv-client/bin/python"
         try #require(FileManager.default.isExecutableFile(atPath: python), "run scripts/setup-python-client.sh (scripts/test.sh does)")
-        let standIn = try await StandInServer.start(dimension: 8)
-        defer { Task { await standIn.stop() } }
+        let standIn = try await StandInProcess.start(dimension: 8)
+        defer { standIn.stop() }
         let dir = TempDirectory("trove-python-client")
         var env = ProcessInfo.processInfo.environment
         env["TROVE_ADMIN_PASSWORD"] = "client-admin-password"

@@ -1,6 +1,5 @@
 import Foundation
 import Testing
-import TroveStandIn
 import TroveTestSupport
 #if canImport(FoundationNetworking)
 import FoundationNetworking
@@ -43,8 +42,8 @@ import FoundationNetworking
     }
 
     @Test func theServerTableOfTroveTomlIsReadBelowFlagsAndEnvironment() async throws {
-        let standIn = try await StandInServer.start(dimension: 16)
-        defer { Task { await standIn.stop() } }
+        let standIn = try await StandInProcess.start(dimension: 16)
+        defer { standIn.stop() }
         let dir = TempDirectory("trove-serve-settings")
         for name in ["a", "b", "c"] {
             try FileManager.default.createDirectory(atPath: dir.sub(name), withIntermediateDirectories: true)

@@ -1,6 +1,5 @@
 import Foundation
 import Testing
-import TroveStandIn
 import TroveTestSupport
 #if canImport(FoundationNetworking)
 import FoundationNetworking
@@ -11,8 +10,8 @@ import FoundationNetworking
 /// closes the database and exits instead of waiting on the upload.
 @Suite struct ServeShutdownTests {
     @Test func sigtermCancelsAHangingIngestionAndExitsCleanly() async throws {
-        let standIn = try await StandInServer.start(dimension: 16)
-        defer { Task { await standIn.stop() } }
+        let standIn = try await StandInProcess.start(dimension: 16)
+        defer { standIn.stop() }
         let dir = TempDirectory("trove-serve-stop")
         let bin = dir.sub("bin")
         try FileManager.default.createDirectory(atPath: bin, withIntermediateDirectories: true)

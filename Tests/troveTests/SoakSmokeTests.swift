@@ -1,6 +1,5 @@
 import Foundation
 import Testing
-import TroveStandIn
 import TroveTestSupport
 
 /// A short run of the soak test (`Benchmarks/soak/soak.py`) against the real `trove`
@@ -9,8 +8,8 @@ import TroveTestSupport
 /// The 30-minute run is the benchmark; this keeps the script and the guarantees working.
 @Suite struct SoakSmokeTests {
     @Test func mixedLoadWithKillsLosesNoAcknowledgedWrite() async throws {
-        let standIn = try await StandInServer.start(dimension: 16)
-        defer { Task { await standIn.stop() } }
+        let standIn = try await StandInProcess.start(dimension: 16)
+        defer { standIn.stop() }
         let script = FileManager.default.currentDirectoryPath + "/Benchmarks/soak/soak.py"
         let soak = try ChildProcess("/usr/bin/env", ["python3", script, "--trove", CLI.executable, "--seconds", "24", "--kill-every", "8",
                                                      "--", "--embedder", standIn.baseURL + "/v1", "--model", "embed"],

@@ -10,7 +10,7 @@ import TroveTestSupport
 /// while one runs — new ids, new versions and deletes of the entries being flushed — are
 /// seen at once, survive the swap to the new segment and a reopen, and a power loss or a
 /// failure in the middle of the flush loses nothing acknowledged.
-@Suite struct BackgroundFlushTests {
+@Suite(.ownThread) struct BackgroundFlushTests {
     static func doc(_ id: String, _ version: Int) -> Document {
         Document(id: id, fields: [Field("text", .string("version \(version) of \(id) " + String(repeating: "padding ", count: 20)))])
     }

@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import Testing
+import TroveTestSupport
 @testable import TroveStorage
 
 /// Random writes, deletes, flushes and merges over a file system that fails random calls
@@ -11,7 +12,7 @@ import Testing
 /// - a batch that failed is there whole or not at all;
 /// - `verify` finds nothing wrong;
 /// - and while no fault is armed, every write succeeds (recovery without a restart).
-@Suite struct FaultPropertyTests {
+@Suite(.ownThread) struct FaultPropertyTests {
     static let ids = (0..<10).map { "id\($0)" }
     static let kinds: [FileOperation] = FileOperation.allCases
 
