@@ -68,6 +68,23 @@ let package = Package(
             .product(name: "HummingbirdCore", package: "hummingbird"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
+            .product(name: "Crypto", package: "swift-crypto"),
+        ],
+        // The web app's files, compiled into the binary (WebAssets lists them).
+        resources: [
+            .embedInCode("Web/index.html"),
+            .embedInCode("Web/app.css"),
+            .embedInCode("Web/main.js"),
+            .embedInCode("Web/api.js"),
+            .embedInCode("Web/ui.js"),
+            .embedInCode("Web/markdown.js"),
+            .embedInCode("Web/chat.js"),
+            .embedInCode("Web/files.js"),
+            .embedInCode("Web/search.js"),
+            .embedInCode("Web/agents.js"),
+            .embedInCode("Web/account.js"),
+            .embedInCode("Web/usage.js"),
+            .embedInCode("Web/admin.js"),
         ]),
         // Servers that speak remote model APIs' wire formats on 127.0.0.1, for tests only.
         .target(name: "TroveStandIn", dependencies: [

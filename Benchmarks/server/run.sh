@@ -4,18 +4,19 @@
 # and 64 connections for a bounded time each: message append, message search (text +
 # time), collection vector search. Prints a Markdown table (requests/s, p50, p99, errors).
 #
-#   bash Benchmarks/server/run.sh [--skip-build] [--messages N] [--vectors N] [--seconds S]
+#   bash Benchmarks/server/run.sh [--skip-build] [--messages N] [--vectors N] [--seconds S] [--memtable-mb N]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source Benchmarks/common/bench_common.sh
 HERE=Benchmarks/server
-SKIP_BUILD=0 MESSAGES=100000 VECTORS=10000 SECONDS_EACH=10
+SKIP_BUILD=0 MESSAGES=100000 VECTORS=10000 SECONDS_EACH=10 MEMTABLE=()
 while [[ $# -gt 0 ]]; do
     case "$1" in
         --skip-build) SKIP_BUILD=1 ;;
         --messages) MESSAGES="$2"; shift ;;
         --vectors) VECTORS="$2"; shift ;;
         --seconds) SECONDS_EACH="$2"; shift ;;
+        --memtable-mb) MEMTABLE=(--memtable-mb "$2"); shift ;;
         *) die "unknown option $1" ;;
     esac
     shift
@@ -29,7 +30,7 @@ export TROVE_ADMIN_PASSWORD="bench-admin-password"
 export CONVERSATIONS="$OUT/conversations.txt"
 PORT=18080
 step "trove serve on 127.0.0.1:$PORT (data $OUT/data)"
-.build/release/trove serve --data "$OUT/data" --port "$PORT" --rate-limit 1000000000 --rate-burst 1000000000 > "$OUT/serve.log" 2>&1 &
+.build/release/trove serve --data "$OUT/data" --port "$PORT" --rate-limit 1000000000 --rate-burst 1000000000 "${MEMTABLE[@]}" > "$OUT/serve.log" 2>&1 &
 SERVER=$!
 trap 'kill -TERM $SERVER 2>/dev/null || true' EXIT
 for _ in $(seq 1 100); do grep -q "trove listening" "$OUT/serve.log" && break; sleep 0.2; done

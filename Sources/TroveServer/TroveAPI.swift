@@ -101,6 +101,7 @@ public struct TroveAPI: Sendable {
         let open = router.group().add(middleware: AddressLimitMiddleware(limiter: publicLimiter))
         SystemRoutes(api: self).add(to: open)
         SystemDocs(api: self).add(to: open)
+        WebRoutes().add(to: open)
         AuthRoutes(api: self).addPublic(to: open)
         FileRoutes(api: self).addPublic(to: open)
         let api = router.group().add(middleware: AuthMiddleware(api: self))

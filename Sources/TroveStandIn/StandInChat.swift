@@ -157,7 +157,8 @@ extension StandInState {
         let format = ChatWireFormat(ask: ask, usage: !nousage, malformed: model == "malformed")
         switch (wire, stream) {
         case (.openAI, false): return Self.send(format.openAICompletion())
-        case (.openAI, true): return Self.streamed(format.openAIChunks(), contentType: "text/event-stream")
+        // "drip" sends its pieces a quarter second apart, so a client can watch a reply arrive.
+        case (.openAI, true): return Self.streamed(format.openAIChunks(), contentType: "text/event-stream", pause: model == "drip" ? .milliseconds(250) : nil)
         case (.ollama, false): return Self.send(format.ollamaCompletion())
         case (.ollama, true): return Self.streamed(format.ollamaLines(), contentType: "application/x-ndjson")
         case (.anthropic, false): return Self.send(format.anthropicMessage())
@@ -242,9 +243,12 @@ extension StandInState {
     }
 
     /// A body written piece by piece, so that clients see it arrive in parts.
-    static func streamed(_ pieces: [String], contentType: String) -> Response {
+    static func streamed(_ pieces: [String], contentType: String, pause: Duration? = nil) -> Response {
         let body = ResponseBody { writer in
-            for piece in pieces { try await writer.write(ByteBuffer(string: piece)) }
+            for piece in pieces {
+                try await writer.write(ByteBuffer(string: piece))
+                if let pause { try await Task.sleep(for: pause) }
+            }
             try await writer.finish(nil)
         }
         var fields = HTTPFields()

@@ -2,19 +2,38 @@ import Foundation
 import Testing
 
 /// Runs a long, CPU-heavy test body on a thread of its own instead of Swift's cooperative
-/// pool. The pool has one thread per core (two on CI), and every test in the process
-/// shares it: a property test that computes for minutes between suspensions held a pool
-/// thread that whole time, and tests with deadlines (a server's read timeout, a child
-/// process waiting on an in-process stand-in) waited behind it and failed. On its own
-/// thread the body competes for the cores through the OS scheduler, which shares them,
-/// instead of holding a slot the others cannot get back.
+/// pool, one such body at a time. The pool has one thread per core (two on CI), and every
+/// test in the process shares it: a property test that computed for minutes between
+/// suspensions held a pool thread that whole time, and tests with deadlines (a server's
+/// read timeout, a child process waiting on an in-process stand-in) waited behind it and
+/// failed. On its own thread the body leaves the pool free; one at a time, the bodies
+/// take at most one core from it (all of them at once left the pool threads a sliver of
+/// the CPU each, which starved the same tests another way).
 ///
 /// Code on default actors the body calls runs on that thread too (a task executor
 /// preference, SE-0417); work those actors hand to their own threads is unchanged.
 public func onOwnThread<T: Sendable>(_ body: () async throws -> T) async throws -> T {
+    await HeavyTestGate.shared.enter()
+    defer { Task { await HeavyTestGate.shared.leave() } }
     let executor = ThreadExecutor()
     defer { executor.stop() }
     return try await withTaskExecutorPreference(executor) { try await body() }
+}
+
+/// Lets one heavy test body run at a time; the others wait without holding a thread.
+actor HeavyTestGate {
+    static let shared = HeavyTestGate()
+    private var busy = false
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+
+    func enter() async {
+        if !busy { busy = true; return }
+        await withCheckedContinuation { waiting.append($0) }  // `busy` is handed over by `leave`
+    }
+
+    func leave() {
+        if waiting.isEmpty { busy = false } else { waiting.removeFirst().resume() }
+    }
 }
 
 /// Whether the calling code runs on a thread of `onOwnThread` (for the trait's own tests).

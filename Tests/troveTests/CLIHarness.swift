@@ -90,7 +90,7 @@ final class StandInProcess: Sendable {
         guard let line = await child.waitForLine(containing: "standin listening on ", seconds: 60),
               let url = line.split(separator: " ").first(where: { $0.hasPrefix("http://") }) else {
             child.signal(SIGKILL)
-            throw DidNotStart(output: String(child.output.suffix(2000)))
+            throw DidNotStart(output: "trove-standin: " + String(child.output.suffix(2000)))
         }
         var base = String(url)
         while base.hasSuffix("/") { base.removeLast() }
@@ -99,8 +99,22 @@ final class StandInProcess: Sendable {
 
     func stop() { child.signal(SIGKILL) }
 
+    /// `trove serve` on a free port whose chat provider (OpenAI's wire format, `model`) and
+    /// embedder are this stand-in; the server and its base URL, once it listens.
+    func serve(data: String, model: String, environment: [String: String]) async throws -> (server: ChildProcess, url: String) {
+        let server = try ChildProcess(CLI.executable, ["serve", "--data", data, "--port", "0",
+                                                       "--llm-provider", "openai", "--llm-url", baseURL + "/v1", "--llm-model", model,
+                                                       "--embedder", baseURL + "/v1", "--model", "embed"], environment: environment)
+        guard let listening = await server.waitForLine(containing: "trove listening on ", seconds: 60),
+              let url = listening.split(separator: " ").first(where: { $0.hasPrefix("http://") }) else {
+            server.signal(SIGKILL)
+            throw DidNotStart(output: "trove serve: " + String(server.output.suffix(2000)))
+        }
+        return (server, String(url))
+    }
+
     struct DidNotStart: Error, CustomStringConvertible {
         let output: String
-        var description: String { "trove-standin did not start: \(output)" }
+        var description: String { "did not start: \(output)" }
     }
 }

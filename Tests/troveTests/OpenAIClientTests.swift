@@ -14,12 +14,8 @@ import TroveTestSupport
         let dir = TempDirectory("trove-serve")
         var env = ProcessInfo.processInfo.environment
         env["TROVE_ADMIN_PASSWORD"] = "sdk-admin-password"
-        let server = try ChildProcess(CLI.executable, ["serve", "--data", dir.sub("data"), "--port", "0",
-                                                       "--llm-provider", "openai", "--llm-url", standIn.baseURL + "/v1", "--llm-model", "standin",
-                                                       "--embedder", standIn.baseURL + "/v1", "--model", "embed"], environment: env)
-        let listening = try #require(await server.waitForLine(containing: "trove listening on ", seconds: 60), "\(server.output)")
+        let (server, url) = try await standIn.serve(data: dir.sub("data"), model: "standin", environment: env)
         #expect(server.output.contains("admin account created: username admin, password from TROVE_ADMIN_PASSWORD"))
-        let url = try #require(listening.split(separator: " ").first { $0.hasPrefix("http://") }.map(String.init))
         env["TROVE_URL"] = url
         env["TROVE_DIM"] = "24"
         let script = FileManager.default.currentDirectoryPath + "/scripts/clients/openai_client_check.py"
@@ -76,12 +72,13 @@ final class ChildProcess: @unchecked Sendable {
     /// The first output line holding `text`, waiting up to `seconds`.
     func waitForLine(containing text: String, seconds: Double) async -> String? {
         let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline {
+        // The output is looked at once more after the deadline: a busy test process can
+        // wake this task late, after the line came in time.
+        while true {
             if let line = output.split(separator: "\n").first(where: { $0.contains(text) }) { return String(line) }
-            if !process.isRunning { return nil }
+            if !process.isRunning || Date() >= deadline { return nil }
             try? await Task.sleep(for: .milliseconds(50))
         }
-        return nil
     }
 
     func signal(_ signal: Int32) { kill(process.processIdentifier, signal) }

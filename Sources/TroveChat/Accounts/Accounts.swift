@@ -35,7 +35,7 @@ public actor Accounts {
     /// as it will be stored.
     public static func checkNew(username: String, password: String) throws(ChatError) -> String {
         let name = try storedName(username)
-        guard (8...200).contains(password.utf8.count) else { throw .invalid(field: "$.password", reason: "8 to 200 bytes") }
+        try checkPassword(password, field: "$.password")
         return name
     }
 
@@ -87,6 +87,24 @@ public actor Accounts {
             throw ChatError.notFound(kind: "user", id: id)
         }
         return a
+    }
+
+    /// Replaces the password hash and stamps `credentialsChangedAt`, which ends the
+    /// account's sessions (tokens issued before it are refused). API keys stay valid:
+    /// they are revoked one by one.
+    public func setPasswordHash(_ id: String, _ hash: String) async throws -> UserAccount {
+        guard try await database.update(id, in: UserRecord.collection, set: [
+            Field(UserRecord.FieldName.passwordHash, .string(hash)),
+            Field(UserRecord.FieldName.credentialsChangedAt, .timestamp(RecordClock.now())),
+        ]), let a = try await get(id) else {
+            throw ChatError.notFound(kind: "user", id: id)
+        }
+        return a
+    }
+
+    /// Checks a new password's length (8–200 bytes) before a bcrypt hash is spent on it.
+    public static func checkPassword(_ password: String, field: String) throws(ChatError) {
+        guard (8...200).contains(password.utf8.count) else { throw .invalid(field: field, reason: "8 to 200 bytes") }
     }
 
     /// Deletes the account and all its keys in one write.

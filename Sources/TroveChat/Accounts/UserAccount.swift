@@ -12,6 +12,9 @@ public struct UserAccount: Sendable, Equatable {
     public var role: AccountRole
     public var disabled: Bool
     public var createdAt: Int64
+    /// When the password last changed (microseconds since 1970): access tokens issued
+    /// before it are refused, so a changed or reset password ends every session.
+    public var credentialsChangedAt: Int64? = nil
 
     public var json: JSONValue {
         .object([("id", .string(id)), ("object", .string("user")), ("username", .string(username)), ("role", .string(role.rawValue)),
@@ -23,7 +26,7 @@ public struct UserAccount: Sendable, Equatable {
 struct UserRecord: StoredRecord {
     enum FieldName: String {
         case username, role, disabled
-        case createdAt = "created_at", passwordHash = "password_hash"
+        case createdAt = "created_at", passwordHash = "password_hash", credentialsChangedAt = "credentials_changed_at"
     }
     static let collection = "auth_users"
     static let tenantField: FieldName? = nil
@@ -42,14 +45,15 @@ struct UserRecord: StoredRecord {
             Field(FieldName.username, .string(account.username)), Field(FieldName.role, .string(account.role.rawValue)),
             Field(FieldName.createdAt, .timestamp(account.createdAt)), Field(FieldName.passwordHash, .string(passwordHash)),
             Field(FieldName.disabled, .bool(account.disabled)),
-        ])
+        ] + (account.credentialsChangedAt.map { [Field(FieldName.credentialsChangedAt, .timestamp($0))] } ?? []))
     }
 
     init(document d: Document) throws(ChatError) {
         let f = Self.fields(of: d)
         guard let role = try f.enumValue(.role, AccountRole.self) else { throw f.corrupt(.role, "missing") }
         account = UserAccount(id: d.id, username: try f.string(.username), role: role, disabled: try f.optionalBool(.disabled) ?? false,
-                              createdAt: try f.timestamp(.createdAt))
+                              createdAt: try f.timestamp(.createdAt),
+                              credentialsChangedAt: try f.optionalTimestamp(.credentialsChangedAt))
         passwordHash = try f.string(.passwordHash)
     }
 }

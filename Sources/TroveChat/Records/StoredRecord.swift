@@ -88,13 +88,15 @@ struct RecordFields<Name: RawRepresentable> where Name.RawValue == String {
     }
 
     /// Microseconds since 1970 (older records may hold them as a plain integer).
-    func timestamp(_ name: Name) throws(ChatError) -> Int64 {
-        try require(read(name, "a timestamp") { v in
+    func timestamp(_ name: Name) throws(ChatError) -> Int64 { try require(optionalTimestamp(name), name) }
+
+    func optionalTimestamp(_ name: Name) throws(ChatError) -> Int64? {
+        try read(name, "a timestamp") { v in
             switch v {
             case let .timestamp(t), let .int(t): return t
             default: return nil
             }
-        }, name)
+        }
     }
 
     func optionalJSON(_ name: Name) throws(ChatError) -> JSONValue? {

@@ -17,8 +17,13 @@ struct AuthMiddleware: RouterMiddleware {
             guard let (user, keyID) = try await api.accounts.resolveKey(credential) else { throw APIError.unauthorized("the API key is not valid or was revoked") }
             principal = Principal(userID: user.id, username: user.username, role: user.role, keyID: keyID)
         } else {
-            guard let userID = await api.tokens.verify(credential), let user = try await api.accounts.get(userID), !user.disabled else {
+            guard let (userID, issuedAt) = await api.tokens.verify(credential), let user = try await api.accounts.get(userID), !user.disabled else {
                 throw APIError.unauthorized("the access token is not valid or has expired")
+            }
+            // A token from before the last password change is over. `iat` has whole
+            // seconds: the change's second is compared, so the new token still passes.
+            if let changed = user.credentialsChangedAt, Int64(issuedAt.timeIntervalSince1970) < changed / 1_000_000 {
+                throw APIError.unauthorized("the password changed since this token was issued; sign in again")
             }
             principal = Principal(userID: user.id, username: user.username, role: user.role, keyID: nil)
         }

@@ -34,9 +34,9 @@ public struct TokenIssuer: Sendable {
         return try await keys.sign(claims)
     }
 
-    /// The user id a token names, or nil when it does not verify.
-    public func verify(_ token: String) async -> String? {
+    /// The user id a token names and when it was issued, or nil when it does not verify.
+    public func verify(_ token: String) async -> (userID: String, issuedAt: Date)? {
         guard let claims = try? await keys.verify(token, as: AccessClaims.self) else { return nil }
-        return claims.sub.value
+        return (claims.sub.value, claims.iat.value)
     }
 }

@@ -36,6 +36,24 @@ public struct UserDirectory: Sendable {
         return account.disabled ? nil : account
     }
 
+    /// Changes the caller's own password after checking the current one; nil when the
+    /// current password is wrong. Ends the account's other sessions.
+    public func changePassword(userID: String, current: String, new: String) async throws -> UserAccount? {
+        try Accounts.checkPassword(new, field: "$.new_password")
+        guard let account = try await accounts.get(userID),
+              let (_, hash) = try await accounts.credentials(username: account.username) else { return nil }
+        guard try await hashing.run({ Bcrypt.verify(current, hash: hash) }) else { return nil }
+        return try await setPassword(userID: userID, new)
+    }
+
+    /// Sets a user's password without the old one (an admin's reset). Ends their sessions.
+    public func setPassword(userID: String, _ password: String, field: String = "$.password") async throws -> UserAccount {
+        try Accounts.checkPassword(password, field: field)
+        let cost = bcryptCost
+        let hash = try await hashing.run { Bcrypt.hash(password, cost: cost) }
+        return try await accounts.setPasswordHash(userID, hash)
+    }
+
     /// A valid bcrypt hash of a random password, for checks against unknown usernames.
     private static let decoyHash = Bcrypt.hash(UUID().uuidString, cost: 12)
 }

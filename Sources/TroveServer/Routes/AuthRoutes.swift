@@ -1,4 +1,5 @@
 import Hummingbird
+import TroveChat
 import TroveJSON
 
 /// Login, the caller's identity, and the caller's API keys.
@@ -16,10 +17,14 @@ struct AuthRoutes {
             let user = try await api.users.authenticate(username: account, password: password)
             api.logins.record(username: account, success: user != nil)
             guard let user else { throw APIError.unauthorized("wrong username or password") }
-            let token = try await api.tokens.issue(userID: user.id, role: user.role)
-            return JSONResponse.make(.object([("access_token", .string(token)), ("token_type", .string("bearer")),
-                                              ("expires_in", .int(Int64(api.tokens.lifetime)))]))
+            return try await tokenResponse(user)
         }
+    }
+
+    private func tokenResponse(_ user: UserAccount) async throws -> Response {
+        let token = try await api.tokens.issue(userID: user.id, role: user.role)
+        return JSONResponse.make(.object([("access_token", .string(token)), ("token_type", .string("bearer")),
+                                          ("expires_in", .int(Int64(api.tokens.lifetime)))]))
     }
 
     func addPrivate(to router: RouterGroup<TroveRequestContext>) {
@@ -27,6 +32,20 @@ struct AuthRoutes {
             let p = try context.requirePrincipal()
             guard let user = try await api.accounts.get(p.userID) else { throw APIError.unauthorized("the user no longer exists") }
             return JSONResponse.make(user.json)
+        }
+        router.post("/api/auth/password") { request, context in
+            let p = try context.requirePrincipal()
+            let body = try await request.jsonObject(limit: api.settings.maxBodyBytes, members: ["current_password", "new_password"])
+            let (current, new) = (try body.requiredString("current_password"), try body.requiredString("new_password"))
+            // Guessing the current password through a stolen session is throttled as logins are.
+            if let wait = api.logins.admit(username: p.username, address: context.clientAddress) {
+                throw APIError.busy("too many password attempts: retry in \(wait) s", retryAfter: wait)
+            }
+            let changed = try await api.users.changePassword(userID: p.userID, current: current, new: new)
+            api.logins.record(username: p.username, success: changed != nil)
+            guard let changed else { throw APIError.forbidden("the current password is wrong") }
+            // Every earlier token is now refused; this one carries the session on.
+            return try await tokenResponse(changed)
         }
         router.post("/api/keys") { request, context in
             let p = try context.requirePrincipal()
@@ -68,9 +87,15 @@ struct UserRoutes {
         }
         router.patch("/api/users/{id}") { request, context in
             try admin(context)
-            let body = try await request.jsonObject(limit: api.settings.maxBodyBytes, members: ["disabled"])
-            let disabled = try body.requiredBool("disabled")
-            return JSONResponse.make(try await api.accounts.setDisabled(try context.parameters.require("id"), disabled).json)
+            let body = try await request.jsonObject(limit: api.settings.maxBodyBytes, members: ["disabled", "password"])
+            let id = try context.parameters.require("id")
+            let (disabled, password) = (try body.bool("disabled"), try body.string("password"))
+            guard disabled != nil || password != nil else { throw APIError.badRequest("$: give disabled, password or both", field: "$") }
+            if let password { try Accounts.checkPassword(password, field: "$.password") }
+            guard var user = try await api.accounts.get(id) else { throw APIError.notFound("no user '\(id)'") }
+            if let password { user = try await api.users.setPassword(userID: id, password) }
+            if let disabled { user = try await api.accounts.setDisabled(id, disabled) }
+            return JSONResponse.make(user.json)
         }
         router.delete("/api/users/{id}") { _, context in
             try admin(context)

@@ -17,7 +17,8 @@ struct SystemRoutes {
                                                ("status", .string(ok ? "ok" : "unreachable"))])
             return JSONResponse.make(.object([
                 ("status", .string("ok")),
-                ("engine", .object([("collections", .int(Int64(stats.count))), ("documents", .int(Int64(stats.reduce(0) { $0 + $1.documents })))])),
+                ("engine", .object([("collections", .int(Int64(stats.count))), ("documents", .int(Int64(stats.reduce(0) { $0 + $1.documents }))),
+                                    ("bytes", .int(stats.reduce(0) { $0 + $1.segmentBytes }))])),
                 ("embedder", .object([("model", .string(api.system.embedder.modelName)), ("dimension", .int(Int64(api.system.embedder.dimension)))])),
                 ("chat_provider", provider),
             ]))
