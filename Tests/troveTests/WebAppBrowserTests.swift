@@ -28,7 +28,7 @@ import TroveTestSupport
         #expect(status == 0, "\(check.output.suffix(6000))")
         for line in ["csp ok"] + [390, 1280].flatMap({ w in
             ["signin \(w) ok", "admin \(w) ok", "files \(w) ok", "chat stream \(w) ok", "stop \(w) ok",
-             "message search \(w) ok", "roles and signout \(w) ok", "console \(w) ok"]
+             "message search \(w) ok", "search keys health theme \(w) ok", "roles and signout \(w) ok", "console \(w) ok"]
         }) {
             #expect(check.output.contains(line), "\(line): \(check.output.suffix(3000))")
         }

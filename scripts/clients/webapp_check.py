@@ -5,6 +5,7 @@ Environment: TROVE_URL, TROVE_ADMIN_PASSWORD, TROVE_ARTIFACTS (screenshots go th
 Prints one "... ok" line per flow; any failure raises and exits non-zero.
 """
 import datetime
+import json
 import os
 import sys
 import tempfile
@@ -17,10 +18,11 @@ from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
-from selenium.webdriver.support.ui import WebDriverWait
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 BASE = os.environ["TROVE_URL"].rstrip("/")
 ADMIN_PASSWORD = os.environ["TROVE_ADMIN_PASSWORD"]
+DIMENSION = int(os.environ.get("TROVE_DIM", "16"))
 ARTIFACTS = os.environ.get("TROVE_ARTIFACTS", tempfile.mkdtemp(prefix="trove-web-"))
 os.makedirs(ARTIFACTS, exist_ok=True)
 
@@ -86,6 +88,27 @@ class Page:
         self.type("input[name=username]", username)
         self.type("input[name=password]", password)
         self.find("form.login button[type=submit]").click()
+
+
+def api(method, path, body=None, token=None):
+    request = urllib.request.Request(BASE + path, method=method, data=None if body is None else json.dumps(body).encode())
+    request.add_header("Content-Type", "application/json")
+    if token:
+        request.add_header("Authorization", "Bearer " + token)
+    with urllib.request.urlopen(request, timeout=60) as r:
+        text = r.read()
+        return json.loads(text) if text else None
+
+
+def seed_collection(name, creek):
+    """A collection made through the API (the explorer only reads): text, a day, and a
+    vector the server embeds from the text."""
+    token = api("POST", "/api/auth/login", {"username": "admin", "password": ADMIN_PASSWORD})["access_token"]
+    api("POST", "/api/collections", {"name": name, "schema": {"fields": [
+        {"name": "body", "type": "text"}, {"name": "day", "type": "timestamp"},
+        {"name": "emb", "type": "vector", "dimension": DIMENSION, "embed": {"from": "body", "model": "embed"}}]}}, token)
+    for i, body in enumerate([f"Otters at {creek} Creek fish at dawn.", "Herons nest in the reeds.", "The kettle is on; tea at five."]):
+        api("PUT", f"/api/collections/{name}/documents/n{i}", {"body": body, "day": f"2026-11-0{i + 1}T09:00:00Z"}, token)
 
 
 def csp_and_etag():
@@ -207,6 +230,46 @@ def flows(width):
         p.text_in(".sidebar", "No message matches.")
         p.shot("chat-search")
         print(f"message search {width} ok")
+
+        # The search explorer: a collection's schema, a text search with snippets, a hybrid
+        # one (the server embeds the query), and a time range that leaves one document out.
+        seed_collection(f"notes-{width}", creek)
+        p.go("#/search")
+        pick = p.find("select[name=collection]")
+        d.execute_script("arguments[0].value = arguments[1]; arguments[0].dispatchEvent(new Event('change'))", pick, f"notes-{width}")
+        p.text_in("table[aria-label=Schema]", "embed")
+        p.type("input[name=text]", creek)
+        p.find("form[aria-label='Search the collection'] button[type=submit]").click()
+        p.text_in("ol[aria-label=Results]", creek)
+        check(p.find("ol[aria-label=Results] mark").text.lower() == creek.lower(), "the snippet marks the query word")
+        p.type("input[name=text]", "birds in the reeds")
+        Select(p.find("select[name=mode]")).select_by_value("hybrid")
+        p.find("form[aria-label='Search the collection'] button[type=submit]").click()
+        p.wait.until(lambda _: len(d.find_elements(By.CSS_SELECTOR, "ol[aria-label=Results] > li")) == 3)
+        Select(p.find("select[name=time-field]")).select_by_value("day")
+        p.set_value("input[name=from]", "2026-11-02T00:00")
+        p.find("form[aria-label='Search the collection'] button[type=submit]").click()
+        p.wait.until(lambda _: len(d.find_elements(By.CSS_SELECTOR, "ol[aria-label=Results] > li")) == 2)
+        p.shot("search")
+        # An API key is shown once; health names the embedder and the provider's state.
+        p.go("#/keys")
+        p.type("form.row input", f"browser {width}")
+        p.find("form.row button[type=submit]").click()
+        check(p.visible("[data-testid=new-key]").text.startswith("trv_"), "the new key is shown")
+        # Usage is a chart: a bar per day with replies, split by agent.
+        p.go("#/usage")
+        p.wait.until(lambda _: len(d.find_elements(By.CSS_SELECTOR, "svg.chart rect")) >= 1)
+        check(f"Helper {stamp}" in p.find(".legend").text, "the chart's legend names the agent")
+        p.go("#/admin/health")
+        p.text_in("table[aria-label=Health]", "Provider status")
+        p.text_in("table[aria-label=Health]", "ok")
+        # The theme switch flips the page between light and dark.
+        before = d.execute_script("return getComputedStyle(document.body).backgroundColor")
+        p.find("#theme").click()
+        after = d.execute_script("return getComputedStyle(document.body).backgroundColor")
+        check(before != after, f"the theme switch changed nothing ({before})")
+        p.find("#theme").click()
+        print(f"search keys health theme {width} ok")
 
         # Sign out, then the new user: no admin links, and the admin page by URL shows nothing of it.
         p.find("#signout").click()

@@ -16,7 +16,7 @@ function schemaTable(schema) {
 export async function searchPage() {
   const collections = await api.call('GET', '/api/collections');
   if (!collections.data.length) {
-    render(el('h1', {}, 'Search'), el('p', {}, 'You have no collections yet. Upload a file (it goes to the "files" collection) or create one through the API.'));
+    render(el('h1', {}, 'Search'), el('p', {}, 'You have no collections yet. Create one through the API (POST /api/collections, see /docs); uploaded files are searched by chat agents with retrieval and by POST /api/retrieve.'));
     return;
   }
   const pick = el('select', { name: 'collection' }, collections.data.map((c) => el('option', { value: c.name }, `${c.name} (${c.documents} documents)`)));
@@ -37,9 +37,9 @@ export async function searchPage() {
     const c = current();
     schemaOut.replaceChildren(schemaTable(c.schema));
     const keywords = c.schema.fields.filter((f) => f.type === 'keyword' || f.type === 'int');
-    filterField.replaceChildren(el('option', { value: '' }, 'no filter'), keywords.map((f) => el('option', { value: f.name }, f.name)));
+    filterField.replaceChildren(el('option', { value: '' }, 'no filter'), ...keywords.map((f) => el('option', { value: f.name }, f.name)));
     const times = c.schema.fields.filter((f) => f.type === 'timestamp');
-    timeField.replaceChildren(el('option', { value: '' }, 'no time range'), times.map((f) => el('option', { value: f.name }, f.name)));
+    timeField.replaceChildren(el('option', { value: '' }, 'no time range'), ...times.map((f) => el('option', { value: f.name }, f.name)));
     const hasEmbed = c.schema.fields.some((f) => f.type === 'vector' && f.embed);
     for (const option of mode.options) option.disabled = option.value !== 'text' && !hasEmbed;
     if (!hasEmbed) mode.value = 'text';
