@@ -1,6 +1,5 @@
 import Foundation
 import Testing
-import TroveStandIn
 import TroveTestSupport
 
 /// The chat commands as a user runs them: files in, passages out, a chat through the
@@ -10,8 +9,8 @@ import TroveTestSupport
 
     @Test func filesRetrieveChatAndSearch() async throws {
         let dir = TempDirectory("trove-cli-chat")
-        let server = try await StandInServer.start()
-        defer { Task { await server.stop() } }
+        let server = try await StandInProcess.start(dimension: 16)
+        defer { server.stop() }
         let fixtures = FileManager.default.currentDirectoryPath + "/Tests/TroveChatTests/Fixtures"
         var env = ProcessInfo.processInfo.environment
         env["TROVE_MODELS"] = models

@@ -20,6 +20,7 @@ import TroveTestSupport
         var env = ProcessInfo.processInfo.environment
         env["TROVE_ADMIN_PASSWORD"] = "web-admin-password"
         let (server, url) = try await standIn.serve(data: dir.sub("data"), model: "echo-small", environment: env)
+        defer { server.signal(SIGKILL) }  // a failure below must not leave it running
         env["TROVE_URL"] = url
         env["TROVE_ARTIFACTS"] = root + "/test-artifacts/web"
         try? FileManager.default.removeItem(atPath: root + "/test-artifacts/web")
