@@ -23,6 +23,7 @@
 #   --k-factor LIST FAISS IVF-PQ refine factors (default 1,2,4,8,16)
 #   --pq-m M        FAISS OPQ/PQ sub-quantizers (default 48: 8 dims, 48 bytes per vector)
 #   --trove-ivfpq-args "ARGS"  extra arguments for `trove bench vector --index ivf-pq`
+#   --trove-ivf-args "ARGS"    extra arguments for `trove bench vector --index ivf` (e.g. "--spill 0")
 #   --seed S        make_real.py's seed (default 1)
 #   --idle-wait S   before each engine runs, wait up to S seconds (default 120) for other
 #                   processes to use < 20% of the CPU; 0 = don't wait
@@ -56,6 +57,7 @@ EF_CONSTRUCTION=200
 K_FACTORS="1,2,4,8,16"
 PQ_M=48
 IVFPQ_ARGS=""
+IVF_ARGS=""
 SEED=1
 IDLE_WAIT=120
 TROVE_ARG=""
@@ -80,6 +82,7 @@ while [[ $# -gt 0 ]]; do
         --k-factor) K_FACTORS="${2:?--k-factor needs a list}"; shift 2 ;;
         --pq-m) PQ_M="${2:?--pq-m needs a value}"; shift 2 ;;
         --trove-ivfpq-args) IVFPQ_ARGS="${2?--trove-ivfpq-args needs a value}"; shift 2 ;;
+        --trove-ivf-args) IVF_ARGS="${2?--trove-ivf-args needs a value}"; shift 2 ;;
         --seed) SEED="${2:?--seed needs a value}"; shift 2 ;;
         --idle-wait) IDLE_WAIT="${2:?--idle-wait needs a value}"; shift 2 ;;
         --trove) TROVE_ARG="${2:?--trove needs a path}"; shift 2 ;;
@@ -265,7 +268,9 @@ print(m["name"], m["n"], m["d"], m["nq"], m["nlist"], m["base"], m["queries"], m
                   --index "$INDEX" --threads "$T" --single-queries "$NQ" --json)
             (( T == THREADS )) && ARGS+=(--out "$DIR/trove-$INDEX.jsonl")
             case "$INDEX" in
-                ivf|ivf-sq8) ARGS+=(--nlist "$NLIST" --nprobe "$NPROBES") ;;
+                ivf) ARGS+=(--nlist "$NLIST" --nprobe "$NPROBES")
+                     if [[ -n "$IVF_ARGS" ]]; then read -r -a X <<< "$IVF_ARGS"; ARGS+=("${X[@]}"); fi ;;
+                ivf-sq8) ARGS+=(--nlist "$NLIST" --nprobe "$NPROBES") ;;
                 hnsw) ARGS+=(--m "$HNSW_M" --ef-construction "$EF_CONSTRUCTION" --ef "$EFS") ;;
                 ivf-pq) ARGS+=(--nlist "$NLIST" --nprobe "$NPROBES")
                         if [[ -n "$IVFPQ_ARGS" ]]; then read -r -a X <<< "$IVFPQ_ARGS"; ARGS+=("${X[@]}"); fi ;;

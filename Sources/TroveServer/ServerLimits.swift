@@ -19,6 +19,7 @@ public enum ServerLimits {
       vector search effort        "nprobe" and "ef_search" per search: 1 to \(EngineQuery.maximumSearchEffort) (400)
       HNSW field parameters       m \(CollectionSchema.hnswLinksRange.lowerBound) to \(CollectionSchema.hnswLinksRange.upperBound), ef_construction and ef_search \(CollectionSchema.hnswCandidatesRange.lowerBound) to \(CollectionSchema.hnswCandidatesRange.upperBound) (400)
       IVF-PQ field parameters     m divides the dimension; rerank 1 to 100 (400)
+      IVF field parameters        spill 0 to 1 (400)
       request body members        only documented members, each of its type; error.code is the $.path (400)
       /v1/chat/completions        n 1 to \(CompletionService.maxChoices) (each a call of its own); stop up to 4 strings; logprobs, logit_bias,
                                   audio, prediction refused; seed, penalties, response_format, tool_choice, user

@@ -87,6 +87,8 @@ public struct IVFIndex: Sendable {
     let pqNorms: [Float]
     /// IVF-PQ: candidates re-scored exactly per hit wanted.
     public var rerank: Int
+    /// Rows listed a second time in a neighbouring list (plain IVF only; IVFSpill.swift).
+    let spill: SpilledRows?
 
     /// Lists probed when a query does not say: 16 (about 3% of the lists at 100,000
     /// vectors), where recall@10 on clustered data stays at or above 0.95.
@@ -106,7 +108,7 @@ public struct IVFIndex: Sendable {
     /// Bytes the index keeps in memory, leaving out float32 rows that only re-ranking
     /// reads (IVF-PQ): centroids, lists, ids, codes, norms and the trained quantizers.
     public var memoryBytes: Int {
-        let shared = 4 * centroidsCount + 8 * offsets.count + 4 * ids.count + 4 * positionOfID.count + 4 * norms.count
+        let shared = 4 * centroidsCount + 8 * offsets.count + 4 * ids.count + 4 * positionOfID.count + 4 * norms.count + (spill?.memoryBytes ?? 0)
         if let pq { return shared + pqCodes.count + 4 * pqNorms.count + pq.trainedBytes }
         return shared + codes.count + (sq8 == nil ? 4 * rows.rows * rows.dimension : 8 * dimension + 4 * rows.rows * rows.dimension)
     }
@@ -114,8 +116,10 @@ public struct IVFIndex: Sendable {
     private var centroidsCount: Int { quantizer.centroids.rows * quantizer.centroids.dimension }
 
     /// Builds the lists for `data` (prepared for the metric; row i has id i). IVF-PQ when
-    /// the quantizer carries residual codes.
-    public init(data: FloatMatrix, quantizer: IVFQuantizer, sq8: Bool = false, rerank: Int = IVFIndex.defaultRerank, threads: Int = 2) {
+    /// the quantizer carries residual codes. Without codes (SQ8 or PQ), `spill` lists that
+    /// share of the rows a second time (`SpilledRows`).
+    public init(data: FloatMatrix, quantizer: IVFQuantizer, sq8: Bool = false, rerank: Int = IVFIndex.defaultRerank,
+                spill: Double = SpilledRows.defaultFraction, threads: Int = 2) {
         let list = quantizer.assign(data, threads: threads)
         var offsets = [Int](repeating: 0, count: quantizer.nlist + 1)
         for l in list { offsets[Int(l) + 1] += 1 }
@@ -142,12 +146,14 @@ public struct IVFIndex: Sendable {
             let listOfPosition = (0..<quantizer.nlist).flatMap { l in [Int32](repeating: Int32(l), count: offsets[l + 1] - offsets[l]) }
             (pqCodes, pqNorms) = quantizer.encodeResiduals(ordered, lists: listOfPosition, with: pq, threads: threads)
         }
+        let spilled = sq8 || quantizer.residualCodes != nil ? nil
+            : SpilledRows.choose(ordered, listOffsets: offsets, centroids: quantizer.centroids, fraction: spill, threads: threads)
         self.init(quantizer: quantizer, offsets: offsets, ids: ids, rows: ordered, sq8: quantizerSQ, codes: codes,
-                  pqCodes: pqCodes, pqNorms: pqNorms, rerank: rerank)
+                  pqCodes: pqCodes, pqNorms: pqNorms, rerank: rerank, spill: spilled)
     }
 
     init(quantizer: IVFQuantizer, offsets: [Int], ids: [Int32], rows: FloatMatrix, norms: [Float]? = nil, sq8: ScalarQuantizer?, codes: [UInt8],
-         pqCodes: [UInt8] = [], pqNorms: [Float] = [], rerank: Int = IVFIndex.defaultRerank) {
+         pqCodes: [UInt8] = [], pqNorms: [Float] = [], rerank: Int = IVFIndex.defaultRerank, spill: SpilledRows? = nil) {
         self.quantizer = quantizer
         self.dimension = rows.dimension
         self.offsets = offsets
@@ -163,6 +169,7 @@ public struct IVFIndex: Sendable {
         self.pqCodes = pqCodes
         self.pqNorms = pqNorms
         self.rerank = max(1, rerank)
+        self.spill = spill
     }
 
     /// Candidates kept per query before exact re-ranking (SQ8 and PQ).

@@ -58,15 +58,17 @@ extension IVFIndex {
         for (q, ls) in lists.enumerated() { for l in ls { grouping[l].append(q) } }
         let probers = grouping
         // Largest work first, dealt round-robin to lanes, keeps the lanes balanced.
-        let work: [Int] = (0..<nlist).map { l in (offsets[l + 1] - offsets[l]) * probers[l].count }
+        let work: [Int] = (0..<nlist).map { l in (offsets[l + 1] - offsets[l] + spilledCount(l)) * probers[l].count }
         let order: [Int] = (0..<nlist).filter { work[$0] > 0 }.sorted { work[$0] > work[$1] }
         let lanes = max(1, threads)
         let keep = candidates(for: k)
+        let probed = spill == nil ? ProbedLists(queries: 0, nlist: nlist) : ProbedLists(lists, nlist: nlist)
         var partial = [[TopK]](repeating: [], count: lanes)
         partial.withUnsafeMutableBufferPointer { out in
             nonisolated(unsafe) let out = out
             VectorMath.parallel(lanes) { lane in
-                out[lane] = scanLists(stride(from: lane, to: order.count, by: lanes).map { order[$0] }, probers: probers, queries: queries, keep: keep, allowed: allowed)
+                out[lane] = scanLists(stride(from: lane, to: order.count, by: lanes).map { order[$0] }, probers: probers, queries: queries, keep: keep,
+                                      allowed: allowed, probed: probed)
             }
         }
         return (0..<queries.count).map { q in
@@ -76,7 +78,7 @@ extension IVFIndex {
         }
     }
 
-    private func scanLists(_ lists: [Int], probers: [[Int]], queries: QueryBatch, keep: Int, allowed: RowSet?) -> [TopK] {
+    private func scanLists(_ lists: [Int], probers: [[Int]], queries: QueryBatch, keep: Int, allowed: RowSet?, probed: ProbedLists) -> [TopK] {
         var heaps = [TopK](repeating: TopK(k: keep), count: queries.count)
         let maxList = lists.map { offsets[$0 + 1] - offsets[$0] }.max() ?? 0
         let maxProbers = lists.map { probers[$0].count }.max() ?? 0
@@ -84,7 +86,13 @@ extension IVFIndex {
         let decoded = FloatBuffer(count: sq8 == nil ? 1 : maxList * dimension)
         let scratch = FloatBuffer(count: BlockScorer.queryTile * BlockScorer.rowTile)
         let scorer = BlockScorer(metric: metric, dimension: dimension)
+        let spillBuffers = spill.map { s in SpillBuffers(capacity: lists.map { s.offsets[$0 + 1] - s.offsets[$0] }.max() ?? 0) }
         for l in lists {
+            if let spillBuffers {
+                for q in probers[l] {
+                    scanSpilled(queries.matrix.row(q), list: l, skip: { probed.contains(query: q, list: $0) }, allowed: allowed, buffers: spillBuffers, heap: &heaps[q])
+                }
+            }
             let start = offsets[l], size = offsets[l + 1] - start
             guard size > 0 else { continue }
             let qs = probers[l]
@@ -113,6 +121,7 @@ extension IVFIndex {
         // Under a filter keeping under a quarter of the rows, score only the allowed rows
         // of each list, as a filtered FAISS scan does, instead of every row.
         let sparse = allowed.map { $0.count * 4 < count } ?? false
+        let probed = spill == nil ? ProbedLists(queries: 0, nlist: nlist) : ProbedLists([lists], nlist: nlist)
         partial.withUnsafeMutableBufferPointer { out in
             nonisolated(unsafe) let out = out
             VectorMath.parallel(lanes) { lane in
@@ -122,7 +131,11 @@ extension IVFIndex {
                 let scratch = FloatBuffer(count: max(1, maxList))
                 let positions = UnsafeMutablePointer<UInt32>.allocate(capacity: max(1, maxList))
                 defer { positions.deallocate() }
+                let spillBuffers = spill.map { s in SpillBuffers(capacity: mine.map { s.offsets[$0 + 1] - s.offsets[$0] }.max() ?? 0) }
                 for l in mine {
+                    if let spillBuffers {
+                        scanSpilled(queries.matrix.row(0), list: l, skip: { probed.contains(query: 0, list: $0) }, allowed: allowed, buffers: spillBuffers, heap: &heap)
+                    }
                     let start = offsets[l], size = offsets[l + 1] - start
                     guard size > 0 else { continue }
                     if weights == nil, let allowed, sparse {
@@ -151,6 +164,28 @@ extension IVFIndex {
         var heap = TopK(k: keep)
         for p in partial { heap.merge(p) }
         return finish(heap, query: 0, queries: queries, k: k)
+    }
+
+    /// Entries spilled into list `l` (0 without spilling).
+    private func spilledCount(_ l: Int) -> Int { spill.map { $0.offsets[l + 1] - $0.offsets[l] } ?? 0 }
+
+    /// Scores the rows spilled into list `l` in place, leaving out those whose own list
+    /// the query also probes (`skip`): they are scored there.
+    private func scanSpilled(_ q: UnsafePointer<Float>, list l: Int, skip: (Int) -> Bool, allowed: RowSet?, buffers: SpillBuffers, heap: inout TopK) {
+        guard let spill else { return }
+        var n = 0
+        for e in spill.offsets[l]..<spill.offsets[l + 1] where !skip(Int(spill.primary[e])) {
+            let p = Int(spill.positions[e])
+            if let allowed, !allowed.contains(Int(ids[p])) { continue }
+            buffers.positions[n] = UInt32(p)
+            n += 1
+        }
+        guard n > 0 else { return }
+        trove_dot_ids(q, rows.base, dimension, buffers.positions, n, buffers.scores)
+        for j in 0..<n {
+            let p = Int(buffers.positions[j])
+            heap.push(id: Int(ids[p]), score: metric == .l2 ? 2 * buffers.scores[j] - norms[p] : buffers.scores[j])
+        }
     }
 
     /// Scores the allowed rows of one list (rows start..<start+size) in place.
@@ -183,5 +218,43 @@ extension IVFIndex {
             exact.push(id: hit.id, score: metric == .l2 ? 2 * dots[i] - norms[p] : dots[i])
         }
         return scorer.finish(exact, queryNorm: queries.norms[q])
+    }
+}
+
+/// Which lists each query of a batch probes, as one bit per list.
+struct ProbedLists: Sendable {
+    private let words: Int
+    private let bits: [UInt64]
+
+    init(queries: Int, nlist: Int) {
+        words = (nlist + 63) / 64
+        bits = [UInt64](repeating: 0, count: queries * words)
+    }
+
+    init(_ lists: [[Int]], nlist: Int) {
+        let words = (nlist + 63) / 64
+        var bits = [UInt64](repeating: 0, count: lists.count * words)
+        for (q, ls) in lists.enumerated() { for l in ls { bits[q * words + l / 64] |= 1 << UInt64(l % 64) } }
+        self.words = words
+        self.bits = bits
+    }
+
+    @inline(__always)
+    func contains(query q: Int, list l: Int) -> Bool { bits[q * words + l / 64] & (1 << UInt64(l % 64)) != 0 }
+}
+
+/// Scratch for scoring one list's spilled rows: their positions and scores.
+final class SpillBuffers {
+    let positions: UnsafeMutablePointer<UInt32>
+    let scores: UnsafeMutablePointer<Float>
+
+    init(capacity: Int) {
+        positions = .allocate(capacity: max(1, capacity))
+        scores = .allocate(capacity: max(1, capacity))
+    }
+
+    deinit {
+        positions.deallocate()
+        scores.deallocate()
     }
 }

@@ -12,9 +12,11 @@ public struct VectorFieldSpec: Sendable, Equatable {
     public var graph: HNSWParameters
     /// Product-quantizer parameters (IVF-PQ only).
     public var codes: PQParameters
+    /// IVF only: the share of rows also listed in a neighbouring list (`SpilledRows`).
+    public var spill: Double
 
     public init(field: String, dimension: Int, metric: VectorMetric, index: IndexKind = .flat, nlist: Int? = nil, graph: HNSWParameters = .defaults,
-                codes: PQParameters = .defaults) {
+                codes: PQParameters = .defaults, spill: Double = SpilledRows.defaultFraction) {
         self.field = field
         self.dimension = dimension
         self.metric = metric
@@ -22,6 +24,7 @@ public struct VectorFieldSpec: Sendable, Equatable {
         self.nlist = nlist
         self.graph = graph
         self.codes = codes
+        self.spill = spill
     }
 
     /// Slices per row of an IVF-PQ field: as declared, or the default for its dimension.

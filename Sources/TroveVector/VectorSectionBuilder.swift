@@ -88,7 +88,7 @@ final class VectorSectionBuilder: SegmentSectionBuilder {
         }
         if spec.index == .hnsw { return graphSections(slot: slot, spec: spec, data: data, header: header) }
         let quantizer = currentQuantizer(spec: spec, data: data)
-        let ivf = IVFIndex(data: data, quantizer: quantizer, sq8: spec.index == .ivfSQ8, threads: threads)
+        let ivf = IVFIndex(data: data, quantizer: quantizer, sq8: spec.index == .ivfSQ8, spill: spec.spill, threads: threads)
         header.ivf = true
         header.nlist = quantizer.nlist
         header.sq8 = ivf.usesSQ8
@@ -103,6 +103,9 @@ final class VectorSectionBuilder: SegmentSectionBuilder {
             (VectorSections.tag("VL", slot), u32s(ivf.offsets.map { UInt32($0) })),
         ]
         if spec.metric == .l2 { result.append((VectorSections.tag("VN", slot), floatArray(ivf.norms))) }
+        if let spill = ivf.spill {
+            result.append((VectorSections.tag("VS", slot), u32s(spill.offsets.map { UInt32($0) } + spill.positions.map { UInt32($0) })))
+        }
         if let sq = ivf.sq8 {
             var w = ByteWriter(capacity: 8 * d + ivf.codes.count)
             for x in sq.minimum { w.f32(x) }

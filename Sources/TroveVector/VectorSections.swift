@@ -12,6 +12,8 @@ import TroveStorage
 /// - `VInn` u32 segment ordinal of each stored row.
 /// - `VNnn` float32 squared norms (L2 only).
 /// - `VCnn` float32 centroids, `VLnn` u32 list offsets (nlist + 1), IVF only.
+/// - `VSnn` spilled rows (IVF without codes, when any spill): u32 entry offsets per list
+///   (nlist + 1), then each entry's u32 position in list order (`SpilledRows`).
 /// - `VQnn` SQ8: float32 minimum[d], step[d], then u8 codes in row order.
 /// - `VRnn` PQ: float32 rotation R (d × d, row-major), `VBnn` float32 codebooks
 ///   (m × 256 × d/m), `VKnn` u8 codes (m per row, list order), `VMnn` float32 squared

@@ -60,9 +60,27 @@ struct VectorSegmentIndex: Sendable {
             pqCodes = Array(try section("VK", bytes: h.rows * h.m))
             if spec.metric == .l2 { pqNorms = Array(try section("VM", bytes: h.rows * 4).bindMemory(to: Float.self)) }
         }
+        let spill = try openSpill(reader, slot: slot, listOffsets: offsets, plain: !h.sq8 && !h.pq)
         let ivf = IVFIndex(quantizer: quantizer, offsets: offsets, ids: ids, rows: rows, norms: norms, sq8: sq8, codes: codes,
-                           pqCodes: pqCodes, pqNorms: pqNorms, rerank: spec.codes.rerank)
+                           pqCodes: pqCodes, pqNorms: pqNorms, rerank: spec.codes.rerank, spill: spill)
         return VectorSegmentIndex(kind: .ivf(ivf), docCount: h.docCount)
+    }
+
+    /// The spilled rows of a plain IVF field (nil when its segment has none), checked entry
+    /// by entry: a section valid by checksum but wrong in its values is a corruption error.
+    private static func openSpill(_ reader: SegmentReader, slot: Int, listOffsets: [Int], plain: Bool) throws -> SpilledRows? {
+        let tag = VectorSections.tag("VS", slot)
+        guard let s = try reader.section(tag) else { return nil }
+        func bad(_ why: String) -> StorageError { .corruption(file: reader.path, offset: reader.offset(of: tag), reason: "spilled rows: \(why)") }
+        guard plain else { throw bad("only a plain IVF layout spills") }
+        let words = s.count / 4
+        guard s.count % 4 == 0, words >= listOffsets.count else { throw bad("\(s.count) bytes for \(listOffsets.count) offsets") }
+        let values = (0..<words).map { Int(UInt32(littleEndian: s.loadUnaligned(fromByteOffset: $0 * 4, as: UInt32.self))) }
+        let offsets = Array(values[0..<listOffsets.count])
+        let positions = values[listOffsets.count...].map { Int32(truncatingIfNeeded: $0) }
+        guard values[listOffsets.count...].allSatisfy({ $0 <= Int(Int32.max) }) else { throw bad("a position out of range") }
+        if let why = SpilledRows.validate(offsets: offsets, positions: positions, listOffsets: listOffsets) { throw bad(why) }
+        return SpilledRows(offsets: offsets, positions: positions, listOffsets: listOffsets)
     }
 
     /// The graph's three link sections, checked value by value before any search reads them.

@@ -19,6 +19,7 @@ struct BenchVectorCommand: ParsableCommand {
     @Option(help: "Lists probed per query, comma-separated.") var nprobe = "1,4,16,64"
     @Option(help: "IVF k-means seeding: random or plus-plus.") var kmeansSeeding = "random"
     @Option(help: "IVF k-means iterations.") var kmeansIterations = KMeans.defaultIterations
+    @Option(help: "IVF: share of the rows listed a second time, in a neighbouring list (0–1).") var spill = SpilledRows.defaultFraction
     @Option(help: "HNSW links per node.") var m = HNSWParameters.defaults.m
     @Option(help: "IVF-PQ bytes per row (slices; must divide d). Default: slices of 8 components.") var pqM: Int?
     @Option(help: "IVF-PQ candidates re-scored exactly per hit, comma-separated.") var rerank = "\(IVFIndex.defaultRerank)"
@@ -27,6 +28,7 @@ struct BenchVectorCommand: ParsableCommand {
     @Option(help: "Threads.") var threads = ProcessInfo.processInfo.activeProcessorCount
     @Option(help: "Queries timed one at a time for latency.") var singleQueries = 1000
     @Option(help: "Filter every search to the rows whose number is a multiple of N (a tenant holding 1/N of the rows); recall is then against the exact filtered top k, not --truth.") var allowEvery = 1
+    @Option(help: "Filter every search to the last ⌈n/N⌉ rows, as a time window over rows added in time order; recall is then against the exact filtered top k.") var allowWindow = 1
     @Option(help: "Per-query results (JSON lines) of the last configuration.") var out: String?
     @Flag(help: "Print one JSON object.") var json = false
 
@@ -34,7 +36,9 @@ struct BenchVectorCommand: ParsableCommand {
         guard let metric = VectorMetric(rawValue: metric) else { throw ValidationError("--metric must be ip, cosine or l2") }
         guard ["flat", "ivf", "ivf-sq8", "ivf-pq", "hnsw"].contains(index) else { throw ValidationError("--index must be flat, ivf, ivf-sq8, ivf-pq or hnsw") }
         let reranks = index == "ivf-pq" ? try positiveList(rerank, option: "--rerank") : [0]
-        guard k > 0, threads > 0, allowEvery > 0 else { throw ValidationError("--k, --threads and --allow-every must be positive") }
+        guard k > 0, threads > 0, allowEvery > 0, allowWindow > 0 else { throw ValidationError("--k, --threads, --allow-every and --allow-window must be positive") }
+        guard allowEvery == 1 || allowWindow == 1 else { throw ValidationError("--allow-every and --allow-window do not combine") }
+        guard SpilledRows.fractionRange.contains(spill) else { throw ValidationError("--spill must be 0 to 1") }
         guard let seeding = KMeansSeeding(rawValue: kmeansSeeding), kmeansIterations > 0 else { throw ValidationError("--kmeans-seeding: random or plus-plus; --kmeans-iterations positive") }
         let graph = HNSWParameters(m: m, efConstruction: efConstruction)
         do { try graph.validate() } catch { throw ValidationError("\(error)") }
@@ -66,11 +70,13 @@ struct BenchVectorCommand: ParsableCommand {
             let quantizer = IVFQuantizer.train(flat.data, nlist: lists, metric: metric, subquantizers: subquantizers, seeding: seeding,
                                                iterations: kmeansIterations, threads: threads)
             trainSeconds = monotonicSeconds() - clock
-            ivf = IVFIndex(data: flat.data, quantizer: quantizer, sq8: index == "ivf-sq8", threads: threads)
+            ivf = IVFIndex(data: flat.data, quantizer: quantizer, sq8: index == "ivf-sq8", spill: spill, threads: threads)
             buildSeconds += monotonicSeconds() - clock
             progress("trained \(lists) lists in \(String(format: "%.2f", trainSeconds)) s")
         }
-        let allowed = allowEvery > 1 ? RowSet(capacity: baseTable.rows, rows: stride(from: 0, to: baseTable.rows, by: allowEvery)) : nil
+        let windowStart = baseTable.rows - (baseTable.rows + allowWindow - 1) / allowWindow
+        let allowed = allowEvery > 1 ? RowSet(capacity: baseTable.rows, rows: stride(from: 0, to: baseTable.rows, by: allowEvery))
+            : allowWindow > 1 ? RowSet(capacity: baseTable.rows, rows: windowStart..<baseTable.rows) : nil
         let truthIDs = try allowed.map { set in flat.search(batch, k: k, allowed: set, threads: threads).map { $0.map(\.id) } } ?? groundTruth(flat: flat, batch: batch)
         var results: [JSONValue] = []
         var last: [[VectorHit]] = []
@@ -104,8 +110,8 @@ struct BenchVectorCommand: ParsableCommand {
         let peak = measurePeak(d)
         let summary: [(String, JSONValue)] = [
             ("index", .string(index)), ("metric", .string(metric.rawValue)), ("n", .int(Int64(baseTable.rows))),
-            ("d", .int(Int64(d))), ("queries", .int(Int64(batch.count))), ("k", .int(Int64(k))), ("threads", .int(Int64(threads))), ("allow_every", .int(Int64(allowEvery))),
-            ("nlist", index == "flat" || index == "hnsw" ? .null : .int(Int64(lists))), ("m", index == "hnsw" ? .int(Int64(m)) : .null),
+            ("d", .int(Int64(d))), ("queries", .int(Int64(batch.count))), ("k", .int(Int64(k))), ("threads", .int(Int64(threads))), ("allow_every", .int(Int64(allowEvery))), ("allow_window", .int(Int64(allowWindow))),
+            ("nlist", index == "flat" || index == "hnsw" ? .null : .int(Int64(lists))), ("spill", index == "ivf" ? .double(spill) : .null), ("m", index == "hnsw" ? .int(Int64(m)) : .null),
             ("ef_construction", index == "hnsw" ? .int(Int64(efConstruction)) : .null), ("vector_kernels", .string(VectorBenchSupport.kernelLevel)), ("train_seconds", .double(round(trainSeconds, 3))),
             ("build_seconds", .double(round(buildSeconds, 3))), ("pq_m", subquantizers.map { .int(Int64($0)) } ?? .null),
             ("index_bytes", ivf.map { .int(Int64($0.memoryBytes)) } ?? .null), ("float_bytes", .int(Int64(4 * baseTable.rows * d))), ("sgemm_gflops_peak", .double(round(peak, 1))), ("blas_core", .string(VectorBenchSupport.blasCore)), ("results", .array(results)),

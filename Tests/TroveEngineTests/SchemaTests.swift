@@ -1,5 +1,6 @@
 import Testing
 import TroveStorage
+import TroveVector
 import TroveTestSupport
 @testable import TroveEngine
 
@@ -43,6 +44,29 @@ import TroveTestSupport
         ]
         for (extra, expected) in bad {
             let json = #"{"fields": [{"name": "v", "type": "vector", "dimension": 384, "# + extra + "}]}"
+            #expect(throws: SchemaError.invalid(expected), "\(extra)") { try CollectionSchema(jsonText: json) }
+        }
+    }
+
+    /// IVF's `spill` round-trips, reaches the vector layer, and is refused off plain IVF.
+    @Test func ivfSpillRoundTripsAndIsChecked() throws {
+        let schema = try CollectionSchema(jsonText: #"{"fields": [{"name": "v", "type": "vector", "dimension": 8, "index": "ivf", "spill": 0.4}]}"#)
+        #expect(try CollectionSchema(json: schema.json) == schema)
+        #expect(schema.vectorSpecs.first?.spill == 0.4)
+        let none = try CollectionSchema(jsonText: #"{"fields": [{"name": "v", "type": "vector", "dimension": 8, "index": "ivf", "spill": 0}]}"#)
+        #expect(none.vectorSpecs.first?.spill == 0)
+        let plain = try CollectionSchema(jsonText: #"{"fields": [{"name": "v", "type": "vector", "dimension": 8, "index": "ivf"}]}"#)
+        #expect(plain.vectorSpecs.first?.spill == SpilledRows.defaultFraction)
+        #expect(try CollectionSchema(json: plain.json) == plain)
+        let bad: [(String, String)] = [
+            (#""index": "ivf", "spill": 1.5"#, "$.fields[0].spill: a number from 0 to 1"),
+            (#""index": "ivf", "spill": "0.2""#, "$.fields[0].spill: a number from 0 to 1"),
+            (#""index": "ivf-sq8", "spill": 0.2"#, "$.fields[0].spill: only for index ivf"),
+            (#""index": "ivf-pq", "spill": 0.2"#, "$.fields[0].spill: only for index ivf"),
+            (#""index": "hnsw", "spill": 0.2"#, "$.fields[0].spill: only for index ivf"),
+        ]
+        for (extra, expected) in bad {
+            let json = #"{"fields": [{"name": "v", "type": "vector", "dimension": 8, "# + extra + "}]}"
             #expect(throws: SchemaError.invalid(expected), "\(extra)") { try CollectionSchema(jsonText: json) }
         }
     }

@@ -69,6 +69,29 @@ import TroveStorage
         #expect(odd.status != 0 && odd.stderr.contains("divide"))
     }
 
+    /// `--allow-window N`: every hit is among the last ⌈n/N⌉ rows, recall is against the
+    /// exact top k of those rows, and the two filters do not combine.
+    @Test func aTimeWindowFilterKeepsTheLastRows() throws {
+        let dir = TempDirectory()
+        try writeFvecs(dir.sub("base.fvecs"), rows: 3000, d: 16, seed: 3)
+        try writeFvecs(dir.sub("q.fvecs"), rows: 10, d: 16, seed: 4)
+        let run = try CLI.run(["bench", "vector", "--base", dir.sub("base.fvecs"), "--queries", dir.sub("q.fvecs"), "--metric", "ip",
+                               "--index", "ivf", "--nlist", "16", "--nprobe", "16", "--k", "5", "--single-queries", "5",
+                               "--allow-window", "7", "--out", dir.sub("hits.jsonl"), "--json"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let summary = try JSONParser.parse(run.stdout.trimmingCharacters(in: .whitespacesAndNewlines))
+        guard case let .array(results)? = summary["results"] else { Issue.record("no results: \(run.stdout)"); return }
+        #expect(summary["allow_window"] == .int(7) && results.first?["recall"] == .double(1))
+        let lines = try String(contentsOfFile: dir.sub("hits.jsonl"), encoding: .utf8).split(separator: "\n")
+        #expect(lines.count == 10)
+        for line in lines {
+            guard case let .array(ids)? = try JSONParser.parse(String(line))["ids"] else { Issue.record("bad line"); continue }
+            #expect(ids.count == 5 && ids.allSatisfy { ($0.intValue ?? -1) >= 3000 - 429 })
+        }
+        let both = try CLI.run(["bench", "vector", "--base", dir.sub("base.fvecs"), "--queries", dir.sub("q.fvecs"), "--allow-every", "2", "--allow-window", "2"])
+        #expect(both.status != 0 && both.stderr.contains("do not combine"))
+    }
+
     @Test func badInputIsAClearError() throws {
         let dir = TempDirectory()
         try writeFvecs(dir.sub("base.fvecs"), rows: 10, d: 8, seed: 1)

@@ -36,7 +36,7 @@ public enum ChatCollections {
                 try database.createCollection(name, schema: schema)
                 continue
             }
-            if name == chunks, case let .vector(d, _, _, _, _)? = try database.schema(of: name).field(StoredChunk.FieldName.embedding.rawValue)?.type, d != embeddingDimension {
+            if name == chunks, case let .vector(d, _, _, _, _, _)? = try database.schema(of: name).field(StoredChunk.FieldName.embedding.rawValue)?.type, d != embeddingDimension {
                 throw ChatError.embedderMismatch(stored: d, configured: embeddingDimension)
             }
         }

@@ -21,7 +21,7 @@ extension OwnerCollections {
     /// its embedder's, or another dimension.
     func checkEmbedding(_ schema: CollectionSchema) throws {
         for (i, f) in schema.fields.enumerated() {
-            guard let source = f.embed, case let .vector(dimension, _, _, _, _) = f.type else { continue }
+            guard let source = f.embed, case let .vector(dimension, _, _, _, _, _) = f.type else { continue }
             guard source.model == embedder.modelName else {
                 throw ChatError.invalid(field: "$.schema.fields[\(i)].embed.model",
                                         reason: "'\(source.model)' is not installed on this server; it embeds with '\(embedder.modelName)'")

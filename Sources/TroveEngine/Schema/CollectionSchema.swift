@@ -30,8 +30,10 @@ public struct CollectionSchema: Sendable, Equatable {
         /// Full text with an analyser; `phrases` keeps positions for phrase queries.
         case text(analyzer: Analyzer, phrases: Bool)
         /// `graph` holds the HNSW parameters (index `hnsw` only), `codes` the product
-        /// quantizer's (index `ivf-pq` only).
-        case vector(dimension: Int, metric: VectorMetric, index: VectorFieldSpec.IndexKind, graph: HNSWParameters = .defaults, codes: PQParameters = .defaults)
+        /// quantizer's (index `ivf-pq` only), `spill` the share of rows listed twice
+        /// (index `ivf` only).
+        case vector(dimension: Int, metric: VectorMetric, index: VectorFieldSpec.IndexKind, graph: HNSWParameters = .defaults, codes: PQParameters = .defaults,
+                    spill: Double = SpilledRows.defaultFraction)
         case int
         case double
         case timestamp
@@ -91,7 +93,7 @@ public struct CollectionSchema: Sendable, Equatable {
         for f in fields {
             guard !f.name.isEmpty, f.name != "id" else { throw SchemaError.invalid("a field needs a name other than 'id'") }
             guard seen.insert(f.name).inserted else { throw SchemaError.invalid("field '\(f.name)' is declared twice") }
-            if case let .vector(d, _, _, _, _) = f.type, !(1...65_536).contains(d) {
+            if case let .vector(d, _, _, _, _, _) = f.type, !(1...65_536).contains(d) {
                 throw SchemaError.invalid("vector field '\(f.name)' needs a dimension in 1...65536")
             }
         }
@@ -143,7 +145,7 @@ public struct CollectionSchema: Sendable, Equatable {
 
     public var vectorSpecs: [VectorFieldSpec] {
         fields.compactMap { f in
-            if case let .vector(d, m, i, g, c) = f.type { return VectorFieldSpec(field: f.name, dimension: d, metric: m, index: i, graph: g, codes: c) }
+            if case let .vector(d, m, i, g, c, s) = f.type { return VectorFieldSpec(field: f.name, dimension: d, metric: m, index: i, graph: g, codes: c, spill: s) }
             return nil
         }
     }
@@ -165,7 +167,7 @@ public struct CollectionSchema: Sendable, Equatable {
             switch (f.type, v) {
             case (.keyword, .string): ok = true
             case (.text, .string), (.text, .json): ok = true
-            case let (.vector(d, _, _, _, _), .vector(x)): ok = x.count == d && x.allSatisfy(\.isFinite)
+            case let (.vector(d, _, _, _, _, _), .vector(x)): ok = x.count == d && x.allSatisfy(\.isFinite)
             case (.int, .int), (.double, .double), (.double, .int): ok = true
             case let (.timestamp, .timestamp(t)), let (.timestamp, .int(t)): ok = Timestamp.range.contains(t)
             default: ok = false
@@ -209,7 +211,7 @@ public struct CollectionSchema: Sendable, Equatable {
         switch type {
         case .keyword: return "a keyword string"
         case .text: return "text"
-        case let .vector(d, _, _, _, _): return "a vector of \(d) finite floats"
+        case let .vector(d, _, _, _, _, _): return "a vector of \(d) finite floats"
         case .int: return "an int"
         case .double: return "a number"
         case .timestamp: return "a timestamp between years 0001 and 9999"

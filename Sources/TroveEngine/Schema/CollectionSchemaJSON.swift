@@ -27,7 +27,7 @@ extension CollectionSchema {
         case .keyword: m.append(JSONMember("type", .string("keyword")))
         case let .text(a, p):
             m += [JSONMember("type", .string("text")), JSONMember("analyzer", .string(a.rawValue)), JSONMember("phrases", .bool(p))]
-        case let .vector(d, metric, index, graph, codes):
+        case let .vector(d, metric, index, graph, codes, spill):
             m += [JSONMember("type", .string("vector")), JSONMember("dimension", .int(Int64(d))),
                   JSONMember("metric", .string(metric.rawValue)), JSONMember("index", .string(index.rawValue))]
             if index == .hnsw {
@@ -38,6 +38,7 @@ extension CollectionSchema {
                 if let slices = codes.subquantizers { m.append(JSONMember("m", .int(Int64(slices)))) }
                 m.append(JSONMember("rerank", .int(Int64(codes.rerank))))
             }
+            if index == .ivf { m.append(JSONMember("spill", .double(spill))) }
         case .int: m.append(JSONMember("type", .string("int")))
         case .double: m.append(JSONMember("type", .string("double")))
         case .timestamp: m.append(JSONMember("type", .string("timestamp")))
@@ -116,7 +117,8 @@ extension CollectionSchema {
             if index == .ivfPQ {
                 return Field(name, .vector(dimension: Int(d), metric: metric, index: index, codes: try codeParameters(item, dimension: Int(d), path: path)))
             }
-            return Field(name, .vector(dimension: Int(d), metric: metric, index: index, graph: try graphParameters(item, index: index, path: path)))
+            return Field(name, .vector(dimension: Int(d), metric: metric, index: index, graph: try graphParameters(item, index: index, path: path),
+                                       spill: try spillShare(item, index: index, path: path)))
         case "int": return Field(name, .int)
         case "double": return Field(name, .double)
         case "timestamp": return Field(name, .timestamp)
@@ -143,6 +145,20 @@ extension CollectionSchema {
         return p
     }
 
+    /// `spill` of an `ivf` field: the share of rows also listed in a neighbouring list,
+    /// 0 to 1. Refused elsewhere: SQ8 and PQ lists hold codes that spilling does not cover.
+    private static func spillShare(_ item: JSONValue, index: VectorFieldSpec.IndexKind, path: String) throws -> Double {
+        guard let value = item["spill"] else { return SpilledRows.defaultFraction }
+        guard index == .ivf else { throw SchemaError.invalid("\(path).spill: only for index ivf") }
+        let share: Double? = switch value {
+        case let .int(v): Double(v)
+        case let .double(v): v
+        default: nil
+        }
+        guard let share, SpilledRows.fractionRange.contains(share) else { throw SchemaError.invalid("\(path).spill: a number from 0 to 1") }
+        return share
+    }
+
     /// `m` (bytes per row, dividing the dimension) and `rerank` of an `ivf-pq` field.
     private static func codeParameters(_ item: JSONValue, dimension: Int, path: String) throws -> PQParameters {
         var p = PQParameters.defaults
@@ -158,6 +174,7 @@ extension CollectionSchema {
             }
             p.rerank = Int(v)
         }
+        if item["spill"] != nil { throw SchemaError.invalid("\(path).spill: only for index ivf") }
         for key in ["ef_construction", "ef_search"] where item[key] != nil {
             throw SchemaError.invalid("\(path).\(key): only for index hnsw")
         }
