@@ -42,7 +42,10 @@ extension Database {
         let slots = ReadAheadSlots(max(1, buffered))
         let (stream, continuation) = AsyncThrowingStream<[Document], any Error>.makeStream()
         continuation.onTermination = { _ in slots.stop() }
-        Thread {
+        let reader = Thread {
+            // Foundation does not pass a Thread's name to the system on Linux; the thread
+            // names itself (Linux's per-thread comm file; elsewhere this does nothing).
+            try? "trove-documents".write(toFile: "/proc/thread-self/comm", atomically: false, encoding: .utf8)
             var batch: [Document] = []
             func send() -> Bool {
                 guard slots.take() else { return false }
@@ -61,7 +64,10 @@ extension Database {
             } catch {
                 continuation.finish(throwing: error)
             }
-        }.start()
+        }
+        // Named (above, for `top -H` and /proc) so that a reader still running shows.
+        reader.name = "trove-documents"
+        reader.start()
         return DocumentBatches(stream: stream, slots: slots)
     }
 }

@@ -81,6 +81,8 @@ final class ChildProcess: @unchecked Sendable {
         }
     }
 
+    var pid: Int32 { process.processIdentifier }
+
     func signal(_ signal: Int32) { kill(process.processIdentifier, signal) }
 
     /// The exit status, or nil if it did not exit within `seconds` (it is then killed).
