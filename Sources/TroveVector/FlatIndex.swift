@@ -88,10 +88,43 @@ public struct FlatIndex: Sendable {
         return heaps
     }
 
-    /// One query over the allowed rows only, scored where they lie.
+    /// One query over the allowed rows only, scored where they lie. Long runs of allowed
+    /// rows (a time window over rows added in time order) are scanned like the unfiltered
+    /// path, block by block with the threshold scan, without listing their members; the
+    /// scattered rest is scored by position. Listing a 20,000-row window's members and
+    /// pushing every score took 1.16× FAISS's time on 200,000 rows.
     private func selectiveSingle(_ queries: QueryBatch, k: Int, allowed: RowSet) -> [VectorHit] {
-        let ids = allowed.members.filter { $0 < data.rows }
-        return Self.scoreInPlace(queries, k: k, rows: data, positions: ids.map { UInt32($0) }, ids: ids, norms: norms, metric: metric)
+        let scorer = BlockScorer(metric: metric, dimension: data.dimension)
+        var heap = TopK(k: k)
+        var scattered: [UInt32] = []
+        let scratch = FloatBuffer(count: Self.singleBlock, zeroed: false)
+        let q = queries.matrix.row(0)
+        norms.withUnsafeBufferPointer { nb in
+            var row = allowed.next(from: 0)
+            while let start = row, start < data.rows {
+                var end = start + 1
+                while end < data.rows, allowed.contains(end) { end += 1 }
+                if end - start >= Self.singleBlock / 8 {
+                    for block in stride(from: start, to: end, by: Self.singleBlock) {
+                        let count = min(Self.singleBlock, end - block)
+                        VectorMath.dotRows(q, rows: data.row(block), count: count, dimension: data.dimension, into: scratch.pointer)
+                        scorer.select(scratch.pointer, count: count, rowBase: block, norms: nb.baseAddress, ids: { $0 }, allowed: nil, heap: &heap)
+                    }
+                } else {
+                    scattered += (start..<end).map { UInt32($0) }
+                }
+                row = end < data.rows ? allowed.next(from: end) : nil
+            }
+        }
+        if !scattered.isEmpty {
+            let scores = FloatBuffer(count: scattered.count, zeroed: false)
+            scattered.withUnsafeBufferPointer { Self.scorePositions(q, rows: data, positions: $0, into: scores.pointer) }
+            for (i, position) in scattered.enumerated() {
+                let s = scores.pointer[i]
+                heap.push(id: Int(position), score: metric == .l2 ? 2 * s - norms[Int(position)] : s)
+            }
+        }
+        return scorer.finish(heap, queryNorm: queries.norms[0])
     }
 
     /// The best `k` of the rows at `positions` of `rows` for the single query of `queries`,
@@ -101,14 +134,38 @@ public struct FlatIndex: Sendable {
         var heap = TopK(k: k)
         let scores = FloatBuffer(count: max(1, positions.count), zeroed: false)
         positions.withUnsafeBufferPointer { p in
-            guard let base = p.baseAddress else { return }
-            trove_dot_ids(queries.matrix.row(0), rows.base, rows.dimension, base, p.count, scores.pointer)
+            scorePositions(queries.matrix.row(0), rows: rows, positions: p, into: scores.pointer)
         }
         for (i, position) in positions.enumerated() {
             let s = scores.pointer[i]
             heap.push(id: ids[i], score: metric == .l2 ? 2 * s - norms[Int(position)] : s)
         }
         return BlockScorer(metric: metric, dimension: rows.dimension).finish(heap, queryNorm: queries.norms[0])
+    }
+
+    /// Runs of at least this many consecutive positions are scored as one block.
+    static let contiguousRun = 16
+
+    /// Dot products of `q` with the rows at `positions`, into `out` (same order). Runs of
+    /// consecutive positions (a time window over rows added in time order) go to the
+    /// streaming kernel, which the hardware prefetcher follows; the scattered rest to
+    /// `trove_dot_ids`, which prefetches each next row itself. A window of 20,000 of
+    /// 200,000 rows scored through `trove_dot_ids` alone took 1.16× FAISS's time.
+    static func scorePositions(_ q: UnsafePointer<Float>, rows: FloatMatrix, positions p: UnsafeBufferPointer<UInt32>, into out: UnsafeMutablePointer<Float>) {
+        guard let base = p.baseAddress else { return }
+        let d = rows.dimension
+        var pending = 0, i = 0
+        while i < p.count {
+            var end = i + 1
+            while end < p.count, p[end] == p[end - 1] &+ 1 { end += 1 }
+            if end - i >= contiguousRun {
+                if pending < i { trove_dot_ids(q, rows.base, d, base + pending, i - pending, out + pending) }
+                VectorMath.dotRows(q, rows: rows.row(Int(p[i])), count: end - i, dimension: d, into: out + i)
+                pending = end
+            }
+            i = end
+        }
+        if pending < p.count { trove_dot_ids(q, rows.base, d, base + pending, p.count - pending, out + pending) }
     }
 
     /// An index over only the allowed rows (ids kept).

@@ -196,7 +196,8 @@ extension IVFIndex {
             n += 1
         }
         guard n > 0 else { return }
-        trove_dot_ids(q, rows.base, dimension, positions, n, scores)
+        // A time window keeps a suffix of each list (rows are in id order within a list).
+        FlatIndex.scorePositions(q, rows: rows, positions: UnsafeBufferPointer(start: positions, count: n), into: scores)
         for j in 0..<n {
             let p = Int(positions[j])
             heap.push(id: Int(ids[p]), score: metric == .l2 ? 2 * scores[j] - norms[p] : scores[j])

@@ -21,6 +21,32 @@ import TroveStorage
         }
     }
 
+    /// Positions mixing long runs (a time window), short runs and scattered rows score
+    /// as the per-row kernel does, and a filtered single query over a window returns the
+    /// naive top k of the window.
+    @Test func runsOfPositionsScoreLikeScatteredOnes() throws {
+        let d = 24, n = 5000
+        let index = try FlatIndex(vectors: VectorTestData.random(n, d, seed: 5), dimension: d, metric: .innerProduct)
+        let q = VectorTestData.random(1, d, seed: 6)
+        // Runs of 3, 300, exactly 16 and 1,000, with single rows between them.
+        let p: [UInt32] = Array(10..<13) + [40, 90] + Array(100..<400) + [401, 777] + Array(1000..<1016) + [2000] + Array(4000..<5000)
+        var fast = [Float](repeating: 0, count: p.count), slow = fast
+        q.withUnsafeBufferPointer { qb in
+            p.withUnsafeBufferPointer { pb in
+                fast.withUnsafeMutableBufferPointer { FlatIndex.scorePositions(qb.baseAddress!, rows: index.data, positions: pb, into: $0.baseAddress!) }
+                for (i, row) in pb.enumerated() { slow[i] = VectorMath.dot(qb.baseAddress!, index.data.row(Int(row)), d) }
+            }
+        }
+        for i in p.indices { #expect(abs(fast[i] - slow[i]) < 1e-4, "position \(p[i])") }
+        let window = RowSet(capacity: n, rows: 4500..<n)
+        let hits = index.search(try QueryBatch(values: q, dimension: d, metric: .innerProduct), k: 10, allowed: window)[0]
+        let naive = (4500..<n).sorted { a, b in
+            let sa = VectorMath.dot(q, index.data.row(a), d), sb = VectorMath.dot(q, index.data.row(b), d)
+            return sa > sb || (sa == sb && a < b)
+        }.prefix(10)
+        #expect(hits.map(\.id) == Array(naive))
+    }
+
     @Test func tiesAreBrokenByLowerID() throws {
         let d = 4
         let base: [Float] = Array(repeating: [1, 0, 0, 0], count: 50).flatMap { $0 }
