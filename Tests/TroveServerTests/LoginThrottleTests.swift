@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import Synchronization
 import Testing
+import TroveTestSupport
 @testable import TroveServer
 
 /// Password guessing is limited before bcrypt is spent, and bcrypt never stalls the

@@ -34,12 +34,12 @@ import FoundationNetworking
 
         // About 12 MB of NDJSON; read 64 KB of it, stall until the reader is seen, hang up.
         let port = try #require(URL(string: base)?.port)
-        let socket = try RawConnection(port: port)
-        try socket.send("GET /api/collections/big/_export HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(auth)\r\n\r\n")
-        let head = try socket.receive(atLeast: 65_536)
+        let socket = try RawConnection(port: port, receiveBuffer: 16_384)
+        socket.send("GET /api/collections/big/_export HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(auth)\r\n\r\n")
+        let head = await socket.receive(atLeast: 65_536)
         #expect(head.hasPrefix("HTTP/1.1 200"), "\(head.prefix(200))")
         #expect(await Self.eventually { Self.readers(pid) == 1 }, "the reading thread is visible while the client stalls")
-        socket.close()
+        socket.hangUp()
         #expect(await Self.eventually { Self.readers(pid) == 0 }, "the reader stopped after the client hung up")
 
         // The server still answers, and a full export still holds every document.
@@ -83,50 +83,4 @@ import FoundationNetworking
         let (data, response) = try await URLSession.shared.data(for: request)
         return Answer(status: (response as? HTTPURLResponse)?.statusCode ?? 0, text: String(decoding: data, as: UTF8.self))
     }
-}
-
-/// A plain TCP connection to 127.0.0.1, so the test decides when to stop reading and when
-/// to hang up (URLSession reads everything it is sent).
-final class RawConnection {
-    private let fd: Int32
-
-    struct Failure: Error { let what: String }
-
-    init(port: Int) throws {
-        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw Failure(what: "socket") }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        // A small receive buffer, so the server's writes back up soon after we stop reading.
-        var size: Int32 = 16_384
-        setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size))
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard connected == 0 else {
-            Glibc.close(fd)
-            throw Failure(what: "connect")
-        }
-    }
-
-    func send(_ text: String) throws {
-        let bytes = Array(text.utf8)
-        guard bytes.withUnsafeBytes({ Glibc.send(fd, $0.baseAddress, $0.count, 0) }) == bytes.count else { throw Failure(what: "send") }
-    }
-
-    /// At least `count` bytes (fewer only if the server closes first), as text.
-    func receive(atLeast count: Int) throws -> String {
-        var out: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 16_384)
-        while out.count < count {
-            let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
-            guard n > 0 else { break }
-            out += buffer[0..<n]
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
-
-    func close() { Glibc.close(fd) }
 }
