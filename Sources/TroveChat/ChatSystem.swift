@@ -21,6 +21,8 @@ public final class ChatSystem: Sendable {
     public let chat: ChatService
     public let completions: CompletionService
     public let collections: OwnerCollections
+    /// Visitors' chats with public bots.
+    public let bots: BotChatService
     /// The data folder's key files (`secrets/`).
     public let secrets: SecretKeys
 
@@ -57,7 +59,9 @@ public final class ChatSystem: Sendable {
         let ids = IDGenerator()
         let secrets = SecretKeys(folder: dataFolder + "/secrets")
         self.secrets = secrets
-        agents = AgentService(database: database, ids: ids)
+        // Read at open, so a damaged key file stops the server at once, not at a bot's first message.
+        let keys = AgentKeyVault(key: try secrets.dataKey())
+        agents = AgentService(database: database, ids: ids, keys: keys)
         conversations = ConversationService(database: database, ids: ids, agents: agents)
         messages = MessageLog(database: database)
         usage = UsageReport(database: database)
@@ -68,9 +72,10 @@ public final class ChatSystem: Sendable {
                             signer: try URLSigner.load(secrets: secrets), ingestor: ingestor, maxUploadBytes: settings.maxUploadBytes)
         let cache = settings.responseCacheSeconds > 0 ? ResponseCache(ttl: .seconds(settings.responseCacheSeconds)) : nil
         collections = OwnerCollections(database: database, embedder: embedder)
-        completions = CompletionService(agents: agents, retriever: retriever, models: settings.registry, counter: counter)
+        completions = CompletionService(agents: agents, retriever: retriever, models: settings.registry, keys: keys, counter: counter)
         chat = ChatService(conversations: conversations, agents: agents, messages: messages, retriever: retriever, models: settings.registry,
-                           counter: counter, responseCache: cache, ids: ids)
+                           keys: keys, counter: counter, responseCache: cache, ids: ids)
+        bots = BotChatService(database: database, conversations: conversations, chat: chat, usage: usage, ids: ids)
     }
 
     /// Passages for a question without any model call: what still answers when no chat

@@ -36,6 +36,10 @@ public enum ServerLimits {
                                   query_string: \(EngineQuery.maximumTextBytes / 1024) KiB, \(QueryParser.maximumClauses) clauses (422)
       requests per user           --rate-limit / --rate-burst, all of the user's keys together (429)
       routes without a credential --public-rate-limit per client address (429)
+      /api/chat/{bot_id}          visitor message 1 to \(BotChatService.maxMessageBytes / 1024) KiB (422), body \(BotChatRoutes.maxBodyBytes >> 10) KiB (413); per bot \(Int(ServerSettings().botRateLimitPerSecond))/s,
+                                  bursts of \(Int(ServerSettings().botRateBurst)); per visitor session one message every \(Int(1 / ServerSettings().visitorRateLimitPerSecond)) s, bursts of \(Int(ServerSettings().visitorRateBurst));
+                                  the bot's daily_token_budget (429)
+      agent api_key, base_url     1 to 4,096 printable ASCII characters; an http(s) URL without user or password (400)
       login                       --login-attempts per address per minute; 5 failures in a row lock the account for 15 min (429)
       API keys per user           --max-keys (422)
       connections                 --max-connections; idle --idle-timeout s; a request must arrive within --request-timeout s

@@ -16,6 +16,12 @@ public struct ServerSettings: Sendable {
     /// signed downloads, health, metrics, the API document).
     public var publicRateLimitPerSecond = 20.0
     public var publicRateLimitBurst = 40.0
+    /// Token bucket per public bot (all its visitors together), and per visitor session:
+    /// messages per second and burst.
+    public var botRateLimitPerSecond = 2.0
+    public var botRateBurst = 20.0
+    public var visitorRateLimitPerSecond = 0.5
+    public var visitorRateBurst = 5.0
     /// Login attempts per client address per minute (also the burst).
     public var loginAttemptsPerMinute = 10.0
     /// Failed logins in a row that lock an account, and for how long.

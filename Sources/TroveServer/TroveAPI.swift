@@ -20,6 +20,9 @@ public struct TroveAPI: Sendable {
     let limiter: RateLimiter
     /// Per address, for the routes that need no credential.
     let publicLimiter: RateLimiter
+    /// Per public bot, and per visitor session, for `/api/chat/…`.
+    let botLimiter: RateLimiter
+    let visitorLimiter: RateLimiter
     let logins: LoginThrottle
     let providerProbe: ProviderProbe
     /// cl100k_base, for embedding input sent as token ids: read once at start, or why not.
@@ -37,6 +40,8 @@ public struct TroveAPI: Sendable {
                         tokens: await TokenIssuer(secret: secret, lifetime: settings.tokenLifetime), settings: settings, dataFolder: dataFolder,
                         limiter: RateLimiter(perSecond: settings.rateLimitPerSecond, burst: settings.rateLimitBurst),
                         publicLimiter: RateLimiter(perSecond: settings.publicRateLimitPerSecond, burst: settings.publicRateLimitBurst),
+                        botLimiter: RateLimiter(perSecond: settings.botRateLimitPerSecond, burst: settings.botRateBurst),
+                        visitorLimiter: RateLimiter(perSecond: settings.visitorRateLimitPerSecond, burst: settings.visitorRateBurst),
                         logins: LoginThrottle(maxFailures: settings.loginMaxFailures, lockoutSeconds: settings.loginLockoutSeconds,
                                               perAddressPerMinute: settings.loginAttemptsPerMinute, perAddressBurst: settings.loginAttemptsPerMinute),
                         providerProbe: ProviderProbe(settings: system.settings), tokenVocabularyFile: loadTokenVocabulary(system.settings.embedder.catalog))
@@ -104,6 +109,7 @@ public struct TroveAPI: Sendable {
         WebRoutes().add(to: open)
         AuthRoutes(api: self).addPublic(to: open)
         FileRoutes(api: self).addPublic(to: open)
+        BotChatRoutes(api: self).add(to: open)
         let api = router.group().add(middleware: AuthMiddleware(api: self))
         AuthRoutes(api: self).addPrivate(to: api)
         UserRoutes(api: self).add(to: api)

@@ -57,9 +57,6 @@ struct APIKeyRecord: StoredRecord {
     /// The stored form of a secret: its SHA-256 in lowercase hex (a key is 200 random
     /// bits, so a fast hash is enough; bcrypt would slow every request).
     static func digest(of secret: String) -> String {
-        SHA256.hash(data: Array(secret.utf8)).map { byte in
-            let hex = Array("0123456789abcdef")
-            return String([hex[Int(byte >> 4)], hex[Int(byte & 15)]])
-        }.joined()
+        RandomToken.sha256Hex(secret)
     }
 }

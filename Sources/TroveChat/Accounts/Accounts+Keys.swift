@@ -12,9 +12,7 @@ extension Accounts {
         guard try keyCount(userID: userID) < maxKeysPerUser else {
             throw ChatError.limitExceeded("a user holds at most \(maxKeysPerUser) API keys (revoked ones count); delete the user's old keys or ask an admin")
         }
-        let alphabet = Array("abcdefghijklmnopqrstuvwxyz234567")
-        var rng = SystemRandomNumberGenerator()
-        let secret = "trv_" + String((0..<40).map { _ in alphabet[Int.random(in: 0..<32, using: &rng)] })
+        let secret = RandomToken.make(prefix: "trv_")
         let info = APIKeyInfo(id: ids.next(), name: name, prefix: String(secret.prefix(8)), revoked: false, createdAt: RecordClock.now())
         let record = APIKeyRecord(info: info, userID: userID, secretSHA256: APIKeyRecord.digest(of: secret))
         try database.applySynchronously([.put(record.document, in: APIKeyRecord.collection)], tenant: nil)

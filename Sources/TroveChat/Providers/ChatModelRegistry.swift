@@ -30,8 +30,11 @@ public struct ChatModelRegistry: Sendable {
         self.call = call
     }
 
-    /// The model for an agent's provider and model settings (nil: the defaults).
-    public func resolve(provider: String?, model: String?) throws(ChatModelError) -> (model: any ChatModel, name: String) {
+    /// The model for an agent's provider and model settings (nil: the defaults). An agent
+    /// with its own `baseURL` is called there with its own `apiKey` only: the server's key
+    /// never goes to an address a user chose. Without one, the agent's key (if any) replaces
+    /// the server's for the provider's configured (or public) endpoint.
+    public func resolve(provider: String?, model: String?, baseURL: String? = nil, apiKey: String? = nil) throws(ChatModelError) -> (model: any ChatModel, name: String) {
         let kind: ChatProviderKind
         if let provider {
             guard let k = ChatProviderKind(rawValue: provider) else { throw .notConfigured("unknown chat provider '\(provider)': use openai, ollama or anthropic") }
@@ -41,7 +44,8 @@ public struct ChatModelRegistry: Sendable {
         }
         let endpoint = endpoints[kind] ?? Endpoint(kind: kind)
         let name = model ?? endpoint.model ?? kind.fallbackModel
-        return (ChatModels.make(provider: kind, baseURL: endpoint.baseURL, apiKey: endpoint.apiKey, call: call), name)
+        let key = baseURL == nil ? apiKey ?? endpoint.apiKey : apiKey
+        return (ChatModels.make(provider: kind, baseURL: baseURL ?? endpoint.baseURL, apiKey: key, call: call), name)
     }
 }
 

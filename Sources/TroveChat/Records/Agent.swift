@@ -44,6 +44,8 @@ public struct Agent: Sendable, Equatable, StoredRecord {
         case systemPrompt = "system_prompt", topP = "top_p", maxOutputTokens = "max_output_tokens"
         case contextBudget = "context_budget", maxToolSteps = "max_tool_steps"
         case createdAt = "created_at", updatedAt = "updated_at"
+        case baseURL = "base_url", apiKeySealed = "api_key_sealed", isPublic = "public", publishableKey = "publishable_key"
+        case allowedOrigins = "allowed_origins", widget, dailyTokenBudget = "daily_token_budget"
     }
     static let collection = "chat_agents"
     static let tenantField: FieldName? = .owner
@@ -63,6 +65,16 @@ public struct Agent: Sendable, Equatable, StoredRecord {
     public var provider: String?
     /// nil: the provider's configured default model.
     public var model: String?
+    /// The agent's own endpoint for its provider (nil: the server's). Only the agent's own
+    /// key is sent there, never the server's.
+    public var baseURL: String?
+    /// The agent's own provider key, sealed (`AgentKeyVault`). Write-only: the plaintext is
+    /// never a property, so no JSON, log or export of an agent can hold it.
+    var sealedAPIKey: [UInt8]?
+    /// Whether the agent has a key of its own.
+    public var hasAPIKey: Bool { sealedAPIKey != nil }
+    /// The public face: visitor chat, publishable key, allowed origins, widget.
+    public var bot = PublicBot()
     public var temperature: Double?
     public var topP: Double?
     public var maxOutputTokens = 512
@@ -81,15 +93,25 @@ public struct Agent: Sendable, Equatable, StoredRecord {
         self.owner = owner
     }
 
-    /// Sets the fields `json` holds, checking each (errors name the field's path).
-    public mutating func apply(_ json: JSONValue) throws(ChatError) {
-        do throws(JSONInputError) { try read(json) } catch { throw ChatError.invalid(error) }
+    /// Sets the fields `json` holds, checking each (errors name the field's path); an
+    /// `api_key` is sealed with `keys`, null removes it.
+    public mutating func apply(_ json: JSONValue, keys: AgentKeyVault) throws(ChatError) {
+        let key: APIKeyChange?
+        do throws(JSONInputError) { key = try read(json) } catch { throw ChatError.invalid(error) }
+        switch key {
+        case let .set(plain)?: sealedAPIKey = try keys.seal(plain, agentID: id)
+        case .remove?: sealedAPIKey = nil
+        case nil: break
+        }
     }
 
-    private mutating func read(_ json: JSONValue) throws(JSONInputError) {
+    private enum APIKeyChange { case set(String), remove }
+
+    private mutating func read(_ json: JSONValue) throws(JSONInputError) -> APIKeyChange? {
         let input = try JSONInput(json)
-        try input.only(["name", "description", "system_prompt", "provider", "model", "temperature", "top_p",
-                        "max_output_tokens", "context_budget", "retrieval", "tools", "max_tool_steps"])
+        try input.only(Set(["name", "description", "system_prompt", "provider", "model", "temperature", "top_p",
+                            "max_output_tokens", "context_budget", "retrieval", "tools", "max_tool_steps", "base_url", "api_key"])
+            .union(PublicBot.members))
         if let v = try input.string("name", maxLength: 200) {
             guard !v.trimmingCharacters(in: .whitespaces).isEmpty else { throw JSONInputError(path: "$.name", reason: "must not be empty") }
             name = v
@@ -125,6 +147,26 @@ public struct Agent: Sendable, Equatable, StoredRecord {
         guard maxOutputTokens < contextBudget else {
             throw JSONInputError(path: "$.max_output_tokens", reason: "must be less than context_budget (\(contextBudget))")
         }
+        if input.has("base_url") {
+            let v = try input.string("base_url", maxLength: 2_000)
+            if let v, !Self.isEndpoint(v) { throw JSONInputError(path: "$.base_url", reason: "an http(s) URL with a host and no user or password") }
+            baseURL = v
+        }
+        try bot.apply(input)
+        guard input.has("api_key") else { return nil }
+        guard let v = try input.string("api_key", maxLength: 4_096) else { return .remove }
+        // Printable ASCII only: the key goes into a request header, where CR or LF would
+        // let it add headers of its own.
+        guard !v.isEmpty, v.utf8.allSatisfy({ (0x21...0x7E).contains($0) }) else {
+            throw JSONInputError(path: "$.api_key", reason: "1 to 4,096 printable ASCII characters, no spaces (null removes the key)")
+        }
+        return .set(v)
+    }
+
+    static func isEndpoint(_ text: String) -> Bool {
+        guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https",
+              let host = url.host, !host.isEmpty else { return false }
+        return url.user == nil && url.password == nil
     }
 
     /// The API's JSON form (snake_case).
@@ -136,6 +178,8 @@ public struct Agent: Sendable, Equatable, StoredRecord {
             ("top_p", topP.map(JSONValue.double) ?? .null), ("max_output_tokens", .int(Int64(maxOutputTokens))),
             ("context_budget", .int(Int64(contextBudget))), ("retrieval", retrieval.json),
             ("tools", .array(tools.map(JSONValue.string))), ("max_tool_steps", .int(Int64(maxToolSteps))),
+            ("base_url", baseURL.map(JSONValue.string) ?? .null), ("api_key_set", .bool(hasAPIKey)),
+        ] + bot.jsonMembers + [
             ("created_at", .string(RecordClock.rfc3339(createdAt))), ("updated_at", .string(RecordClock.rfc3339(updatedAt))),
         ])
     }
@@ -153,6 +197,13 @@ public struct Agent: Sendable, Equatable, StoredRecord {
         if let model { fields.append(Field(N.model, .string(model))) }
         if let temperature { fields.append(Field(N.temperature, .double(temperature))) }
         if let topP { fields.append(Field(N.topP, .double(topP))) }
+        if let baseURL { fields.append(Field(N.baseURL, .string(baseURL))) }
+        if let sealedAPIKey { fields.append(Field(N.apiKeySealed, .bytes(sealedAPIKey))) }
+        fields.append(Field(N.isPublic, .bool(bot.enabled)))
+        if let key = bot.publishableKey { fields.append(Field(N.publishableKey, .string(key))) }
+        if !bot.allowedOrigins.isEmpty { fields.append(Field(N.allowedOrigins, .json(.array(bot.allowedOrigins.map(JSONValue.string))))) }
+        if bot.widget != WidgetSettings() { fields.append(Field(N.widget, .json(bot.widget.json))) }
+        if let budget = bot.dailyTokenBudget { fields.append(Field(N.dailyTokenBudget, .int(Int64(budget)))) }
         return Document(id: id, fields: fields)
     }
 
@@ -174,6 +225,15 @@ public struct Agent: Sendable, Equatable, StoredRecord {
         }
         tools = try f.strings(.tools)
         maxToolSteps = try f.optionalInt(.maxToolSteps) ?? maxToolSteps
+        baseURL = try f.optionalString(.baseURL)
+        sealedAPIKey = try f.optionalBytes(.apiKeySealed)
+        bot.enabled = try f.optionalBool(.isPublic) ?? false
+        bot.publishableKey = try f.optionalString(.publishableKey)
+        bot.allowedOrigins = try f.strings(.allowedOrigins)
+        bot.dailyTokenBudget = try f.optionalInt(.dailyTokenBudget)
+        if let w = try f.optionalJSON(.widget) {
+            do throws(JSONInputError) { try bot.widget.apply(try JSONInput(w)) } catch { throw f.corrupt(.widget, error.description) }
+        }
         createdAt = try f.timestamp(.createdAt)
         updatedAt = try f.timestamp(.updatedAt)
     }

@@ -99,6 +99,10 @@ struct RecordFields<Name: RawRepresentable> where Name.RawValue == String {
         }
     }
 
+    func optionalBytes(_ name: Name) throws(ChatError) -> [UInt8]? {
+        try read(name, "bytes") { if case let .bytes(b) = $0 { return b }; return nil }
+    }
+
     func optionalJSON(_ name: Name) throws(ChatError) -> JSONValue? {
         try read(name, "JSON") { if case let .json(j) = $0 { return j }; return nil }
     }

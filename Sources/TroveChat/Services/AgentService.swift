@@ -5,13 +5,15 @@ import TroveJSON
 public struct AgentService: Sendable {
     let database: Database
     let ids: IDGenerator
+    /// Seals the agents' own provider keys.
+    let keys: AgentKeyVault
     var queries: RecordQueries { RecordQueries(database: database) }
 
     /// Creates an agent from its JSON form (`name` required).
     public func create(owner: String, _ json: JSONValue) async throws -> Agent {
         guard json["name"] != nil else { throw ChatError.invalid(field: "$.name", reason: "required") }
         var agent = Agent(id: ids.next(), owner: owner)
-        try agent.apply(json)
+        try agent.apply(json, keys: keys)
         agent.createdAt = RecordClock.now()
         agent.updatedAt = agent.createdAt
         try await database.put(agent.document, in: ChatCollections.agents, tenant: owner)
@@ -26,7 +28,7 @@ public struct AgentService: Sendable {
     /// Changes the fields `json` holds; the others stay.
     public func update(owner: String, id: String, _ json: JSONValue) async throws -> Agent {
         var agent = try await get(owner: owner, id: id)
-        try agent.apply(json)
+        try agent.apply(json, keys: keys)
         agent.updatedAt = RecordClock.now()
         try await database.put(agent.document, in: ChatCollections.agents, tenant: owner)
         return agent

@@ -13,6 +13,8 @@ public enum ChatCollections {
     public static let messages = ChatMessage.collection
     public static let files = StoredFile.collection
     public static let chunks = StoredChunk.collection
+    /// Visitors' sessions with public bots.
+    public static let visitorSessions = VisitorSession.collection
     /// How many files refer to each blob (not owner-scoped: owners share deduplicated blobs).
     public static let blobRefs = "chat_blob_refs"
 
@@ -23,6 +25,7 @@ public enum ChatCollections {
             (files, try StoredFile.schema),
             (chunks, try StoredChunk.schema(embeddingDimension: embeddingDimension)),
             (blobRefs, try CollectionSchema(fields: [F("refs", .int)])),
+            (visitorSessions, try VisitorSession.schema),
         ]
     }
 

@@ -28,6 +28,7 @@ public struct ChatService: Sendable {
     let messages: MessageLog
     let retriever: Retriever
     let models: ChatModelRegistry
+    let keys: AgentKeyVault
     let counter: any TokenCounter
     let responseCache: ResponseCache?
     let ids: IDGenerator
@@ -35,7 +36,13 @@ public struct ChatService: Sendable {
     var historyLimit = 400
 
     public func send(owner: String, conversationID: String, text: String, attachments: [String] = []) async throws -> Exchange {
-        try await run(owner: owner, conversationID: conversationID, text: text, attachments: attachments, events: nil)
+        try await run(owner: owner, conversationID: conversationID, text: text, attachments: attachments, visitor: false, events: nil)
+    }
+
+    /// A public bot's visitor's message (`BotChatService`): no attachments, and no tool
+    /// that reads the owner's other conversations.
+    func send(owner: String, conversationID: String, text: String, visitor: Bool) async throws -> Exchange {
+        try await run(owner: owner, conversationID: conversationID, text: text, attachments: [], visitor: visitor, events: nil)
     }
 
     /// Stores a message without asking the model (importing history, or a turn written by
@@ -58,11 +65,15 @@ public struct ChatService: Sendable {
 
     /// `send`, streamed. The stream throws what `send` throws.
     public func stream(owner: String, conversationID: String, text: String, attachments: [String] = []) -> AsyncThrowingStream<SendEvent, any Error> {
+        stream(owner: owner, conversationID: conversationID, text: text, attachments: attachments, visitor: false)
+    }
+
+    func stream(owner: String, conversationID: String, text: String, attachments: [String] = [], visitor: Bool) -> AsyncThrowingStream<SendEvent, any Error> {
         AsyncThrowingStream { continuation in
             let task = Task {
                 do {
                     let exchange = try await run(owner: owner, conversationID: conversationID, text: text, attachments: attachments,
-                                                 events: { continuation.yield($0) })
+                                                 visitor: visitor, events: { continuation.yield($0) })
                     continuation.yield(.done(exchange))
                     continuation.finish()
                 } catch {
@@ -73,12 +84,13 @@ public struct ChatService: Sendable {
         }
     }
 
-    private func run(owner: String, conversationID: String, text: String, attachments: [String],
+    private func run(owner: String, conversationID: String, text: String, attachments: [String], visitor: Bool,
                      events: (@Sendable (SendEvent) -> Void)?) async throws -> Exchange {
         guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw ChatError.invalid(field: "$.content", reason: "must not be empty") }
         guard text.utf8.count <= 1_000_000 else { throw ChatError.invalid(field: "$.content", reason: "longer than 1,000,000 bytes") }
         var conversation = try await conversations.get(owner: owner, id: conversationID)
-        let agent = try await agentOf(conversation)
+        var agent = try await agentOf(conversation)
+        if visitor { agent.tools.removeAll { $0 == "search_messages" } }
         for id in attachments {
             guard try await RecordQueries(database: messages.database).get(id, in: ChatCollections.files, owner: owner) != nil else {
                 throw ChatError.notFound(kind: "file", id: id)
@@ -95,7 +107,10 @@ public struct ChatService: Sendable {
         user.attachments = attachments
         if conversation.title.isEmpty { conversation.title = Conversation.title(from: text) }
         let started = ContinuousClock.now
-        let loop = ToolLoop(models: models, counter: counter, responseCache: responseCache,
+        // The cache keys on the request alone: an agent with its own endpoint or key must
+        // not be answered from another endpoint's replies.
+        let cache = agent.baseURL == nil && !agent.hasAPIKey ? responseCache : nil
+        let loop = ToolLoop(models: models, keys: keys, counter: counter, responseCache: cache,
                             tools: ToolBox(retriever: retriever, messages: messages, retrieval: agent.retrieval))
         let outcome: ToolLoop.Outcome
         do {

@@ -7,6 +7,7 @@ public struct CompletionService: Sendable {
     let agents: AgentService
     let retriever: Retriever
     let models: ChatModelRegistry
+    let keys: AgentKeyVault
     let counter: any TokenCounter
 
     /// The request as it goes to the model, the model, and the passages used.
@@ -31,7 +32,7 @@ public struct CompletionService: Sendable {
             try model.check(r)
             return Prepared(request: r, model: model, sources: [], agent: nil)
         }
-        let (model, name) = try models.resolve(provider: agent.provider, model: agent.model)
+        let (model, name) = try models.resolve(provider: agent.provider, model: agent.model, baseURL: agent.baseURL, apiKey: try keys.apiKey(of: agent))
         var turns = request.messages
         var sources: [Source] = []
         if agent.retrieval.enabled, let last = turns.lastIndex(where: { $0.role == .user }) {

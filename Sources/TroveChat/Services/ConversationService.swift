@@ -44,12 +44,15 @@ public struct ConversationService: Sendable {
     /// Deletes the conversation and all its messages (their token usage with them) in one
     /// batch: a crash leaves all of them or none.
     public func delete(owner: String, id: String) async throws {
+        try await database.apply(try await deleteChanges(owner: owner, id: id), tenant: owner)
+    }
+
+    /// The changes that delete the conversation and its messages, for a batch of the caller's.
+    func deleteChanges(owner: String, id: String) async throws -> [DatabaseChange] {
         _ = try await get(owner: owner, id: id)
         let messages = try await queries.all(in: ChatCollections.messages, owner: owner, filters: [.equals(field: ChatMessage.FieldName.conversationID.rawValue, value: id)],
                                              sort: ChatMessage.FieldName.createdAt.rawValue)
-        var changes: [DatabaseChange] = [.delete(id: id, in: ChatCollections.conversations)]
-        changes += messages.map { .delete(id: $0.id, in: ChatCollections.messages) }
-        try await database.apply(changes, tenant: owner)
+        return [.delete(id: id, in: ChatCollections.conversations)] + messages.map { .delete(id: $0.id, in: ChatCollections.messages) }
     }
 
     static func check(title: String) throws(ChatError) {

@@ -5,6 +5,8 @@
 /// counted with the tokenizer and the sum marked estimated.
 struct ToolLoop: Sendable {
     let models: ChatModelRegistry
+    /// Opens the agent's own provider key, for the call only.
+    let keys: AgentKeyVault
     let counter: any TokenCounter
     let responseCache: ResponseCache?
     let tools: ToolBox
@@ -18,7 +20,7 @@ struct ToolLoop: Sendable {
 
     func run(agent: Agent, owner: String, turns start: [ChatTurn], promptTokens: Int,
              events: (@Sendable (SendEvent) -> Void)?) async throws -> Outcome {
-        let (model, name) = try models.resolve(provider: agent.provider, model: agent.model)
+        let (model, name) = try models.resolve(provider: agent.provider, model: agent.model, baseURL: agent.baseURL, apiKey: try keys.apiKey(of: agent))
         let specs = ToolBox.specs(agent.tools)
         let steps = specs.isEmpty ? 1 : max(1, agent.maxToolSteps)
         var turns = start

@@ -32,4 +32,20 @@ public struct SecretKeys: Sendable {
         chmod(path, 0o600)
         return bytes
     }
+
+    /// The data key (`data.key`, 32 bytes) that seals the agents' provider keys: made when
+    /// missing, but never replaced. A file of another length throws, because a new key
+    /// could not open what the old one sealed.
+    public func dataKey(_ name: String = "data.key") throws(StorageError) -> [UInt8] {
+        let files = LocalFileSystem()
+        let path = folder + "/" + name
+        guard files.exists(path) else { return try key(name) }
+        let file = try files.open(path, mode: .readOnly)
+        let size = try file.size()
+        guard size == 32 else {
+            throw .corruption(file: path, offset: 0,
+                              reason: "expected 32 bytes, found \(size): restore secrets/\(name) from a backup (a new key cannot open the sealed provider keys)")
+        }
+        return try file.read(at: 0, count: 32)
+    }
 }

@@ -13,6 +13,10 @@ struct AuthMiddleware: RouterMiddleware {
         }
         let credential = String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces)
         let principal: Principal
+        // A page may carry a bot's publishable key: it is refused here, with the one thing it is for.
+        if credential.hasPrefix("pk_") {
+            throw APIError.unauthorized("a publishable key (pk_…) only chats with its bot: POST /api/chat/{bot_id}")
+        }
         if credential.hasPrefix("trv_") {
             guard let (user, keyID) = try await api.accounts.resolveKey(credential) else { throw APIError.unauthorized("the API key is not valid or was revoked") }
             principal = Principal(userID: user.id, username: user.username, role: user.role, keyID: keyID)

@@ -33,8 +33,15 @@ import TroveStorage
         f.error = "no text"
         #expect(try StoredFile(document: f.document) == f)
         var a = Agent(id: "a1", owner: "alice")
-        try a.apply(JSONParser.parse(#"{"name": "Docs", "temperature": 0.2, "tools": ["calculator"], "retrieval": {"enabled": true, "top_k": 3}}"#))
+        try a.apply(JSONParser.parse(#"{"name": "Docs", "temperature": 0.2, "tools": ["calculator"], "retrieval": {"enabled": true, "top_k": 3}}"#),
+                    keys: AgentKeyVault(key: Array(repeating: 1, count: 32)))
         #expect(try Agent(document: a.document) == a)
+        try a.apply(JSONParser.parse(#"""
+            {"base_url": "https://llm.example/v1", "api_key": "sk-1", "public": true, "allowed_origins": ["https://a.example"],
+             "widget": {"title": "Hi", "color": "#00aa00", "position": "bottom-left"}, "daily_token_budget": 5000}
+            """#), keys: AgentKeyVault(key: Array(repeating: 1, count: 32)))
+        #expect(a.hasAPIKey && a.bot.enabled && a.bot.widget.position == .bottomLeft)
+        #expect(try Agent(document: a.document) == a, "the bot's fields read back")
         let user = UserRecord(account: UserAccount(id: "u1", username: "ann", role: .admin, disabled: true, createdAt: 3), passwordHash: "$2b$12$x")
         let back = try UserRecord(document: user.document)
         #expect(back.account == user.account && back.passwordHash == user.passwordHash)

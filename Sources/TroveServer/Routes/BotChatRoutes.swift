@@ -1,0 +1,146 @@
+import Hummingbird
+import TroveChat
+import TroveJSON
+
+/// `/api/chat/{bot_id}`: visitors chat with a public bot, without an account. No
+/// credential is needed; one that is sent must be the bot's publishable key. A page on
+/// another site may call only when the bot allows its origin. Each bot and each visitor
+/// session has a token bucket, and the bot a daily token budget.
+struct BotChatRoutes {
+    let api: TroveAPI
+
+    func add(to router: RouterGroup<TroveRequestContext>) {
+        let bots = api.system.bots
+        router.get("/api/chat/{bot_id}") { request, context in
+            let bot = try await admit(request, context)
+            return JSONResponse.make(.object([("id", .string(bot.id)), ("object", .string("bot")), ("name", .string(bot.name)),
+                                              ("description", .string(bot.description)), ("widget", bot.bot.widget.json)]))
+        }
+        router.post("/api/chat/{bot_id}") { request, context in
+            let bot = try await admit(request, context)
+            let body = try await request.jsonObject(limit: Self.maxBodyBytes, members: ["message", "session_id", "stream"])
+            let message = try body.requiredString("message")
+            let sessionID = try body.string("session_id", maxLength: 200)
+            try take(api.visitorLimiter, sessionID.map { "\(bot.id) \($0)" }, "this chat")
+            let stream = try body.bool("stream") ?? (request.uri.queryParameters.get("stream") == "true")
+            do {
+                guard stream else {
+                    let (secret, exchange) = try await bots.send(bot: bot, sessionID: sessionID, text: message)
+                    ServerMetrics.shared.record(usage: exchange.assistant.usage, milliseconds: exchange.assistant.latencyMilliseconds)
+                    return JSONResponse.make(Self.reply(bot: bot, sessionID: secret, exchange.assistant))
+                }
+                let (secret, events) = try await bots.stream(bot: bot, sessionID: sessionID, text: message)
+                return SSEResponse.make(VisitorEventStream(bot: bot, sessionID: secret, base: events))
+            } catch {
+                throw Self.visible(error)
+            }
+        }
+        router.get("/api/chat/{bot_id}/session/{session_id}") { request, context in
+            let bot = try await admit(request, context)
+            let messages = try await bots.history(bot: bot, sessionID: context.parameters.require("session_id"), limit: request.limit)
+            return JSONResponse.list(messages.map(Self.visitorJSON), cursor: nil)
+        }
+        router.delete("/api/chat/{bot_id}/session/{session_id}") { request, context in
+            let bot = try await admit(request, context)
+            try await bots.end(bot: bot, sessionID: context.parameters.require("session_id"))
+            return Response(status: .noContent)
+        }
+    }
+
+    /// A visitor's body: a message of at most `BotChatService.maxMessageBytes` and its fields.
+    static let maxBodyBytes = 64 << 10
+
+    /// The bot, if it is public, its owner's account enabled, the credential (if any) its
+    /// publishable key, the page's origin allowed, and the bot's bucket not empty.
+    private func admit(_ request: Request, _ context: TroveRequestContext) async throws -> Agent {
+        let id = try context.parameters.require("bot_id")
+        let bot = try api.system.bots.bot(id)
+        guard let owner = try await api.accounts.get(bot.owner), !owner.disabled else { throw APIError.notFound("no bot '\(id)'") }
+        if let credential = request.headers[.authorization] {
+            guard credential == "Bearer \(bot.bot.publishableKey ?? "")", bot.bot.publishableKey != nil else {
+                throw APIError.unauthorized("this route takes no credential, or the bot's publishable key (pk_…)")
+            }
+        }
+        let origin = request.headers[.origin]
+        guard origin.map({ Self.isSameOrigin($0, host: request.head.authority) }) ?? true || bot.bot.allows(origin: origin) else {
+            throw APIError.forbidden("this bot does not take messages from pages at \(origin ?? "")")
+        }
+        try take(api.botLimiter, bot.id, "this bot")
+        return bot
+    }
+
+    private func take(_ limiter: RateLimiter, _ key: String?, _ what: String) throws {
+        guard let key, let wait = limiter.take(key) else { return }
+        throw APIError.busy("too many messages to \(what): retry in \(wait) s", retryAfter: wait)
+    }
+
+    /// The hosted chat page and the widget's frame are the server's own pages.
+    static func isSameOrigin(_ origin: String, host: String?) -> Bool {
+        guard let host else { return false }
+        return origin == "http://\(host)" || origin == "https://\(host)"
+    }
+
+    /// What a visitor may see of a failure: the owner's endpoint and the provider's words
+    /// stay on the owner's stored message.
+    static func visible(_ error: any Error) -> any Error {
+        guard case let ChatError.provider(e, _) = error else { return error }
+        let status = APIError.providerError(e).status
+        return APIError(status: status, type: "provider_error", message: "the bot cannot answer now; try again later", code: "bot_unavailable")
+    }
+
+    static func reply(bot: Agent, sessionID: String, _ message: ChatMessage) -> JSONValue {
+        .object([("object", .string("chat.reply")), ("bot_id", .string(bot.id)), ("session_id", .string(sessionID)),
+                 ("message", visitorJSON(message))])
+    }
+
+    /// A message as a visitor sees it: no token usage, model, tool steps or file ids.
+    static func visitorJSON(_ m: ChatMessage) -> JSONValue {
+        .object([("id", .string(m.id)), ("role", .string(m.role.rawValue)), ("content", .string(m.content)),
+                 ("created_at", m.json["created_at"] ?? .null),
+                 ("sources", .array(m.sources.map { s in
+                     .object([("number", .int(Int64(s.number))), ("file_name", .string(s.fileName)), ("text", .string(s.text))])
+                 }))])
+    }
+}
+
+/// A visitor's streamed reply as SSE: `session` first (the secret to keep), `delta`s, then
+/// `done` with the stored reply, or a last `error`.
+struct VisitorEventStream: AsyncSequence, Sendable {
+    typealias Element = SSEResponse.Event
+    let bot: Agent
+    let sessionID: String
+    let base: AsyncThrowingStream<SendEvent, any Error>
+
+    struct AsyncIterator: AsyncIteratorProtocol {
+        let bot: Agent
+        let sessionID: String
+        var base: AsyncThrowingStream<SendEvent, any Error>.AsyncIterator
+        var started = false
+        var finished = false
+
+        mutating func next() async throws -> SSEResponse.Event? {
+            guard !finished else { return nil }
+            guard started else {
+                started = true
+                return .init(name: "session", data: JSONValue.object([("session_id", .string(sessionID))]).text)
+            }
+            do {
+                while true {
+                    switch try await base.next() {
+                    case let .delta(text)?: return .init(name: "delta", data: JSONValue.object([("content", .string(text))]).text)
+                    case .toolStep?: continue
+                    case let .done(ex)?:
+                        ServerMetrics.shared.record(usage: ex.assistant.usage, milliseconds: ex.assistant.latencyMilliseconds)
+                        return .init(name: "done", data: BotChatRoutes.reply(bot: bot, sessionID: sessionID, ex.assistant).text)
+                    case nil: return nil
+                    }
+                }
+            } catch {
+                finished = true
+                return .init(name: "error", data: APIError.from(BotChatRoutes.visible(error)).json.text)
+            }
+        }
+    }
+
+    func makeAsyncIterator() -> AsyncIterator { AsyncIterator(bot: bot, sessionID: sessionID, base: base.makeAsyncIterator()) }
+}
