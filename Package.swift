@@ -85,6 +85,11 @@ let package = Package(
             .embedInCode("Web/account.js"),
             .embedInCode("Web/usage.js"),
             .embedInCode("Web/admin.js"),
+            .embedInCode("Web/sse.js"),
+            .embedInCode("Web/bot.html"),
+            .embedInCode("Web/bot.css"),
+            .embedInCode("Web/bot.js"),
+            .embedInCode("Web/widget.js"),
         ]),
         // Servers that speak remote model APIs' wire formats on 127.0.0.1, for tests only.
         .target(name: "TroveStandIn", dependencies: [

@@ -110,6 +110,7 @@ public struct TroveAPI: Sendable {
         AuthRoutes(api: self).addPublic(to: open)
         FileRoutes(api: self).addPublic(to: open)
         BotChatRoutes(api: self).add(to: open)
+        BotPageRoutes(api: self).add(to: open)
         let api = router.group().add(middleware: AuthMiddleware(api: self))
         AuthRoutes(api: self).addPrivate(to: api)
         UserRoutes(api: self).add(to: api)

@@ -180,6 +180,38 @@ import TroveStandIn
         }
     }
 
+    /// The hosted page is framable only by the bot's origins; its API answers name an
+    /// allowed page's origin (CORS) and its preflights are answered; the widget script is
+    /// loadable from any site.
+    @Test func theChatPageAndWidgetHonourTheAllowedOrigins() async throws {
+        try await ServerHarness.withUsers { c, _, ann, _ in
+            let bot = try await publicBot(c, ann, extra: #", "allowed_origins": ["https://shop.example", "http://127.0.0.1:9"]"#)
+            let page = try await c.call(.get, "/chat/\(bot.id)")
+            #expect(page.status == .ok && page.headers[.contentType] == "text/html; charset=utf-8")
+            let csp = try #require(page.headers[.contentSecurityPolicy])
+            #expect(csp.hasSuffix("frame-ancestors https://shop.example http://127.0.0.1:9") && !csp.contains("unsafe-inline"), "\(csp)")
+            let open = try await publicBot(c, ann)
+            #expect(try await c.call(.get, "/chat/\(open.id)").headers[.contentSecurityPolicy]?.hasSuffix("frame-ancestors *") == true)
+            let privateBot = try #require(try await c.call(.post, "/api/agents", token: ann, json: #"{"name": "P"}"#).json["id"]?.stringValue)
+            #expect(try await c.call(.get, "/chat/\(privateBot)").status == .notFound)
+            #expect(try await c.call(.get, "/chat/nope").status == .notFound)
+            let widget = try await c.call(.get, "/widget.js")
+            #expect(widget.status == .ok && widget.headers[.contentType]?.hasPrefix("text/javascript") == true && widget.headers[.contentSecurityPolicy] == nil)
+            let shop: HTTPFields = [.origin: "https://shop.example"]
+            let info = try await c.call(.get, "/api/chat/\(bot.id)", headers: shop)
+            #expect(info.status == .ok && info.headers[.accessControlAllowOrigin] == "https://shop.example" && info.headers[.vary] == "Origin")
+            let preflight = try await c.call(.options, "/api/chat/\(bot.id)", headers: shop)
+            #expect(preflight.status == .noContent && preflight.headers[.accessControlAllowMethods]?.contains("POST") == true
+                    && preflight.headers[.accessControlAllowHeaders]?.contains("Authorization") == true)
+            let evil: HTTPFields = [.origin: "https://evil.example"]
+            for method in [HTTPRequest.Method.get, .options] {
+                let r = try await c.call(method, "/api/chat/\(bot.id)", headers: evil)
+                #expect(r.status == .forbidden && r.headers[.accessControlAllowOrigin] == nil, "\(method)")
+            }
+            #expect(try await c.call(.get, "/api/chat/\(bot.id)").headers[.accessControlAllowOrigin] == nil, "no Origin, no CORS answer")
+        }
+    }
+
     @Test func bucketsBudgetsAndOriginsAnswerBeforeTheModel() async throws {
         let h = try await ServerHarness(settings: { s in
             s.botRateBurst = 3; s.botRateLimitPerSecond = 0.001

@@ -5,99 +5,20 @@ Environment: TROVE_URL, TROVE_ADMIN_PASSWORD, TROVE_ARTIFACTS (screenshots go th
 Prints one "... ok" line per flow; any failure raises and exits non-zero.
 """
 import datetime
-import json
 import os
 import sys
 import tempfile
 import time
 import urllib.request
 
-from selenium import webdriver
 from selenium.common.exceptions import TimeoutException
-from selenium.webdriver.chrome.options import Options
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions as EC
-from selenium.webdriver.support.ui import Select, WebDriverWait
+from selenium.webdriver.support.ui import Select
 
-BASE = os.environ["TROVE_URL"].rstrip("/")
+from browsing import BASE, Page, api, browser, check
+
 ADMIN_PASSWORD = os.environ["TROVE_ADMIN_PASSWORD"]
 DIMENSION = int(os.environ.get("TROVE_DIM", "16"))
-ARTIFACTS = os.environ.get("TROVE_ARTIFACTS", tempfile.mkdtemp(prefix="trove-web-"))
-os.makedirs(ARTIFACTS, exist_ok=True)
-
-
-def check(condition, message):
-    if not condition:
-        raise AssertionError(message)
-
-
-def browser(width):
-    options = Options()
-    options.binary_location = "/usr/bin/chromium"
-    for flag in ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", f"--window-size={width},900"]:
-        options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
-    # A window cannot be narrower than about 500 px, so the phone width is emulated.
-    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
-                           {"width": width, "height": 900, "deviceScaleFactor": 1, "mobile": width < 700})
-    return driver
-
-
-class Page:
-    def __init__(self, driver, width):
-        self.d, self.width = driver, width
-        self.wait = WebDriverWait(driver, 30)
-
-    def find(self, css):
-        return self.wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, css)))
-
-    def visible(self, css):
-        return self.wait.until(EC.visibility_of_element_located((By.CSS_SELECTOR, css)))
-
-    def text_in(self, css, text):
-        self.wait.until(EC.text_to_be_present_in_element((By.CSS_SELECTOR, css), text))
-
-    def set_value(self, css, value):
-        field = self.find(css)
-        self.d.execute_script("arguments[0].value = arguments[1]", field, value)
-
-    def type(self, css, text):
-        field = self.visible(css)
-        field.clear()
-        field.send_keys(text)
-
-    def click_text(self, tag, text, scope=None):
-        root = scope or self.d
-        for candidate in root.find_elements(By.TAG_NAME, tag):
-            if candidate.text.strip() == text and candidate.is_displayed():
-                self.d.execute_script("arguments[0].scrollIntoView({block: 'center'})", candidate)
-                candidate.click()
-                return candidate
-        raise AssertionError(f"no visible <{tag}> says {text!r}")
-
-    def go(self, route):
-        # The menu is folded on phones; a hash change is what a tap on a link does.
-        self.d.execute_script("location.hash = arguments[0]", route)
-
-    def shot(self, name):
-        self.d.save_screenshot(os.path.join(ARTIFACTS, f"{name}-{self.width}.png"))
-
-    def sign_in(self, username, password):
-        self.type("input[name=username]", username)
-        self.type("input[name=password]", password)
-        self.find("form.login button[type=submit]").click()
-
-
-def api(method, path, body=None, token=None):
-    request = urllib.request.Request(BASE + path, method=method, data=None if body is None else json.dumps(body).encode())
-    request.add_header("Content-Type", "application/json")
-    if token:
-        request.add_header("Authorization", "Bearer " + token)
-    with urllib.request.urlopen(request, timeout=60) as r:
-        text = r.read()
-        return json.loads(text) if text else None
 
 
 def seed_collection(name, creek):

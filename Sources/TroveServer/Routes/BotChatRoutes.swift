@@ -4,8 +4,9 @@ import TroveJSON
 
 /// `/api/chat/{bot_id}`: visitors chat with a public bot, without an account. No
 /// credential is needed; one that is sent must be the bot's publishable key. A page on
-/// another site may call only when the bot allows its origin. Each bot and each visitor
-/// session has a token bucket, and the bot a daily token budget.
+/// another site may call only when the bot allows its origin (CORS answers name that
+/// origin, so such a page can read them; preflights are answered here). Each bot and each
+/// visitor session has a token bucket, and the bot a daily token budget.
 struct BotChatRoutes {
     let api: TroveAPI
 
@@ -13,8 +14,18 @@ struct BotChatRoutes {
         let bots = api.system.bots
         router.get("/api/chat/{bot_id}") { request, context in
             let bot = try await admit(request, context)
-            return JSONResponse.make(.object([("id", .string(bot.id)), ("object", .string("bot")), ("name", .string(bot.name)),
-                                              ("description", .string(bot.description)), ("widget", bot.bot.widget.json)]))
+            return Self.shared(JSONResponse.make(.object([("id", .string(bot.id)), ("object", .string("bot")), ("name", .string(bot.name)),
+                                                          ("description", .string(bot.description)), ("widget", bot.bot.widget.json)])), request)
+        }
+        for path in ["/api/chat/{bot_id}", "/api/chat/{bot_id}/session/{session_id}"] {
+            router.on(RouterPath(path), method: .options) { request, context in
+                _ = try await admit(request, context, counted: false)
+                var response = Self.shared(Response(status: .noContent), request)
+                response.headers[.accessControlAllowMethods] = "GET, POST, DELETE"
+                response.headers[.accessControlAllowHeaders] = "Content-Type, Authorization"
+                response.headers[.accessControlMaxAge] = "600"
+                return response
+            }
         }
         router.post("/api/chat/{bot_id}") { request, context in
             let bot = try await admit(request, context)
@@ -27,10 +38,10 @@ struct BotChatRoutes {
                 guard stream else {
                     let (secret, exchange) = try await bots.send(bot: bot, sessionID: sessionID, text: message)
                     ServerMetrics.shared.record(usage: exchange.assistant.usage, milliseconds: exchange.assistant.latencyMilliseconds)
-                    return JSONResponse.make(Self.reply(bot: bot, sessionID: secret, exchange.assistant))
+                    return Self.shared(JSONResponse.make(Self.reply(bot: bot, sessionID: secret, exchange.assistant)), request)
                 }
                 let (secret, events) = try await bots.stream(bot: bot, sessionID: sessionID, text: message)
-                return SSEResponse.make(VisitorEventStream(bot: bot, sessionID: secret, base: events))
+                return Self.shared(SSEResponse.make(VisitorEventStream(bot: bot, sessionID: secret, base: events)), request)
             } catch {
                 throw Self.visible(error)
             }
@@ -38,12 +49,12 @@ struct BotChatRoutes {
         router.get("/api/chat/{bot_id}/session/{session_id}") { request, context in
             let bot = try await admit(request, context)
             let messages = try await bots.history(bot: bot, sessionID: context.parameters.require("session_id"), limit: request.limit)
-            return JSONResponse.list(messages.map(Self.visitorJSON), cursor: nil)
+            return Self.shared(JSONResponse.list(messages.map(Self.visitorJSON), cursor: nil), request)
         }
         router.delete("/api/chat/{bot_id}/session/{session_id}") { request, context in
             let bot = try await admit(request, context)
             try await bots.end(bot: bot, sessionID: context.parameters.require("session_id"))
-            return Response(status: .noContent)
+            return Self.shared(Response(status: .noContent), request)
         }
     }
 
@@ -52,7 +63,7 @@ struct BotChatRoutes {
 
     /// The bot, if it is public, its owner's account enabled, the credential (if any) its
     /// publishable key, the page's origin allowed, and the bot's bucket not empty.
-    private func admit(_ request: Request, _ context: TroveRequestContext) async throws -> Agent {
+    private func admit(_ request: Request, _ context: TroveRequestContext, counted: Bool = true) async throws -> Agent {
         let id = try context.parameters.require("bot_id")
         let bot = try api.system.bots.bot(id)
         guard let owner = try await api.accounts.get(bot.owner), !owner.disabled else { throw APIError.notFound("no bot '\(id)'") }
@@ -65,13 +76,22 @@ struct BotChatRoutes {
         guard origin.map({ Self.isSameOrigin($0, host: request.head.authority) }) ?? true || bot.bot.allows(origin: origin) else {
             throw APIError.forbidden("this bot does not take messages from pages at \(origin ?? "")")
         }
-        try take(api.botLimiter, bot.id, "this bot")
+        if counted { try take(api.botLimiter, bot.id, "this bot") }
         return bot
     }
 
     private func take(_ limiter: RateLimiter, _ key: String?, _ what: String) throws {
         guard let key, let wait = limiter.take(key) else { return }
         throw APIError.busy("too many messages to \(what): retry in \(wait) s", retryAfter: wait)
+    }
+
+    /// `response` readable by the page that asked (`admit` has checked its origin).
+    static func shared(_ response: Response, _ request: Request) -> Response {
+        guard let origin = request.headers[.origin] else { return response }
+        var r = response
+        r.headers[.accessControlAllowOrigin] = origin
+        r.headers[.vary] = "Origin"
+        return r
     }
 
     /// The hosted chat page and the widget's frame are the server's own pages.

@@ -32,10 +32,17 @@ enum WebAssets {
         "account.js": WebAsset(PackageResources.account_js, javascript),
         "usage.js": WebAsset(PackageResources.usage_js, javascript),
         "admin.js": WebAsset(PackageResources.admin_js, javascript),
+        "sse.js": WebAsset(PackageResources.sse_js, javascript),
+        "bot.js": WebAsset(PackageResources.bot_js, javascript),
+        "bot.css": WebAsset(PackageResources.bot_css, "text/css; charset=utf-8"),
     ]
 
     /// The page at `/`.
     static let index = WebAsset(PackageResources.index_html, "text/html; charset=utf-8")
+    /// A public bot's chat page at `/chat/{bot_id}`.
+    static let botPage = WebAsset(PackageResources.bot_html, "text/html; charset=utf-8")
+    /// The embed script at `/widget.js`.
+    static let widget = WebAsset(PackageResources.widget_js, javascript)
 
     private static let javascript = "text/javascript; charset=utf-8"
 

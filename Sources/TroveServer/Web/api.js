@@ -2,6 +2,8 @@
 // this module's memory (never in localStorage or a cookie). A reload signs the user out;
 // that is the price of a token no other script on the origin can read from storage.
 
+import { readEvents } from './sse.js';
+
 let token = null;
 let onSignedOut = () => {};
 
@@ -98,26 +100,7 @@ export async function streamMessage(conversationId, content, attachments, onEven
     throw new ApiError(0, `the server could not be reached (${e.message})`, null);
   }
   if (!response.ok) throw await errorOf(response);
-  const reader = response.body.getReader();
-  const decoder = new TextDecoder();
-  let buffer = '';
-  for (;;) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    buffer += decoder.decode(value, { stream: true });
-    let end;
-    while ((end = buffer.indexOf('\n\n')) >= 0) {
-      const block = buffer.slice(0, end);
-      buffer = buffer.slice(end + 2);
-      let name = 'message';
-      const data = [];
-      for (const line of block.split('\n')) {
-        if (line.startsWith('event:')) name = line.slice(6).trim();
-        else if (line.startsWith('data:')) data.push(line.slice(5).trimStart());
-      }
-      if (data.length) onEvent(name, JSON.parse(data.join('\n')));
-    }
-  }
+  await readEvents(response, onEvent);
 }
 
 /** Uploads a file with progress (fetch cannot report upload progress; XHR can). */
