@@ -56,8 +56,17 @@ import TroveStandIn
             let otherSession = try #require(other.json["session_id"]?.stringValue)
             #expect(otherSession != session)
             #expect(try await c.call(.get, "/api/chat/\(bot.id)/session/\(otherSession)").json["data"]?.arrayValue?.count == 2)
-            // The owner sees both visitors' conversations under the bot.
+            // The owner sees both visitors' conversations under the bot, searches their
+            // messages by text and time, and sees the bot's usage.
             #expect(try await count(c, ann, "/api/conversations?agent_id=\(bot.id)") == 2)
+            _ = try await c.call(.post, "/api/conversations/\(try #require(try await c.call(.post, "/api/conversations", token: ann, json: "{}").json["id"]?.stringValue))/messages",
+                                 token: ann, json: #"{"content": "who else is here", "reply": false}"#)
+            #expect(try await count(c, ann, "/api/messages/search?q=who%20else&agent_id=\(bot.id)") == 2, "the visitor's message and reply, not the owner's own")
+            #expect(try await count(c, ann, "/api/messages/search?q=who%20else") == 3)
+            #expect(try await count(c, ann, "/api/messages/search?q=heron&agent_id=\(bot.id)&from=2000-01-01T00:00:00Z") == 2)
+            #expect(try await count(c, ann, "/api/messages/search?q=heron&agent_id=\(bot.id)&to=2000-01-01T00:00:00Z") == 0)
+            let usage = try await c.call(.get, "/api/usage?agent_id=\(bot.id)", token: ann)
+            #expect(usage.json["data"]?.arrayValue?.first?["replies"]?.intValue == 4, "\(usage.text)")
             #expect(try await c.call(.delete, "/api/chat/\(bot.id)/session/\(session)").status == .noContent)
             #expect(try await c.call(.get, "/api/chat/\(bot.id)/session/\(session)").status == .notFound)
             #expect(try await c.call(.post, "/api/chat/\(bot.id)", json: #"{"message": "again", "session_id": "\#(session)"}"#).status == .notFound)

@@ -12,6 +12,8 @@ public struct MessageQuery: Sendable, Equatable {
     public var from: Int64?
     public var to: Int64?
     public var conversationID: String?
+    /// Only messages of conversations with this agent (a public bot's visitors' included).
+    public var agentID: String?
     public var order: Order = .newest
     public var limit = 20
     public var cursor: String?
@@ -67,6 +69,7 @@ public struct MessageLog: Sendable {
     public func search(owner: String, _ query: MessageQuery) async throws -> (hits: [MessageHit], cursor: String?) {
         var filters: [QueryFilter] = []
         if let c = query.conversationID { filters.append(.equals(field: M.conversationID.rawValue, value: c)) }
+        if let a = query.agentID { filters.append(.equals(field: M.agentID.rawValue, value: a)) }
         if query.from != nil || query.to != nil { filters.append(.range(field: M.createdAt.rawValue, from: query.from, to: query.to)) }
         let text = query.text.flatMap { $0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? nil : $0 }
         var q = EngineQuery(text: text, filters: filters, limit: max(1, min(query.limit, 1000)))

@@ -134,6 +134,7 @@ struct ConversationRoutes {
     static func messageQuery(_ request: Request) throws -> MessageQuery {
         let p = request.uri.queryParameters
         var q = MessageQuery(text: p.get("q"), from: try time(request, "from"), to: try time(request, "to"), conversationID: p.get("conversation_id"))
+        q.agentID = p.get("agent_id")
         if let order = p.get("order") {
             guard let o = MessageQuery.Order(rawValue: order) else { throw APIError.badRequest("order: newest or relevance", field: "order") }
             q.order = o
