@@ -18,6 +18,8 @@ public struct ChatSettings: Sendable, Equatable {
     /// Seconds a response stays cached; 0 turns the response cache off.
     public var responseCacheSeconds = 0
     public var embeddingCacheEntries = 10_000
+    /// Idle seconds before an active guided session is abandoned (a session may ask for its own).
+    public var sessionTTLSeconds = 3_600
     public init() {}
 
     /// The chat models these settings name.

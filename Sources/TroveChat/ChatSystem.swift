@@ -23,6 +23,8 @@ public final class ChatSystem: Sendable {
     public let collections: OwnerCollections
     /// Visitors' chats with public bots.
     public let bots: BotChatService
+    /// Guided sessions (the bot builder).
+    public let sessions: GuidedSessionService
     /// The data folder's key files (`secrets/`).
     public let secrets: SecretKeys
 
@@ -76,6 +78,8 @@ public final class ChatSystem: Sendable {
         chat = ChatService(conversations: conversations, agents: agents, messages: messages, retriever: retriever, models: settings.registry,
                            keys: keys, counter: counter, responseCache: cache, ids: ids)
         bots = BotChatService(database: database, conversations: conversations, chat: chat, usage: usage, ids: ids)
+        sessions = GuidedSessionService(database: database, agents: agents, models: settings.registry, ids: ids,
+                                        defaultTTLSeconds: settings.sessionTTLSeconds)
     }
 
     /// Passages for a question without any model call: what still answers when no chat

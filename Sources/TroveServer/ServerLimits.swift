@@ -40,6 +40,8 @@ public enum ServerLimits {
                                   bursts of \(Int(ServerSettings().botRateBurst)); per visitor session one message every \(Int(1 / ServerSettings().visitorRateLimitPerSecond)) s, bursts of \(Int(ServerSettings().visitorRateBurst));
                                   the bot's daily_token_budget (429)
       agent api_key, base_url     1 to 4,096 printable ASCII characters; an http(s) URL without user or password (400)
+      /api/sessions               kind bot-builder; ttl_seconds \(GuidedSessionService.ttlRange.lowerBound) to \(GuidedSessionService.ttlRange.upperBound) (400); a message up to \(GuidedSessionService.maxMessageBytes / 1024) KiB (422);
+                                  \(GuidedSessionService.maxTurns) turns (422); one message at a time (429); completed or abandoned: 409
       login                       --login-attempts per address per minute; 5 failures in a row lock the account for 15 min (429)
       API keys per user           --max-keys (422)
       connections                 --max-connections; idle --idle-timeout s; a request must arrive within --request-timeout s

@@ -115,6 +115,7 @@ public struct TroveAPI: Sendable {
         AuthRoutes(api: self).addPrivate(to: api)
         UserRoutes(api: self).add(to: api)
         AgentRoutes(api: self).add(to: api)
+        SessionRoutes(api: self).add(to: api)
         ConversationRoutes(api: self).add(to: api)
         OpenAIRoutes(api: self).add(to: api)
         FileRoutes(api: self).add(to: api)

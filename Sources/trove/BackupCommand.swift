@@ -20,7 +20,7 @@ struct BackupCommand: ParsableCommand {
         online while writes go on.
 
         With --data, the whole data folder is copied: the engine, every uploaded file's \
-        bytes (blobs) and the secrets (JWT and link-signing keys).
+        bytes (blobs) and the secrets (the JWT, link-signing and data keys).
         """
     )
 

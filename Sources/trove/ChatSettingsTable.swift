@@ -30,9 +30,13 @@ extension ChatOptions {
         s.chunkOverlapTokens = try from.int(nil, "TROVE_CHUNK_OVERLAP_TOKENS", "ingestion.chunk_overlap_tokens", default: s.chunkOverlapTokens)
         s.responseCacheSeconds = try from.int(nil, "TROVE_RESPONSE_CACHE_SECONDS", "cache.response_ttl_seconds", default: s.responseCacheSeconds)
         s.embeddingCacheEntries = try from.int(nil, "TROVE_EMBEDDING_CACHE_ENTRIES", "cache.embedding_entries", default: s.embeddingCacheEntries)
+        s.sessionTTLSeconds = try from.int(nil, "TROVE_SESSION_TTL_SECONDS", "sessions.ttl_seconds", default: s.sessionTTLSeconds)
         // The splitter checks the chunk sizes itself, with a message that says why.
         guard s.llmTimeoutSeconds >= 1, s.maxUploadBytes >= 1, s.responseCacheSeconds >= 0, s.embeddingCacheEntries >= 1 else {
             throw CLIError("llm.timeout_seconds, files.max_upload_bytes and cache.embedding_entries must be positive, cache.response_ttl_seconds 0 or more")
+        }
+        guard GuidedSessionService.ttlRange.contains(s.sessionTTLSeconds) else {
+            throw CLIError("sessions.ttl_seconds (TROVE_SESSION_TTL_SECONDS) must be in \(GuidedSessionService.ttlRange.lowerBound)...\(GuidedSessionService.ttlRange.upperBound)")
         }
         return s
     }

@@ -47,7 +47,7 @@ struct ServeCommand: AsyncParsableCommand {
             // Written straight to the descriptor: scripts wait for this line through a pipe.
             FileHandle.standardOutput.write(Data("trove listening on http://\(settings.host):\(port) (data \(chat.data))\n".utf8))
         }
-        var lifecycle = ServiceGroupConfiguration(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        var lifecycle = ServiceGroupConfiguration(services: [app, SessionSweeper(sessions: system.sessions, logger: logger)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         // In-flight requests get this long to finish; then they are cancelled (an upload's
         // extraction and embedding stop between steps, a running pdftotext is stopped).
         lifecycle.maximumGracefulShutdownDuration = .seconds(10)

@@ -15,6 +15,9 @@ public enum ChatCollections {
     public static let chunks = StoredChunk.collection
     /// Visitors' sessions with public bots.
     public static let visitorSessions = VisitorSession.collection
+    /// Guided sessions (not owner-scoped in the engine, so the expiry sweep is one query;
+    /// `GuidedSessionService` checks the owner).
+    public static let guidedSessions = GuidedSession.collection
     /// How many files refer to each blob (not owner-scoped: owners share deduplicated blobs).
     public static let blobRefs = "chat_blob_refs"
 
@@ -26,6 +29,7 @@ public enum ChatCollections {
             (chunks, try StoredChunk.schema(embeddingDimension: embeddingDimension)),
             (blobRefs, try CollectionSchema(fields: [F("refs", .int)])),
             (visitorSessions, try VisitorSession.schema),
+            (guidedSessions, try GuidedSession.schema),
         ]
     }
 

@@ -21,12 +21,27 @@ extension Request {
     /// The body parsed as JSON, at most `limit` bytes: too large → 413, not JSON → 400
     /// naming the byte offset.
     func json(limit: Int) async throws -> JSONValue {
-        let buffer: ByteBuffer
+        try Self.parse(try await bodyBytes(limit: limit))
+    }
+
+    /// `jsonObject`, or nil for an empty body (routes whose body is optional).
+    func optionalJSONObject(limit: Int, members: Set<String>) async throws -> JSONInput? {
+        let buffer = try await bodyBytes(limit: limit)
+        guard buffer.readableBytes > 0 else { return nil }
+        let input = try JSONInput(try Self.parse(buffer))
+        try input.only(members)
+        return input
+    }
+
+    private func bodyBytes(limit: Int) async throws -> ByteBuffer {
         do {
-            buffer = try await body.collect(upTo: limit)
+            return try await body.collect(upTo: limit)
         } catch {
             throw APIError(status: .contentTooLarge, type: "invalid_request_error", message: "the body is larger than \(limit) bytes", code: "too_large")
         }
+    }
+
+    private static func parse(_ buffer: ByteBuffer) throws -> JSONValue {
         do {
             return try JSONParser.parse(Array(buffer.readableBytesView))
         } catch {
