@@ -93,9 +93,10 @@ public struct TroveAPI: Sendable {
         // would wrap a thrown error into one the error middleware no longer recognises).
         if !settings.corsOrigins.isEmpty {
             let any = settings.corsOrigins.contains("*")
-            if !any { router.add(middleware: OriginGate(origins: Set(settings.corsOrigins))) }
-            router.add(middleware: CORSMiddleware(allowOrigin: any ? .all : .originBased, allowHeaders: [.authorization, .contentType],
-                                                  allowMethods: [.get, .post, .put, .patch, .delete, .options]))
+            if !any { router.add(middleware: PublicChatExemption(inner: OriginGate<TroveRequestContext>(origins: Set(settings.corsOrigins)))) }
+            router.add(middleware: PublicChatExemption(inner: CORSMiddleware<TroveRequestContext>(
+                allowOrigin: any ? .all : .originBased, allowHeaders: [.authorization, .contentType],
+                allowMethods: [.get, .post, .put, .patch, .delete, .options])))
         }
         router.add(middleware: APIErrorMiddleware())
         addRoutes(to: router)

@@ -1,10 +1,12 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import Testing
 import TroveChat
 import TroveJSON
 @testable import TroveServer
 import TroveStandIn
+import TroveStorage
 
 /// Visitors chat with a public bot without an account (`/api/chat/{bot_id}`).
 @Suite struct PublicChatTests {
@@ -221,6 +223,46 @@ import TroveStandIn
         }
     }
 
+    /// The server-wide CORS list does not reach a bot's routes (they answer CORS per bot);
+    /// origins are compared as browsers send them; behind a proxy the server's own page is
+    /// known by its forwarded host; a visitor whose first message fails leaves nothing
+    /// behind; the server's own faults are not shown to visitors.
+    @Test func originsProxiesAndFailuresAsVisitorsMeetThem() async throws {
+        let h = try await ServerHarness(settings: { $0.corsOrigins = ["https://app.example"] })
+        defer { Task { await h.stop() } }
+        try await h.run { c in
+            let admin = try await c.login("admin", ServerHarness.adminPassword)
+            let ann = try await c.user("ann", admin: admin)
+            let bot = try await publicBot(c, ann, extra: #", "allowed_origins": ["HTTPS://Shop.Example:443"]"#)
+            #expect(try await c.call(.get, "/api/agents/\(bot.id)", token: ann).json["allowed_origins"] == .array([.string("https://shop.example")]))
+            let shop: HTTPFields = [.origin: "https://shop.example"]
+            let info = try await c.call(.get, "/api/chat/\(bot.id)", headers: shop)
+            #expect(info.status == .ok && info.headers[.accessControlAllowOrigin] == "https://shop.example", "the server's CORS list left it alone")
+            let preflight = try await c.call(.options, "/api/chat/\(bot.id)", headers: shop)
+            #expect(preflight.status == .noContent && preflight.headers[.accessControlAllowMethods] == "GET, POST, DELETE")
+            #expect(try await c.call(.get, "/api/chat/\(bot.id)", headers: [.origin: "https://app.example"]).status == .forbidden,
+                    "the server's CORS origin is not the bot's")
+            #expect(try await c.call(.get, "/api/agents", token: ann, headers: [.origin: "https://app.example"]).headers[.accessControlAllowOrigin] == "https://app.example")
+            // Behind a proxy: the hosted page's origin is the forwarded host's.
+            let proxied: HTTPFields = [.origin: "https://trove.example", HTTPField.Name("X-Forwarded-Host")!: "trove.example"]
+            #expect(try await c.call(.post, "/api/chat/\(bot.id)", json: #"{"message": "via the proxy"}"#, headers: proxied).status == .ok)
+            #expect(try await c.call(.post, "/api/chat/\(bot.id)", json: #"{"message": "no"}"#, headers: [.origin: "https://trove.example"]).status == .forbidden)
+            // A first message the model fails: no session is kept that the visitor never learnt of.
+            let down = try await publicBot(c, ann, extra: #", "base_url": "http://127.0.0.1:9/v1""#)
+            let failed = try await c.call(.post, "/api/chat/\(down.id)", json: #"{"message": "anyone there"}"#)
+            #expect(failed.status.code >= 500 && failed.json["error"]?["code"]?.stringValue == "bot_unavailable")
+            #expect(try await count(c, ann, "/api/conversations?agent_id=\(down.id)") == 0)
+            // A provider key that does not open (a data key lost): the owner's problem, not told to visitors.
+            var stored = try #require(try h.system.database.unscopedGet(bot.id, in: ChatCollections.agents))
+            stored = Document(id: stored.id, fields: stored.fields.filter { $0.name != "api_key_sealed" } + [Field("api_key_sealed", .bytes(Array(repeating: 1, count: 40)))])
+            guard case let .string(owner)? = stored["owner"] else { throw CancellationError() }
+            try await h.system.database.put(stored, in: ChatCollections.agents, tenant: owner)
+            let broken = try await c.call(.post, "/api/chat/\(bot.id)", json: #"{"message": "hello"}"#)
+            #expect(broken.status == .internalServerError && broken.json["error"]?["code"]?.stringValue == "bot_unavailable"
+                    && !broken.text.contains("chat_agents") && !broken.text.contains("api_key_sealed"), "\(broken.text)")
+        }
+    }
+
     @Test func bucketsBudgetsAndOriginsAnswerBeforeTheModel() async throws {
         let h = try await ServerHarness(settings: { s in
             s.botRateBurst = 3; s.botRateLimitPerSecond = 0.001
@@ -239,6 +281,10 @@ import TroveStandIn
             var calls = h.standIn.chatRequests.count
             let broke = try await c.call(.post, "/api/chat/\(bot.id)", json: #"{"message": "more"}"#)
             #expect(broke.status == .tooManyRequests && broke.text.contains("today"), "\(broke.text)")
+            // Retry after midnight UTC, not in a few seconds.
+            let now = Int(Date().timeIntervalSince1970)
+            let wait = Int(broke.headers[.retryAfter] ?? "") ?? 0
+            #expect(abs(wait - (86_400 - now % 86_400)) <= 5, "Retry-After \(wait)")
             #expect(h.standIn.chatRequests.count == calls)
             // Buckets: the session's holds one message, the bot's three.
             let other = try await publicBot(c, ann)
@@ -248,9 +294,13 @@ import TroveStandIn
             calls = h.standIn.chatRequests.count
             let again = try await c.call(.post, "/api/chat/\(other.id)", json: #"{"message": "three", "session_id": "\#(session)"}"#)
             #expect(again.status == .tooManyRequests && again.text.contains("this chat") && again.headers[.retryAfter] != nil, "\(again.text)")
-            let full = try await c.call(.get, "/api/chat/\(other.id)")
+            let full = try await c.call(.post, "/api/chat/\(other.id)", json: #"{"message": "four"}"#)
             #expect(full.status == .tooManyRequests && full.text.contains("this bot"), "\(full.text)")
             #expect(h.standIn.chatRequests.count == calls)
+            // Reads are not messages: a widget's page views do not drain the bot's bucket.
+            let busy = try await publicBot(c, ann)
+            for _ in 0..<6 { #expect(try await c.call(.get, "/api/chat/\(busy.id)").status == .ok) }
+            #expect(try await c.call(.post, "/api/chat/\(busy.id)", json: #"{"message": "still room"}"#).status == .ok)
         }
     }
 }

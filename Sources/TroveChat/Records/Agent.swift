@@ -230,6 +230,9 @@ public struct Agent: Sendable, Equatable, StoredRecord {
         bot.enabled = try f.optionalBool(.isPublic) ?? false
         bot.publishableKey = try f.optionalString(.publishableKey)
         bot.allowedOrigins = try f.strings(.allowedOrigins)
+        // They go into a response header (frame-ancestors): a stored value that is not an
+        // origin is a damaged record, not a header.
+        if let bad = bot.allowedOrigins.first(where: { !PublicBot.isOrigin($0) }) { throw f.corrupt(.allowedOrigins, "'\(bad)' is not an origin") }
         bot.dailyTokenBudget = try f.optionalInt(.dailyTokenBudget)
         if let w = try f.optionalJSON(.widget) {
             do throws(JSONInputError) { try bot.widget.apply(try JSONInput(w)) } catch { throw f.corrupt(.widget, error.description) }

@@ -50,13 +50,19 @@ public struct GuidedSession: Sendable, Equatable, StoredRecord {
     /// On completion: the system prompt, workflow, tools configuration and the agent made.
     public var result: JSONValue?
 
+    /// A new session at `now` (the clock's, so the expiry cannot overflow: `ttlSeconds` is
+    /// in `GuidedSessionService.ttlRange`).
     init(id: String, owner: String, ttlSeconds: Int, now: Int64) {
+        self.init(id: id, owner: owner, ttlSeconds: ttlSeconds, createdAt: now, updatedAt: now, expiresAt: now + Int64(ttlSeconds) * 1_000_000)
+    }
+
+    private init(id: String, owner: String, ttlSeconds: Int, createdAt: Int64, updatedAt: Int64, expiresAt: Int64) {
         self.id = id
         self.owner = owner
         self.ttlSeconds = ttlSeconds
-        createdAt = now
-        updatedAt = now
-        expiresAt = now + Int64(ttlSeconds) * 1_000_000
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+        self.expiresAt = expiresAt
     }
 
     /// The status as of `now`: an active session past its expiry is abandoned even before
@@ -99,7 +105,12 @@ public struct GuidedSession: Sendable, Equatable, StoredRecord {
 
     init(document d: Document) throws(ChatError) {
         let f = Self.fields(of: d)
-        self.init(id: d.id, owner: try f.string(.owner), ttlSeconds: try f.int(.ttlSeconds), now: try f.timestamp(.createdAt))
+        // Read as stored, nothing computed: a value valid by checksum but out of range
+        // (a TTL of Int.max) is a corrupt record, never an overflow later.
+        let ttl = try f.int(.ttlSeconds)
+        guard GuidedSessionService.ttlRange.contains(ttl) else { throw f.corrupt(.ttlSeconds, "out of \(GuidedSessionService.ttlRange)") }
+        self.init(id: d.id, owner: try f.string(.owner), ttlSeconds: ttl, createdAt: try f.timestamp(.createdAt),
+                  updatedAt: try f.timestamp(.updatedAt), expiresAt: try f.timestamp(.expiresAt))
         kind = try f.string(.kind)
         guard let s = try f.enumValue(.status, Status.self) else { throw f.corrupt(.status, "missing") }
         status = s
@@ -113,8 +124,6 @@ public struct GuidedSession: Sendable, Equatable, StoredRecord {
                   let at = t["at"]?.intValue else { throw f.corrupt(.history, "a turn needs role, content and at") }
             return Turn(role: role, content: content, createdAt: Int64(at))
         }
-        updatedAt = try f.timestamp(.updatedAt)
-        expiresAt = try f.timestamp(.expiresAt)
         result = try f.optionalJSON(.result)
     }
 }

@@ -67,7 +67,7 @@ public struct PublicBot: Sendable, Equatable {
             for (i, origin) in v.enumerated() where !Self.isOrigin(origin) {
                 throw JSONInputError(path: "\(input.path(of: "allowed_origins"))[\(i)]", reason: "an origin: http(s)://host[:port], no path")
             }
-            allowedOrigins = v
+            allowedOrigins = v.compactMap(Self.canonical)
         }
         if let w = try input.object("widget") { try widget.apply(w) }
         if input.has("daily_token_budget") { dailyTokenBudget = try input.int("daily_token_budget", in: 1...1_000_000_000_000) }
@@ -77,11 +77,19 @@ public struct PublicBot: Sendable, Equatable {
     /// cross-site request) may chat with the bot.
     public func allows(origin: String?) -> Bool {
         guard let origin, !allowedOrigins.isEmpty else { return true }
-        return allowedOrigins.contains(origin)
+        return Self.canonical(origin).map(allowedOrigins.contains) ?? false
+    }
+
+    /// An origin as browsers send it: scheme and host in lower case, no default port
+    /// (`HTTPS://Shop.example:443` is `https://shop.example`).
+    static func canonical(_ text: String) -> String? {
+        guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), let host = url.host?.lowercased() else { return nil }
+        let port = url.port.flatMap { (scheme == "https" && $0 == 443) || (scheme == "http" && $0 == 80) ? nil : $0 }
+        return scheme + "://" + host + (port.map { ":\($0)" } ?? "")
     }
 
     static func isOrigin(_ text: String) -> Bool {
-        guard text.utf8.count <= 300, let url = URL(string: text), let scheme = url.scheme, ["http", "https"].contains(scheme),
+        guard text.utf8.count <= 300, let url = URL(string: text), let scheme = url.scheme?.lowercased(), ["http", "https"].contains(scheme),
               let host = url.host, !host.isEmpty, url.user == nil, url.password == nil, url.query == nil, url.fragment == nil else { return false }
         return url.path.isEmpty && !text.hasSuffix("/")
     }

@@ -11,12 +11,19 @@ public struct AgentService: Sendable {
 
     /// Creates an agent from its JSON form (`name` required).
     public func create(owner: String, _ json: JSONValue) async throws -> Agent {
+        let agent = try draft(owner: owner, json)
+        try await database.put(agent.document, in: ChatCollections.agents, tenant: owner)
+        return agent
+    }
+
+    /// The agent `create` would write, not written: for a caller that writes it in a batch
+    /// of its own.
+    func draft(owner: String, _ json: JSONValue) throws -> Agent {
         guard json["name"] != nil else { throw ChatError.invalid(field: "$.name", reason: "required") }
         var agent = Agent(id: ids.next(), owner: owner)
         try agent.apply(json, keys: keys)
         agent.createdAt = RecordClock.now()
         agent.updatedAt = agent.createdAt
-        try await database.put(agent.document, in: ChatCollections.agents, tenant: owner)
         return agent
     }
 

@@ -31,7 +31,8 @@ struct BotBuilderResult {
                 session.fields(of: s).map { .object([("stage", .string(s.rawValue)), ("fields", $0)]) }
             })),
         ])
-        // Files alone are the default collection; named collections replace it.
+        // An empty list searches the uploaded files (the default collection); with named
+        // collections the files are searched only when use_files says so.
         let retrieval = JSONValue.object([("enabled", .bool(retrieves)), ("collections", .array(((useFiles ? [KnowledgeCollection.defaultName] : []) + collections).map(JSONValue.string))),
                                           ("top_k", .int(5)), ("hybrid", .bool(true))])
         toolsConfiguration = .object([("tools", tools["tools"] ?? .array([])), ("retrieval", retrieval)])

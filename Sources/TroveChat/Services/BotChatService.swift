@@ -36,6 +36,11 @@ public struct BotChatService: Sendable {
             return (secret, try await chat.send(owner: bot.owner, conversationID: session.conversationID, text: text, visitor: true))
         } catch ChatError.notFound(kind: "conversation", _) {
             throw Self.noSession
+        } catch {
+            // A first message that failed: the visitor never got the session's secret, so
+            // the session and its conversation would be out of everyone's reach.
+            if sessionID == nil { try? await discard(session, owner: bot.owner) }
+            throw error
         }
     }
 
@@ -56,9 +61,13 @@ public struct BotChatService: Sendable {
     /// Ends a session: its conversation and messages go with it, in one batch.
     public func end(bot: Agent, sessionID: String) async throws {
         let (_, session) = try await open(bot: bot, sessionID: sessionID)
+        try await discard(session, owner: bot.owner)
+    }
+
+    private func discard(_ session: VisitorSession, owner: String) async throws {
         var changes: [DatabaseChange] = [.delete(id: session.id, in: VisitorSession.collection)]
-        changes += (try? await conversations.deleteChanges(owner: bot.owner, id: session.conversationID)) ?? []
-        try await database.apply(changes, tenant: bot.owner)
+        changes += (try? await conversations.deleteChanges(owner: owner, id: session.conversationID)) ?? []
+        try await database.apply(changes, tenant: owner)
     }
 
     /// The session `sessionID` of this bot, or a new one (its conversation and record
@@ -86,7 +95,8 @@ public struct BotChatService: Sendable {
         let now = RecordClock.now()
         let midnight = now - now % 86_400_000_000
         let used = try await usage.daily(owner: bot.owner, agentID: bot.id, from: midnight).reduce(0) { $0 + $1.totalTokens }
-        guard used < budget else { throw ChatError.busy("this bot has used its tokens for today; try again tomorrow") }
+        let untilMidnight = Int((midnight + 86_400_000_000 - now) / 1_000_000) + 1
+        guard used < budget else { throw ChatError.exhausted("this bot has used its tokens for today (UTC); try again after midnight", retryAfterSeconds: untilMidnight) }
     }
 
     static func check(_ text: String) throws(ChatError) {
@@ -97,5 +107,6 @@ public struct BotChatService: Sendable {
     }
 
     static func noBot(_ id: String) -> ChatError { .notFound(kind: "bot", id: id) }
-    static let noSession = ChatError.notFound(kind: "visitor session", id: "")
+    /// Every miss of a session: forged, malformed, another bot's, ended, or its conversation gone.
+    public static let noSession = ChatError.notFound(kind: "visitor session", id: "")
 }

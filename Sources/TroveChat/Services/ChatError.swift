@@ -27,6 +27,9 @@ public enum ChatError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The caller already has as much work in flight as it may (concurrent uploads):
     /// nothing was changed, try again later.
     case busy(String)
+    /// A quota that refills at a known time (a bot's daily token budget) is spent:
+    /// nothing was changed; try again in `retryAfterSeconds`.
+    case exhausted(String, retryAfterSeconds: Int)
 
     public var description: String {
         switch self {
@@ -42,6 +45,7 @@ public enum ChatError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .ingestion(why): return why
         case let .limitExceeded(why): return why
         case let .busy(why): return why
+        case let .exhausted(why, _): return why
         }
     }
 

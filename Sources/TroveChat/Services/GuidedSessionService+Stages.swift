@@ -17,13 +17,15 @@ extension GuidedSessionService {
         }
     }
 
-    /// Applies the model's answer to the session and returns the reply: recorded fields
-    /// move it to the next stage (the confirmed review completes it and creates the agent);
-    /// fields that fail their check are asked for again, naming what was wrong.
-    func advance(_ session: inout GuidedSession, _ completion: ChatCompletion) async throws -> String {
+    /// Applies the model's answer to the session and returns the reply, and on completion
+    /// the agent to create (written by the caller with the session, in one batch): recorded
+    /// fields move it to the next stage that has none yet (so a change asked for at review
+    /// comes back to review); fields that fail their check are asked for again, naming what
+    /// was wrong.
+    func advance(_ session: inout GuidedSession, _ completion: ChatCompletion) throws -> (reply: String, agent: Agent?) {
         let said = completion.content.trimmingCharacters(in: .whitespacesAndNewlines)
         guard let call = completion.toolCalls.first(where: { $0.name == Self.tool }) else {
-            return said.isEmpty ? session.stage.question : said
+            return (said.isEmpty ? session.stage.question : said, nil)
         }
         let stage = session.stage
         let fields: JSONValue
@@ -31,23 +33,23 @@ extension GuidedSessionService {
             guard let arguments = try? JSONParser.parse(call.arguments) else { throw JSONInputError(path: "$", reason: "the fields were not JSON") }
             fields = try stage.validate(arguments)
         } catch {
-            return "I could not use that (\(error.path): \(error.reason)). \(stage.question)"
+            return ("I could not use that (\(error.path): \(error.reason)). \(stage.question)", nil)
         }
         guard stage == .review else {
             session.record(fields, for: stage)
-            session.stage = stage.next ?? .review
-            return session.stage == .review ? Self.summary(session) + "\n\n" + BotBuilderStage.review.question : session.stage.question
+            session.stage = BotBuilderStage.allCases.first { $0 != .review && session.fields(of: $0) == nil } ?? .review
+            return (session.stage == .review ? Self.summary(session) + "\n\n" + BotBuilderStage.review.question : session.stage.question, nil)
         }
         guard fields["confirm"]?.boolValue == true else {
             session.stage = fields["stage"]?.stringValue.flatMap(BotBuilderStage.init(rawValue:)) ?? .goals
-            return session.stage.question
+            return (session.stage.question, nil)
         }
         let result = try BotBuilderResult(session)
-        let agent = try await agents.create(owner: session.owner, result.agent)
+        let agent = try agents.draft(owner: session.owner, result.agent)
         session.record(fields, for: .review)
         session.status = .completed
         session.result = result.json(agentID: agent.id)
-        return "Done: I created the bot \(agent.name) (agent \(agent.id))."
+        return ("Done: I created the bot \(agent.name) (agent \(agent.id)).", agent)
     }
 
     static func instructions(for session: GuidedSession) -> String {

@@ -7,9 +7,10 @@ import TroveJSON
 /// move the session on, invalid ones are asked for again, and the confirmed review creates
 /// the agent. A model failure changes nothing.
 ///
-/// One message at a time per session: the session is marked busy in the actor's turn
-/// before anything is read, so a second message, a resume or the sweep refuse or skip it
-/// rather than overwrite what the first writes after its model call.
+/// One message at a time per session: once the owner is checked, the session is marked
+/// busy in the actor's turn and read again, so a second message, a resume or the sweep
+/// refuse or skip it rather than overwrite what the first writes after its model call
+/// (and another user is told "not found" before any claim, never "busy").
 public actor GuidedSessionService {
     let database: Database
     let agents: AgentService
@@ -48,22 +49,25 @@ public actor GuidedSessionService {
     public func message(owner: String, id: String, text: String) async throws -> (session: GuidedSession, reply: String) {
         guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw ChatError.invalid(field: "$.content", reason: "must not be empty") }
         guard text.utf8.count <= Self.maxMessageBytes else { throw ChatError.limitExceeded("$.content: \(text.utf8.count) bytes, over \(Self.maxMessageBytes)") }
-        try claim(id)
+        var session = try await claimed(owner: owner, id: id)
         defer { busy.remove(id) }
-        var session = try await load(owner: owner, id: id)
         let now = RecordClock.now()
         guard session.status(at: now) == .active else {
             throw ChatError.conflict(field: "status", reason: "the session is \(session.status(at: now).rawValue)\(session.status(at: now) == .abandoned ? ": resume it first" : "")")
         }
         guard session.history.count + 2 <= Self.maxTurns else { throw ChatError.limitExceeded("a session holds at most \(Self.maxTurns) turns") }
         let completion = try await ask(session, text)
-        let reply = try await advance(&session, completion)
+        let (reply, agent) = try advance(&session, completion)
         let at = RecordClock.now()
         session.history.append(.init(role: .user, content: text, createdAt: at))
         session.history.append(.init(role: .assistant, content: reply, createdAt: at))
         session.updatedAt = at
         session.expiresAt = at + Int64(session.ttlSeconds) * 1_000_000
-        try await database.put(session.document, in: GuidedSession.collection)
+        // The completed session and the bot it made in one batch: a crash between two
+        // writes would leave the session at review, and the next "yes" would make a second bot.
+        var changes: [DatabaseChange] = [.put(session.document, in: GuidedSession.collection)]
+        if let agent { changes.insert(.put(agent.document, in: ChatCollections.agents), at: 0) }
+        try await database.apply(changes, tenant: owner)
         return (session, reply)
     }
 
@@ -73,9 +77,8 @@ public actor GuidedSessionService {
         if let ttlSeconds, !Self.ttlRange.contains(ttlSeconds) {
             throw ChatError.invalid(field: "$.ttl_seconds", reason: "\(Self.ttlRange.lowerBound) to \(Self.ttlRange.upperBound) seconds")
         }
-        try claim(id)
+        var session = try await claimed(owner: owner, id: id)
         defer { busy.remove(id) }
-        var session = try await load(owner: owner, id: id)
         let now = RecordClock.now()
         guard session.status != .completed else { throw ChatError.conflict(field: "status", reason: "the session is completed") }
         session.status = .active
@@ -87,9 +90,8 @@ public actor GuidedSessionService {
     }
 
     public func delete(owner: String, id: String) async throws {
-        try claim(id)
+        _ = try await claimed(owner: owner, id: id)
         defer { busy.remove(id) }
-        _ = try await load(owner: owner, id: id)
         _ = try await database.delete(id, in: GuidedSession.collection)
     }
 
@@ -113,8 +115,9 @@ public actor GuidedSessionService {
         for hit in try await database.search(q, in: GuidedSession.collection).hits where !busy.contains(hit.id) {
             busy.insert(hit.id)
             defer { busy.remove(hit.id) }
-            guard let d = try await database.get(hit.id, in: GuidedSession.collection) else { continue }
-            var session = try GuidedSession(document: d)
+            // A record that does not read is left for the operator (`trove verify` and the
+            // API report it); it must not stop the others from being swept.
+            guard let d = try await database.get(hit.id, in: GuidedSession.collection), var session = try? GuidedSession(document: d) else { continue }
             guard session.status == .active, session.expiresAt <= now else { continue }
             session.status = .abandoned
             try await database.put(session.document, in: GuidedSession.collection)
@@ -123,9 +126,18 @@ public actor GuidedSessionService {
         return swept
     }
 
-    private func claim(_ id: String) throws(ChatError) {
+    /// The owner's session `id`, claimed for this call (the caller releases it) and read
+    /// after the claim, so what it holds is what no one else is changing.
+    private func claimed(owner: String, id: String) async throws -> GuidedSession {
+        _ = try await load(owner: owner, id: id)
         guard !busy.contains(id) else { throw ChatError.busy("the session is answering another message; try again when it has") }
         busy.insert(id)
+        do {
+            return try await load(owner: owner, id: id)
+        } catch {
+            busy.remove(id)
+            throw error
+        }
     }
 
     private func load(owner: String, id: String) async throws -> GuidedSession {

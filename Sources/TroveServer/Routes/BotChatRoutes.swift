@@ -1,3 +1,4 @@
+import HTTPTypes
 import Hummingbird
 import TroveChat
 import TroveJSON
@@ -13,9 +14,10 @@ struct BotChatRoutes {
     func add(to router: RouterGroup<TroveRequestContext>) {
         let bots = api.system.bots
         router.get("/api/chat/{bot_id}") { request, context in
-            let bot = try await admit(request, context)
+            // Read on every page view of a site with the widget: not a message, so not counted.
+            let bot = try await admit(request, context, counted: false)
             return Self.shared(JSONResponse.make(.object([("id", .string(bot.id)), ("object", .string("bot")), ("name", .string(bot.name)),
-                                                          ("description", .string(bot.description)), ("widget", bot.bot.widget.json)])), request)
+                                                          ("widget", bot.bot.widget.json)])), request)
         }
         for path in ["/api/chat/{bot_id}", "/api/chat/{bot_id}/session/{session_id}"] {
             router.on(RouterPath(path), method: .options) { request, context in
@@ -47,22 +49,26 @@ struct BotChatRoutes {
             }
         }
         router.get("/api/chat/{bot_id}/session/{session_id}") { request, context in
-            let bot = try await admit(request, context)
+            let bot = try await admit(request, context, counted: false)
             let messages = try await bots.history(bot: bot, sessionID: context.parameters.require("session_id"), limit: request.limit)
             return Self.shared(JSONResponse.list(messages.map(Self.visitorJSON), cursor: nil), request)
         }
         router.delete("/api/chat/{bot_id}/session/{session_id}") { request, context in
-            let bot = try await admit(request, context)
+            let bot = try await admit(request, context, counted: false)
             try await bots.end(bot: bot, sessionID: context.parameters.require("session_id"))
             return Self.shared(Response(status: .noContent), request)
         }
     }
 
+    private static let forwardedHost = HTTPField.Name("X-Forwarded-Host")!
+    private static let forwardedProto = HTTPField.Name("X-Forwarded-Proto")!
+
     /// A visitor's body: a message of at most `BotChatService.maxMessageBytes` and its fields.
     static let maxBodyBytes = 64 << 10
 
     /// The bot, if it is public, its owner's account enabled, the credential (if any) its
-    /// publishable key, the page's origin allowed, and the bot's bucket not empty.
+    /// publishable key, the page's origin allowed, and (`counted`: a message) the bot's
+    /// bucket not empty. Reads and ends are limited per address only, like other public routes.
     private func admit(_ request: Request, _ context: TroveRequestContext, counted: Bool = true) async throws -> Agent {
         let id = try context.parameters.require("bot_id")
         let bot = try api.system.bots.bot(id)
@@ -73,7 +79,7 @@ struct BotChatRoutes {
             }
         }
         let origin = request.headers[.origin]
-        guard origin.map({ Self.isSameOrigin($0, host: request.head.authority) }) ?? true || bot.bot.allows(origin: origin) else {
+        guard origin.map({ Self.isOwnPage($0, request) }) ?? true || bot.bot.allows(origin: origin) else {
             throw APIError.forbidden("this bot does not take messages from pages at \(origin ?? "")")
         }
         if counted { try take(api.botLimiter, bot.id, "this bot") }
@@ -94,18 +100,28 @@ struct BotChatRoutes {
         return r
     }
 
-    /// The hosted chat page and the widget's frame are the server's own pages.
-    static func isSameOrigin(_ origin: String, host: String?) -> Bool {
-        guard let host else { return false }
-        return origin == "http://\(host)" || origin == "https://\(host)"
+    /// Whether `origin` is the server's own (the hosted chat page, the widget's frame):
+    /// the request's host, or behind a reverse proxy the host and scheme it forwards. A page
+    /// elsewhere cannot set those headers without a preflight, which carries its own origin.
+    static func isOwnPage(_ origin: String, _ request: Request) -> Bool {
+        let forwarded = request.headers[forwardedHost].map { host in (request.headers[forwardedProto] ?? "https") + "://" + host }
+        guard let host = request.head.authority else { return origin == forwarded }
+        return origin == "http://\(host)" || origin == "https://\(host)" || origin == forwarded
     }
 
-    /// What a visitor may see of a failure: the owner's endpoint and the provider's words
-    /// stay on the owner's stored message.
+    /// What a visitor may see of a failure: the owner's endpoint, the provider's words and
+    /// the server's own faults (a record that will not read, a key that will not open)
+    /// stay with the owner; the visitor is told the bot cannot answer, with the status.
     static func visible(_ error: any Error) -> any Error {
-        guard case let ChatError.provider(e, _) = error else { return error }
-        let status = APIError.providerError(e).status
-        return APIError(status: status, type: "provider_error", message: "the bot cannot answer now; try again later", code: "bot_unavailable")
+        let unavailable = { (status: HTTPResponse.Status) in
+            APIError(status: status, type: "provider_error", message: "the bot cannot answer now; try again later", code: "bot_unavailable")
+        }
+        switch error {
+        case let ChatError.provider(e, _): return unavailable(APIError.providerError(e).status)
+        case ChatError.notFound(kind: "conversation", _): return BotChatService.noSession
+        case let e where APIError.from(e).status.code >= 500: return unavailable(APIError.from(e).status)
+        default: return error
+        }
     }
 
     static func reply(bot: Agent, sessionID: String, _ message: ChatMessage) -> JSONValue {

@@ -71,6 +71,7 @@ public struct APIError: Error, Sendable, Equatable {
             case .ingestion: return APIError(status: .unsupportedMediaType, type: "invalid_request_error", message: e.description, code: "unsupported_file")
             case .limitExceeded: return .limit(e.description)
             case .busy: return .busy(e.description, retryAfter: 5)
+            case let .exhausted(why, seconds): return .busy(why, retryAfter: seconds)
             case let .provider(m, _): return providerError(m)
             case .embedderMismatch: return APIError(status: .internalServerError, type: "server_error", message: e.description)
             case let .conflict(field, _): return APIError(status: .conflict, type: "invalid_request_error", message: e.description, code: field)

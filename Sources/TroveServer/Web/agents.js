@@ -50,6 +50,7 @@ function publicFields(a) {
   const baseURL = el('input', { name: 'base_url', type: 'url', placeholder: "the server's", value: a.base_url || '' });
   const apiKey = el('input', { name: 'api_key', type: 'password', autocomplete: 'off',
     placeholder: a.api_key_set ? 'set (type to replace)' : 'none' });
+  const removeKey = a.api_key_set ? el('input', { name: 'remove_api_key', type: 'checkbox' }) : null;
   const isPublic = el('input', { name: 'public', type: 'checkbox', checked: Boolean(a.public) });
   const origins = el('input', { name: 'allowed_origins', placeholder: 'any site, e.g. https://shop.example', value: (a.allowed_origins || []).join(', ') });
   const title = el('input', { name: 'widget_title', maxlength: 200, placeholder: 'the agent\'s name', value: widget.title });
@@ -59,7 +60,8 @@ function publicFields(a) {
     ['bottom-right', 'bottom-left'].map((p) => el('option', { value: p, selected: widget.position === p }, p)));
   const budget = el('input', { name: 'daily_token_budget', type: 'number', min: 1, placeholder: 'none', value: a.daily_token_budget ?? '' });
   const section = el('fieldset', { class: 'card' }, el('legend', {}, 'Endpoint and public bot'),
-    el('div', { class: 'row' }, field('Provider URL', baseURL), field('Provider API key', apiKey)),
+    el('div', { class: 'row' }, field('Provider URL', baseURL), field('Provider API key', apiKey),
+      removeKey ? field('Remove the stored key', removeKey) : null),
     el('div', { class: 'row' }, field('Public: visitors chat without an account', isPublic), field('Sites allowed to embed it (comma-separated)', origins)),
     el('div', { class: 'row' }, field('Widget title', title), field('Greeting', greeting), field('Colour', color), field('Position', position),
       field('Daily token budget', budget)),
@@ -72,6 +74,7 @@ function publicFields(a) {
       daily_token_budget: budget.value === '' ? null : Number(budget.value),
     };
     if (apiKey.value) out.api_key = apiKey.value;
+    else if (removeKey && removeKey.checked) out.api_key = null;
     return out;
   };
   return { section, values };

@@ -84,6 +84,31 @@ import TroveStorage
         #expect(throws: ChatError.self) { try Agent(document: Self.replacing(agent.document, "retrieval", with: .json(.object([("top_k", .string("5"))])))) }
     }
 
+    /// Values valid by checksum and type but wrong: a stored origin that would rewrite the
+    /// chat page's CSP header, a TTL whose expiry would overflow, sealed bytes of another
+    /// agent. Each is a corrupt record, never a trap or a header.
+    @Test func botAndSessionValuesOutOfRangeAreCorruptRecords() throws {
+        var agent = Agent(id: "a1", owner: "alice")
+        agent.name = "A"
+        let origins = JSONValue.array([.string("https://ok.example"), .string("https://x.example; script-src *")])
+        #expect(throws: ChatError.corruptRecord(collection: "chat_agents", id: "a1", field: "allowed_origins", reason: "'https://x.example; script-src *' is not an origin")) {
+            try Agent(document: Self.replacing(agent.document, "allowed_origins", with: .json(origins)))
+        }
+        let vault = AgentKeyVault(key: Array(repeating: 3, count: 32))
+        let other = try vault.seal("sk-other", agentID: "a2")
+        let stolen = try Agent(document: Self.replacing(agent.document, "api_key_sealed", with: .bytes(other)))
+        #expect(throws: ChatError.self) { try vault.apiKey(of: stolen) }
+        let session = GuidedSession(id: "s1", owner: "alice", ttlSeconds: 60, now: 1_000)
+        #expect(try GuidedSession(document: session.document) == session)
+        for ttl in [Int64.max, 0, -5] {
+            #expect(throws: ChatError.corruptRecord(collection: "chat_guided_sessions", id: "s1", field: "ttl_seconds", reason: "out of 1...604800")) {
+                try GuidedSession(document: Self.replacing(session.document, "ttl_seconds", with: .int(ttl)))
+            }
+        }
+        #expect(throws: ChatError.self) { try GuidedSession(document: Self.replacing(session.document, "stage", with: .string("nowhere"))) }
+        #expect(throws: ChatError.self) { try GuidedSession(document: Self.replacing(session.document, "history", with: .json(.array([.object([("role", .string("user"))])])))) }
+    }
+
     /// Fields added after the first release read with the default they had then, and a
     /// null reads as absent.
     @Test func laterFieldsHaveTheirOldDefaults() throws {

@@ -3,6 +3,7 @@ import Testing
 @testable import TroveChat
 import TroveEngine
 import TroveJSON
+import TroveStorage
 
 /// The bot builder: scripted stand-in replies (a `[[call record_fields {...}]]` in the
 /// user's message makes the stand-in call the offered tool with those fields, over the real
@@ -39,10 +40,15 @@ import TroveJSON
         (after, _) = try await sessions.message(owner: "alice", id: s.id, text: call(#"{"use_files": true, "collections": ["charts"]}"#))
         (after, reply) = try await sessions.message(owner: "alice", id: s.id, text: call(#"{"tools": ["calculator", "current_time"]}"#))
         #expect(after.stage == .review && reply.contains("Tidebot") && reply.contains("sailors"))
-        // Going back a stage, then on again.
+        // Changing one stage at review: back to goals, and once they are given, straight
+        // back to review (the later stages keep what they had).
+        (after, _) = try await sessions.message(owner: "alice", id: s.id, text: call(#"{"confirm": false, "stage": "goals"}"#))
+        #expect(after.stage == .goals)
+        (after, reply) = try await sessions.message(owner: "alice", id: s.id, text: call(#"{"name": "Tidebot", "purpose": "Answers questions about tides.", "goals": ["give tide times", "explain spring tides"]}"#))
+        #expect(after.stage == .review && reply.contains("calculator"))
         (after, _) = try await sessions.message(owner: "alice", id: s.id, text: call(#"{"confirm": false, "stage": "tools"}"#))
-        #expect(after.stage == .tools)
         (after, _) = try await sessions.message(owner: "alice", id: s.id, text: call(#"{"tools": ["calculator"]}"#))
+        #expect(after.stage == .review)
         (after, reply) = try await sessions.message(owner: "alice", id: s.id, text: call(#"{"confirm": true}"#))
         #expect(after.status == .completed, "\(reply)")
         let result = try #require(after.result)
@@ -58,7 +64,7 @@ import TroveJSON
         #expect(try await reopened.chat.send(owner: "alice", conversationID: c.id, text: "high tide?").assistant.content == "Echo: high tide?")
         #expect(h.chatBodies.last.map { $0.text.contains("You are Tidebot") } == true)
         await #expect(throws: ChatError.self) { _ = try await sessions.message(owner: "alice", id: s.id, text: "more") }
-        #expect(try await sessions.get(owner: "alice", id: s.id).history.count == 2 * 10 + 1, "every exchange kept, the refused one not")
+        #expect(try await sessions.get(owner: "alice", id: s.id).history.count == 2 * 12 + 1, "every exchange kept, the refused one not")
     }
 
     @Test func anIdleSessionIsAbandonedBySweepAndResumes() async throws {
@@ -83,6 +89,36 @@ import TroveJSON
         let resumed = try await sessions.resume(owner: "alice", id: s.id, ttlSeconds: 3_600)
         #expect(resumed.status == .active && resumed.expiresAt > RecordClock.now() + 3_000_000_000)
         #expect(try await sessions.message(owner: "alice", id: s.id, text: "hello again").reply == "Echo: hello again")
+    }
+
+    /// While the owner's message waits on the model, another user probing the session is
+    /// told "not found", never "busy" (which would say it exists), and takes no claim.
+    @Test func anotherUserCannotProbeOrBlockASessionInUse() async throws {
+        let h = try await ChatHarness.start(settings: { $0.llmModel = "slow" })
+        defer { Task { await h.stop() } }
+        let sessions = h.system.sessions
+        let s = try await sessions.create(owner: "alice", kind: "bot-builder", ttlSeconds: nil)
+        let answering = Task { try await sessions.message(owner: "alice", id: s.id, text: "hello") }
+        try await Task.sleep(for: .milliseconds(500))
+        await #expect(throws: ChatError.notFound(kind: "session", id: s.id)) { try await sessions.delete(owner: "bob", id: s.id) }
+        await #expect(throws: ChatError.notFound(kind: "session", id: s.id)) { _ = try await sessions.resume(owner: "bob", id: s.id) }
+        await #expect(throws: ChatError.self) { _ = try await sessions.message(owner: "alice", id: s.id, text: "again") }
+        #expect(try await answering.value.reply == "Echo: hello")
+        #expect(try await sessions.message(owner: "alice", id: s.id, text: "and again").reply == "Echo: and again", "the claim was released")
+    }
+
+    /// A damaged record among the expired ones is left alone; the others are still swept.
+    @Test func theSweepSkipsARecordThatDoesNotRead() async throws {
+        let h = try await ChatHarness.start()
+        defer { Task { await h.stop() } }
+        let sessions = h.system.sessions
+        let good = try await sessions.create(owner: "alice", kind: "bot-builder", ttlSeconds: 1)
+        let bad = try await sessions.create(owner: "alice", kind: "bot-builder", ttlSeconds: 1)
+        let d = try #require(try h.system.database.unscopedGet(bad.id, in: GuidedSession.collection))
+        try await h.system.database.put(Document(id: d.id, fields: d.fields.filter { $0.name != "stage" } + [Field("stage", .string("nowhere"))]),
+                                        in: GuidedSession.collection)
+        #expect(try await sessions.sweep(now: good.expiresAt + 1) == 1)
+        #expect(try await sessions.get(owner: "alice", id: good.id).status == .abandoned)
     }
 
     @Test func anotherOwnerBadInputAndAFailedModelChangeNothing() async throws {
