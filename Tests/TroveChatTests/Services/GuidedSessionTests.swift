@@ -94,15 +94,19 @@ import TroveStorage
     /// While the owner's message waits on the model, another user probing the session is
     /// told "not found", never "busy" (which would say it exists), and takes no claim.
     @Test func anotherUserCannotProbeOrBlockASessionInUse() async throws {
-        let h = try await ChatHarness.start(settings: { $0.llmModel = "slow" })
+        // A generous timeout: the stand-in shares this process, which CI's parallel suites keep busy.
+        let h = try await ChatHarness.start(settings: { $0.llmModel = "slow"; $0.llmTimeoutSeconds = 120 })
         defer { Task { await h.stop() } }
         let sessions = h.system.sessions
         let s = try await sessions.create(owner: "alice", kind: "bot-builder", ttlSeconds: nil)
         let answering = Task { try await sessions.message(owner: "alice", id: s.id, text: "hello") }
-        try await Task.sleep(for: .milliseconds(500))
+        // The stand-in has the request (and holds it 3 s): the session is claimed, since the
+        // claim comes before the model call.
+        for _ in 0..<600 where h.server.chatRequests.isEmpty { try await Task.sleep(for: .milliseconds(50)) }
+        try #require(!h.server.chatRequests.isEmpty, "the model was never asked")
+        await #expect(throws: ChatError.self) { _ = try await sessions.message(owner: "alice", id: s.id, text: "again") }
         await #expect(throws: ChatError.notFound(kind: "session", id: s.id)) { try await sessions.delete(owner: "bob", id: s.id) }
         await #expect(throws: ChatError.notFound(kind: "session", id: s.id)) { _ = try await sessions.resume(owner: "bob", id: s.id) }
-        await #expect(throws: ChatError.self) { _ = try await sessions.message(owner: "alice", id: s.id, text: "again") }
         #expect(try await answering.value.reply == "Echo: hello")
         #expect(try await sessions.message(owner: "alice", id: s.id, text: "and again").reply == "Echo: and again", "the claim was released")
     }
