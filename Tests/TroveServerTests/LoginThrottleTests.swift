@@ -47,8 +47,14 @@ import TroveTestSupport
         defer { Task { await h.stop() } }
         try await h.run { c in
             var statuses: [Int] = []
+            let start = ContinuousClock.now
             for i in 0..<5 { statuses.append(Int(try await attempt(c, "guess\(i)", "wrong-password").status.code)) }
-            #expect(statuses == [401, 401, 401, 429, 429], "\(statuses)")
+            // A fresh-clone CI run once took over 20 s for the five (the failed logins hash on
+            // the blocking pool the other suites share), and a refilled attempt answered 401.
+            let refills = Int((ContinuousClock.now - start).components.seconds / 20)
+            #expect(statuses.prefix(3) == [401, 401, 401], "\(statuses)")
+            #expect(statuses.filter { $0 == 401 }.count <= 3 + refills && statuses.allSatisfy { $0 == 401 || $0 == 429 }, "\(statuses), \(refills) refills")
+            if refills == 0 { #expect(statuses == [401, 401, 401, 429, 429], "\(statuses)") }
         }
     }
 
