@@ -2,7 +2,16 @@
 public enum SegmentFormat {
     static let headerMagic: [UInt8] = Array("TROVESEG".utf8)
     static let footerMagic: [UInt8] = Array("TROVEEND".utf8)
+    /// The version of segments whose blocks share one dictionary or none (ZDIC).
     public static let version: UInt32 = 1
+    /// The version of segments whose blocks name their own dictionary (ZDCT and DOCZ):
+    /// what a merge that copies its sources' compressed blocks writes.
+    public static let multiDictionaryVersion: UInt32 = 2
+    /// The most dictionaries a version-2 segment may hold; each one a reader loads costs
+    /// it about 100 KiB.
+    public static let maximumDictionaries = 64
+    /// A DOCZ entry meaning "a plain zstd frame, no dictionary".
+    static let noDictionary: UInt16 = 0xFFFF
     /// magic(8) version(4) flags(4)
     static let headerSize = 16
     /// table offset(8) table length(8) doc count(8) table crc(4) version(4) reserved(4) footer crc(4) magic(8)
@@ -52,6 +61,10 @@ public struct SectionTag: Hashable, Sendable, CustomStringConvertible {
     public static let idBloom = SectionTag("IDBF")
     /// The zstd dictionary the document blocks were compressed with, when there is one.
     public static let dictionary = SectionTag("ZDIC")
+    /// Version 2: the zstd dictionaries the blocks were compressed with.
+    public static let dictionaries = SectionTag("ZDCT")
+    /// Version 2: per block, which of the ZDCT dictionaries it needs.
+    public static let blockDictionaries = SectionTag("DOCZ")
 }
 
 /// One row of a segment's section table.

@@ -1,5 +1,7 @@
 /// The footer and section table of a segment, read and checked.
 struct SegmentLayout {
+    /// The footer's version: `SegmentFormat.version` or `.multiDictionaryVersion`.
+    let version: UInt32
     let docCount: Int
     let sections: [SectionEntry]
 
@@ -36,8 +38,8 @@ struct SegmentLayout {
         guard CRC32C.checksum(UnsafeRawBufferPointer(rebasing: footer[0..<36])) == footerCrc else {
             throw StorageError.corruption(file: path, offset: Int64(footerStart), reason: "footer checksum mismatch")
         }
-        guard version == SegmentFormat.version else {
-            throw StorageError.unsupportedVersion(file: path, found: version, supported: SegmentFormat.version)
+        guard version == SegmentFormat.version || version == SegmentFormat.multiDictionaryVersion else {
+            throw StorageError.unsupportedVersion(file: path, found: version, supported: SegmentFormat.multiDictionaryVersion)
         }
         guard docCount <= UInt64(UInt32.max), tableOffset <= UInt64(footerStart), tableLength <= UInt64(footerStart) - tableOffset else {
             throw StorageError.corruption(file: path, offset: Int64(footerStart), reason: "footer points outside the file")
@@ -46,7 +48,7 @@ struct SegmentLayout {
         guard CRC32C.checksum(table) == tableCrc else {
             throw StorageError.corruption(file: path, offset: Int64(tableOffset), reason: "section table checksum mismatch")
         }
-        return SegmentLayout(docCount: Int(docCount), sections: try readTable(table, at: Int64(tableOffset), path: path, fileSize: Int64(footerStart)))
+        return SegmentLayout(version: version, docCount: Int(docCount), sections: try readTable(table, at: Int64(tableOffset), path: path, fileSize: Int64(footerStart)))
     }
 
     private static func readTable(_ table: UnsafeRawBufferPointer, at base: Int64, path: String, fileSize: Int64) throws -> [SectionEntry] {

@@ -20,7 +20,9 @@ public final class SegmentReader: @unchecked Sendable {
     private let idHashes: UnsafeRawBufferPointer
     private let idOrdinals: UnsafeRawBufferPointer
     private let bloom: BloomFilter
-    private let dictionary: ZstdDictionary?
+    private let dictionaries: BlockDictionaries
+    /// The header's version (`SegmentFormat.version` or `.multiDictionaryVersion`).
+    let version: UInt32
     private let obsolete = Atomic<Bool>(false)
     private let fileSystem: any FileSystem
 
@@ -36,10 +38,14 @@ public final class SegmentReader: @unchecked Sendable {
             throw StorageError.corruption(file: path, offset: 0, reason: "not a Trove segment (bad header magic)")
         }
         let headerVersion = UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: 8, as: UInt32.self))
-        guard headerVersion == SegmentFormat.version else {
-            throw StorageError.unsupportedVersion(file: path, found: headerVersion, supported: SegmentFormat.version)
+        guard headerVersion == SegmentFormat.version || headerVersion == SegmentFormat.multiDictionaryVersion else {
+            throw StorageError.unsupportedVersion(file: path, found: headerVersion, supported: SegmentFormat.multiDictionaryVersion)
         }
         let layout = try SegmentLayout.read(map)
+        guard layout.version == headerVersion else {
+            throw StorageError.corruption(file: path, offset: 8, reason: "header version \(headerVersion) disagrees with footer version \(layout.version)")
+        }
+        version = headerVersion
         self.map = map
         self.path = path
         self.number = number
@@ -63,16 +69,29 @@ public final class SegmentReader: @unchecked Sendable {
             throw StorageError.corruption(file: path, offset: layout.entry(.idBloom)?.offset ?? 0, reason: "malformed Bloom filter")
         }
         self.bloom = bloom
-        if layout.entry(.dictionary) != nil {
+        dictionaries = try Self.dictionaries(layout, map: map, version: headerVersion, blockCount: blockCount)
+        try checkBlockIndex()
+    }
+
+    /// Version 1: ZDIC for every block, or none. Version 2: ZDCT and DOCZ, and no ZDIC.
+    private static func dictionaries(_ layout: SegmentLayout, map: MappedFile, version: UInt32, blockCount: Int) throws -> BlockDictionaries {
+        let path = map.path
+        func offset(_ tag: SectionTag) -> Int64 { layout.entry(tag)?.offset ?? 0 }
+        guard version == SegmentFormat.multiDictionaryVersion else {
+            guard layout.entry(.dictionary) != nil else { return BlockDictionaries(single: nil) }
             let dict = try layout.checkedSection(.dictionary, in: map)
             guard let loaded = ZstdDictionary(bytes: [UInt8](dict), level: nil) else {
-                throw StorageError.corruption(file: path, offset: layout.entry(.dictionary)?.offset ?? 0, reason: "zstd dictionary does not load")
+                throw StorageError.corruption(file: path, offset: offset(.dictionary), reason: "zstd dictionary does not load")
             }
-            dictionary = loaded
-        } else {
-            dictionary = nil
+            return BlockDictionaries(single: loaded)
         }
-        try checkBlockIndex()
+        guard layout.entry(.dictionary) == nil else {
+            throw StorageError.corruption(file: path, offset: offset(.dictionary), reason: "a version-2 segment has a ZDIC section")
+        }
+        return try BlockDictionaries(list: try layout.checkedSection(.dictionaries, in: map),
+                                     blocks: try layout.checkedSection(.blockDictionaries, in: map), blockCount: blockCount) { tag, reason in
+            StorageError.corruption(file: path, offset: offset(tag), reason: "section \(tag) \(reason)")
+        }
     }
 
     deinit {
@@ -139,16 +158,29 @@ public final class SegmentReader: @unchecked Sendable {
         }
     }
 
-    /// The decompressed block `i`, from the cache or from disk after its checksum holds.
-    func block(_ i: Int, useCache: Bool = true) throws -> [UInt8] {
-        if useCache, let hit = cache.get(segment: number, block: i) { return hit }
+    /// The compressed bytes of block `i`, after their checksum holds.
+    func compressedBlock(_ i: Int) throws -> UnsafeRawBufferPointer {
         let e = blockEntry(i)
         let compressed = try map.slice(offset: e.offset, length: Int64(e.compressedLength), what: "block \(i)")
         guard CRC32C.checksum(compressed) == e.checksum else {
             throw StorageError.corruption(file: path, offset: e.offset, reason: "block \(i) checksum mismatch (\(e.compressedLength) bytes)")
         }
+        return compressed
+    }
+
+    /// The dictionary block `i` was compressed with; nil for a plain zstd frame.
+    func dictionary(ofBlock i: Int) -> ZstdDictionary? { dictionaries.forBlock(i) }
+
+    /// Every dictionary the segment's blocks use.
+    var allDictionaries: [ZstdDictionary] { dictionaries.all }
+
+    /// The decompressed block `i`, from the cache or from disk after its checksum holds.
+    func block(_ i: Int, useCache: Bool = true) throws -> [UInt8] {
+        if useCache, let hit = cache.get(segment: number, block: i) { return hit }
+        let e = blockEntry(i)
+        let compressed = try compressedBlock(i)
         let raw: [UInt8]
-        do { raw = try Zstd.decompress(compressed, expectedSize: e.length, dictionary: dictionary) } catch let err as DecodeError {
+        do { raw = try Zstd.decompress(compressed, expectedSize: e.length, dictionary: dictionaries.forBlock(i)) } catch let err as DecodeError {
             throw StorageError.corruption(file: path, offset: e.offset, reason: "block \(i): \(err.reason)")
         }
         if useCache { cache.put(segment: number, block: i, bytes: raw) }
@@ -277,22 +309,29 @@ public final class SegmentReader: @unchecked Sendable {
         return out
     }
 
-    /// Calls `body` with every document's ordinal and encoding, in order, reading blocks
-    /// without filling the cache (merges and exports would only evict hot blocks).
-    func forEachEncoded(_ body: (Int, UnsafeRawBufferPointer) throws -> Bool) throws {
+    /// Calls `body` with every block's number, first ordinal and documents, in order,
+    /// reading blocks without filling the cache (merges and exports would only evict hot
+    /// blocks). A block whose table lies is corruption at that block.
+    func forEachBlock(_ body: (Int, Int, DocumentBlock) throws -> Bool) throws {
         for b in 0..<blockCount {
             let raw = try block(b, useCache: false)
             let first = blockEntry(b).firstOrdinal
             let keepGoing: Bool = try raw.withUnsafeBytes { bytes in
                 do {
-                    let docs = try documents(in: bytes, block: b)
-                    for k in 0..<docs.count where try !body(first + k, try docs.encoded(at: k)) { return false }
+                    return try body(b, first, try documents(in: bytes, block: b))
                 } catch let e as DecodeError {
                     throw StorageError.corruption(file: path, offset: blockEntry(b).offset, reason: "block \(b) offset \(e.offset): \(e.reason)")
                 }
-                return true
             }
             if !keepGoing { return }
+        }
+    }
+
+    /// Calls `body` with every document's ordinal and encoding, in order, as `forEachBlock`.
+    func forEachEncoded(_ body: (Int, UnsafeRawBufferPointer) throws -> Bool) throws {
+        try forEachBlock { _, first, docs in
+            for k in 0..<docs.count where try !body(first + k, try docs.encoded(at: k)) { return false }
+            return true
         }
     }
 }

@@ -55,59 +55,124 @@ extension SegmentExtension {
 
 /// Writes one immutable segment file from documents handed over in ordinal order.
 /// Blocks are compressed in groups on both cores and written as they fill, so a large
-/// flush or merge holds only a few blocks in memory.
+/// flush or merge holds only a few blocks in memory. A writer made with `copying` writes
+/// a version-2 segment, whose blocks may each use a different dictionary: a merge then
+/// hands over its sources' compressed blocks whole (`add(copiedBlock:)`) and compresses
+/// only the blocks it had to rebuild.
 final class SegmentWriter {
     let path: String
     private let file: any OpenFile
     private let blockSize: Int
     private let compressors: [ZstdCompressor]
     private let builders: [any SegmentSectionBuilder]
-    private let dictionary: ZstdDictionary?
+    private let version: UInt32
+    /// Version 1: the trained dictionary of every block, or none. Version 2: those the
+    /// blocks written so far use, in the order first used.
+    private var dictionaries: [ZstdDictionary] = []
+    /// The dictionary new blocks are compressed with (an index, or `noDictionary`).
+    private var active = SegmentFormat.noDictionary
 
-    private var pendingBlocks: [(first: Int, bytes: [UInt8])] = []
+    private var pendingBlocks: [PendingBlock] = []
     private var current: [[UInt8]] = []
     private var currentBytes = 0
     private var currentFirst = 0
     private var blockIndex = ByteWriter()
+    private var blockDictionaries: [UInt16] = []
     private var hashes: [UInt64] = []
     private var written: Int64 = 0
     private var docCrc: UInt32 = 0
     private(set) var docCount = 0
 
+    /// A closed block waiting to be written: raw until compressed, or copied already compressed.
+    private struct PendingBlock {
+        let first: Int
+        var bytes: [UInt8]
+        let length: Int
+        var compressed: Bool
+        let dictionary: UInt16
+    }
+
     /// `samples` (document encodings spread over what will be written) train the
     /// segment's compression dictionary; with too few, blocks are compressed without one.
-    init(path: String, blockSize: Int, level: Int32, builders: [any SegmentSectionBuilder], samples: [[UInt8]] = [], fileSystem: any FileSystem) throws(StorageError) {
+    /// With `copying`, nothing is trained: blocks use the dictionaries handed to `use`.
+    init(path: String, blockSize: Int, level: Int32, builders: [any SegmentSectionBuilder], samples: [[UInt8]] = [],
+         copying: Bool = false, fileSystem: any FileSystem) throws(StorageError) {
         self.path = path
-        dictionary = ZstdDictionary.train(samples: samples, level: level)
+        version = copying ? SegmentFormat.multiDictionaryVersion : SegmentFormat.version
+        if !copying, let trained = ZstdDictionary.train(samples: samples, level: level) {
+            dictionaries = [trained]
+            active = 0
+        }
         self.blockSize = blockSize
         self.builders = builders
         compressors = [ZstdCompressor(level: level), ZstdCompressor(level: level)]
         file = try fileSystem.open(path, mode: .create)
         var header = ByteWriter()
         header.raw(SegmentFormat.headerMagic)
-        header.u32(SegmentFormat.version)
+        header.u32(version)
         header.u32(0)
         header.pad(to: SegmentFormat.sectionAlignment)
         try write(header.bytes)
     }
 
-    /// Adds the next document, given as its binary encoding.
-    func add(encoded: UnsafeRawBufferPointer) throws {
+    /// Version 2 only: blocks closed from now on are compressed with `dictionary` (which
+    /// must have been made for compression), or plainly when nil.
+    func use(dictionary: ZstdDictionary?) throws {
+        if let dictionary, dictionary.compression == nil { throw StorageError.invalidArgument("a dictionary made only for reading") }
+        let index = try self.index(of: dictionary)
+        guard index != active else { return }
+        try closeBlock()
+        active = index
+    }
+
+    /// Version 2 only: appends a whole block as compressed by a source segment with
+    /// `dictionary`. `documents` is that block decompressed: its documents go to the
+    /// section builders and the id table as `add(encoded:)`'s would.
+    func add(copiedBlock compressed: UnsafeRawBufferPointer, documents: DocumentBlock, dictionary: ZstdDictionary?) throws {
+        let index = try self.index(of: dictionary)
+        try closeBlock()
+        let first = docCount
+        for i in 0..<documents.count { try note(try documents.encoded(at: i)) }
+        pendingBlocks.append(PendingBlock(first: first, bytes: [UInt8](compressed), length: documents.bytes.count, compressed: true, dictionary: index))
+        currentFirst = docCount
+        if pendingBlocks.count >= 16 { try writePendingBlocks() }
+    }
+
+    private func index(of dictionary: ZstdDictionary?) throws -> UInt16 {
+        guard version == SegmentFormat.multiDictionaryVersion else { throw StorageError.invalidArgument("a version-1 segment writer has one dictionary") }
+        guard let dictionary else { return SegmentFormat.noDictionary }
+        if let i = dictionaries.firstIndex(where: { $0 === dictionary }) { return UInt16(i) }
+        guard dictionaries.count < SegmentFormat.maximumDictionaries else {
+            throw StorageError.invalidArgument("a segment holds at most \(SegmentFormat.maximumDictionaries) dictionaries")
+        }
+        dictionaries.append(dictionary)
+        return UInt16(dictionaries.count - 1)
+    }
+
+    /// What every document written leaves behind besides its block: the builders' view
+    /// and its id hash.
+    private func note(_ encoded: UnsafeRawBufferPointer) throws {
         if !builders.isEmpty {
             let doc = try DocumentCodec.decode(encoded)
             for b in builders { try b.add(ordinal: docCount, document: doc) }
         }
         var r = ByteReader(encoded)
         hashes.append(IDHash.hash(try r.lengthPrefixed()))
+        docCount += 1
+    }
+
+    /// Adds the next document, given as its binary encoding.
+    func add(encoded: UnsafeRawBufferPointer) throws {
+        try note(encoded)
         current.append([UInt8](encoded))
         currentBytes += encoded.count
-        docCount += 1
         if currentBytes >= blockSize { try closeBlock() }
     }
 
     private func closeBlock() throws(StorageError) {
         guard !current.isEmpty else { return }
-        pendingBlocks.append((currentFirst, DocumentBlock.build(current, dataBytes: currentBytes)))
+        let bytes = DocumentBlock.build(current, dataBytes: currentBytes)
+        pendingBlocks.append(PendingBlock(first: currentFirst, bytes: bytes, length: bytes.count, compressed: false, dictionary: active))
         currentFirst = docCount
         currentBytes = 0
         current.removeAll(keepingCapacity: true)
@@ -115,20 +180,22 @@ final class SegmentWriter {
     }
 
     private func writePendingBlocks() throws(StorageError) {
-        let blocks = pendingBlocks
+        var blocks = pendingBlocks
         pendingBlocks.removeAll(keepingCapacity: true)
-        var compressed = [[UInt8]](repeating: [], count: blocks.count)
         let compressors = self.compressors
-        let dictionary = self.dictionary
+        let dictionaries = self.dictionaries
         // The second lane gets a thread of its own, not `concurrentPerform`: flushes run
         // while writers on the pool's few threads may be waiting for them, and a helper
         // queued behind those threads would never start.
-        compressed.withUnsafeMutableBufferPointer { out in
+        blocks.withUnsafeMutableBufferPointer { out in
             nonisolated(unsafe) let outBase = out
             let done = DispatchSemaphore(value: 0)
             @Sendable func lane(_ lane: Int) {
-                for i in stride(from: lane, to: blocks.count, by: 2) {
-                    outBase[i] = blocks[i].bytes.withUnsafeBytes { compressors[lane].compress($0, dictionary: dictionary) }
+                for i in stride(from: lane, to: outBase.count, by: 2) where !outBase[i].compressed {
+                    let d = outBase[i].dictionary
+                    let dictionary = d == SegmentFormat.noDictionary ? nil : dictionaries[Int(d)]
+                    outBase[i].bytes = outBase[i].bytes.withUnsafeBytes { compressors[lane].compress($0, dictionary: dictionary) }
+                    outBase[i].compressed = true
                 }
             }
             Thread {
@@ -138,12 +205,14 @@ final class SegmentWriter {
             lane(0)
             done.wait()
         }
-        for (i, c) in compressed.enumerated() {
+        for block in blocks {
+            let c = block.bytes
             blockIndex.u64(UInt64(written))
             blockIndex.u32(UInt32(c.count))
-            blockIndex.u32(UInt32(blocks[i].bytes.count))
-            blockIndex.u32(UInt32(blocks[i].first))
+            blockIndex.u32(UInt32(block.length))
+            blockIndex.u32(UInt32(block.first))
             blockIndex.u32(CRC32C.checksum(c))
+            blockDictionaries.append(block.dictionary)
             docCrc = CRC32C.checksum(c, continuing: docCrc)
             try write(c)
         }
@@ -160,7 +229,12 @@ final class SegmentWriter {
         try writeSection(.blockIndex, blockIndex.bytes, into: &entries)
         try writeSection(.idHashes, idHashTable(), into: &entries)
         try writeSection(.idBloom, BloomFilter.build(hashes: hashes), into: &entries)
-        if let dictionary { try writeSection(.dictionary, dictionary.bytes, into: &entries) }
+        if version == SegmentFormat.multiDictionaryVersion {
+            try writeSection(.dictionaries, BlockDictionaries.encodeList(dictionaries.map(\.bytes)), into: &entries)
+            try writeSection(.blockDictionaries, BlockDictionaries.encodeBlocks(blockDictionaries), into: &entries)
+        } else if let dictionary = dictionaries.first {
+            try writeSection(.dictionary, dictionary.bytes, into: &entries)
+        }
         for builder in builders {
             for (tag, bytes) in try builder.finish() { try writeSection(tag, bytes, into: &entries) }
         }
@@ -203,7 +277,7 @@ final class SegmentWriter {
         footer.u64(UInt64(table.count))
         footer.u64(UInt64(docCount))
         footer.u32(CRC32C.checksum(table.bytes))
-        footer.u32(SegmentFormat.version)
+        footer.u32(version)
         footer.u32(0)
         footer.u32(CRC32C.checksum(footer.bytes))
         footer.raw(SegmentFormat.footerMagic)

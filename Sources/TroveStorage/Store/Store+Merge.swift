@@ -120,19 +120,26 @@ extension Store {
         }
         var merged: SegmentReader?
         do {
-            let samples = try sources.flatMap { try $0.reader.sampleEncodings(blocks: max(4, 96 / sources.count)) }
             let liveBytes = sources.reduce(0.0) { $0 + Double($1.reader.map.count) * Double($1.liveCount) / Double(max(1, $1.reader.docCount)) }
-            let level = dense || liveBytes >= Double(options.denseMergeBytes) ? options.compressionLevel : options.flushCompressionLevel
-            let writer = try SegmentWriter(path: outPath, blockSize: options.blockSize, level: level,
-                                           builders: mergeBuilders(for: c, sources: zip(sources, mappings).map { MergeSource(reader: $0.reader, ordinals: $1) }),
-                                           samples: samples, fileSystem: fs)
-            for (i, s) in sources.enumerated() {
-                try s.reader.forEachEncoded { ordinal, bytes in
-                    if cancelled.load(ordering: .relaxed) { throw MergeCancelled() }
-                    if mappings[i][ordinal] >= 0 {
-                        try writer.add(encoded: bytes)
+            let heavy = dense || liveBytes >= Double(options.denseMergeBytes)
+            let builders = mergeBuilders(for: c, sources: zip(sources, mappings).map { MergeSource(reader: $0.reader, ordinals: $1) })
+            let writer: SegmentWriter
+            if !heavy, sources.reduce(0, { $0 + $1.reader.allDictionaries.count }) <= Self.maximumCopiedDictionaries {
+                writer = try SegmentWriter(path: outPath, blockSize: options.blockSize, level: options.flushCompressionLevel,
+                                           builders: builders, copying: true, fileSystem: fs)
+                try copyBlocks(of: sources.map(\.reader), mappings: mappings, into: writer, cancelled: cancelled)
+            } else {
+                let samples = try sources.flatMap { try $0.reader.sampleEncodings(blocks: max(4, 96 / sources.count)) }
+                writer = try SegmentWriter(path: outPath, blockSize: options.blockSize, level: heavy ? options.compressionLevel : options.flushCompressionLevel,
+                                           builders: builders, samples: samples, fileSystem: fs)
+                for (i, s) in sources.enumerated() {
+                    try s.reader.forEachEncoded { ordinal, bytes in
+                        if cancelled.load(ordering: .relaxed) { throw MergeCancelled() }
+                        if mappings[i][ordinal] >= 0 {
+                            try writer.add(encoded: bytes)
+                        }
+                        return true
                     }
-                    return true
                 }
             }
             guard writer.docCount == Int(next) else { throw StorageError.invalidArgument("merge wrote \(writer.docCount) of \(next) live documents") }
@@ -148,6 +155,37 @@ extension Store {
             merged = nil
             fs.remove(outPath)
             throw error
+        }
+    }
+
+    /// A merge below `denseMergeBytes` keeps its sources' compression: blocks whose
+    /// documents all stay are copied compressed, and the live documents of the others
+    /// are compressed again with their source's dictionary (at `flushCompressionLevel`),
+    /// so only those cost zstd time. Recompressing every block was about a sixth of a
+    /// sustained `_bulk` load's CPU (docs/BENCHMARKS.md, issue 20). Sources holding more
+    /// than `maximumCopiedDictionaries` dictionaries between them are recompressed with one
+    /// new dictionary instead, so a reader never loads many.
+    static let maximumCopiedDictionaries = 16
+
+    private func copyBlocks(of sources: [SegmentReader], mappings: [[Int32]], into writer: SegmentWriter, cancelled: borrowing Atomic<Bool>) throws {
+        for (i, source) in sources.enumerated() {
+            var forCompression: [ObjectIdentifier: ZstdDictionary] = [:]
+            for d in source.allDictionaries {
+                guard let copy = d.forCompression(level: options.flushCompressionLevel) else { throw StorageError.invalidArgument("a zstd dictionary of \(source.path) does not load to compress") }
+                forCompression[ObjectIdentifier(d)] = copy
+            }
+            try source.forEachBlock { b, first, docs in
+                if cancelled.load(ordering: .relaxed) { throw MergeCancelled() }
+                let dictionary = source.dictionary(ofBlock: b).flatMap { forCompression[ObjectIdentifier($0)] }
+                let live = (0..<docs.count).filter { mappings[i][first + $0] >= 0 }
+                if live.count == docs.count {
+                    try writer.add(copiedBlock: try source.compressedBlock(b), documents: docs, dictionary: dictionary)
+                } else if !live.isEmpty {
+                    try writer.use(dictionary: dictionary)
+                    for k in live { try writer.add(encoded: try docs.encoded(at: k)) }
+                }
+                return true
+            }
         }
     }
 

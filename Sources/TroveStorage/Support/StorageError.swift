@@ -34,7 +34,7 @@ public enum StorageError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .io(path, operation, errno):
             return "\(operation) failed for \(path): \(String(cString: strerror(errno))) (errno \(errno))"
         case let .unsupportedVersion(file, found, supported):
-            return "\(file) has format version \(found); this build reads version \(supported)"
+            return "\(file) has format version \(found); this build reads up to version \(supported)"
         case let .invalidArgument(message):
             return "invalid argument: \(message)"
         case let .unknownCollection(name):

@@ -61,6 +61,12 @@ public final class ZstdDictionary: @unchecked Sendable {
         }
     }
 
+    /// The same dictionary, ready to compress at `level` too: how a merge compresses a
+    /// rebuilt block with the dictionary of the segment its documents came from.
+    func forCompression(level: Int32) -> ZstdDictionary? {
+        ZstdDictionary(bytes: bytes, level: level)
+    }
+
     deinit {
         ZSTD_freeDDict(decompression)
         if let compression { ZSTD_freeCDict(compression) }
