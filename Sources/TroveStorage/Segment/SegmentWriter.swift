@@ -92,15 +92,17 @@ final class SegmentWriter {
         let dictionary: UInt16
     }
 
-    /// `samples` (document encodings spread over what will be written) train the
-    /// segment's compression dictionary; with too few, blocks are compressed without one.
-    /// With `copying`, nothing is trained: blocks use the dictionaries handed to `use`.
+    /// Blocks are compressed with `dictionary` (made for compression at `level`) when
+    /// given, else with one trained on `samples` (document encodings spread over what will
+    /// be written); with too few, without one. With `copying`, nothing is trained: blocks
+    /// use the dictionaries handed to `use`.
     init(path: String, blockSize: Int, level: Int32, builders: [any SegmentSectionBuilder], samples: [[UInt8]] = [],
-         copying: Bool = false, fileSystem: any FileSystem) throws(StorageError) {
+         dictionary: ZstdDictionary? = nil, copying: Bool = false, fileSystem: any FileSystem) throws(StorageError) {
         self.path = path
         version = copying ? SegmentFormat.multiDictionaryVersion : SegmentFormat.version
-        if !copying, let trained = ZstdDictionary.train(samples: samples, level: level) {
-            dictionaries = [trained]
+        if !copying, let chosen = dictionary ?? ZstdDictionary.train(samples: samples, level: level) {
+            guard chosen.compression != nil else { throw StorageError.invalidArgument("a dictionary made only for reading") }
+            dictionaries = [chosen]
             active = 0
         }
         self.blockSize = blockSize

@@ -125,13 +125,8 @@ extension Store {
         guard part.count > part.deletes.count else { return nil }
         let number = allocateFileNumber()
         created.append(filePath(FileNames.segment(number)))
-        // About 1 MiB of samples: on 1 KB documents the dictionary compresses as well as
-        // one trained on 4 MiB, in a quarter of the time (a flush trains one per segment).
-        let bytes = part.memtable.byteSize * part.count / max(1, part.memtable.count)
-        let step = max(1, min(part.count / 100, bytes >> 20))
-        let samples = stride(from: 0, to: part.count, by: step).map { part.memtable.encoded(at: $0) }
         let writer = try SegmentWriter(path: filePath(FileNames.segment(number)), blockSize: options.blockSize, level: part.level,
-                                       builders: part.builders, samples: samples, fileSystem: fs)
+                                       builders: part.builders, dictionary: flushDictionary(for: part), fileSystem: fs)
         try part.memtable.forEachLive(below: part.count, deletes: part.deletes) { _, bytes in
             try bytes.withUnsafeBytes { try writer.add(encoded: $0) }
             return true

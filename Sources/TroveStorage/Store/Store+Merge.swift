@@ -124,7 +124,7 @@ extension Store {
             let heavy = dense || liveBytes >= Double(options.denseMergeBytes)
             let builders = mergeBuilders(for: c, sources: zip(sources, mappings).map { MergeSource(reader: $0.reader, ordinals: $1) })
             let writer: SegmentWriter
-            if !heavy, sources.reduce(0, { $0 + $1.reader.allDictionaries.count }) <= Self.maximumCopiedDictionaries {
+            if !heavy, Set(sources.flatMap { $0.reader.allDictionaries.map(\.bytes) }).count <= Self.maximumCopiedDictionaries {
                 writer = try SegmentWriter(path: outPath, blockSize: options.blockSize, level: options.flushCompressionLevel,
                                            builders: builders, copying: true, fileSystem: fs)
                 try copyBlocks(of: sources.map(\.reader), mappings: mappings, into: writer, cancelled: cancelled)
@@ -163,15 +163,22 @@ extension Store {
     /// are compressed again with their source's dictionary (at `flushCompressionLevel`),
     /// so only those cost zstd time. Recompressing every block was about a sixth of a
     /// sustained `_bulk` load's CPU (docs/BENCHMARKS.md, issue 20). Sources holding more
-    /// than `maximumCopiedDictionaries` dictionaries between them are recompressed with one
-    /// new dictionary instead, so a reader never loads many.
+    /// than `maximumCopiedDictionaries` distinct dictionaries between them are recompressed
+    /// with one new dictionary instead, so a reader never loads many. Sources flushed with
+    /// the same dictionary (`FlushDictionary`) share it in the merged segment.
     static let maximumCopiedDictionaries = 16
 
     private func copyBlocks(of sources: [SegmentReader], mappings: [[Int32]], into writer: SegmentWriter, cancelled: borrowing Atomic<Bool>) throws {
+        var byBytes: [[UInt8]: ZstdDictionary] = [:]
         for (i, source) in sources.enumerated() {
             var forCompression: [ObjectIdentifier: ZstdDictionary] = [:]
             for d in source.allDictionaries {
+                if let known = byBytes[d.bytes] {
+                    forCompression[ObjectIdentifier(d)] = known
+                    continue
+                }
                 guard let copy = d.forCompression(level: options.flushCompressionLevel) else { throw StorageError.invalidArgument("a zstd dictionary of \(source.path) does not load to compress") }
+                byBytes[d.bytes] = copy
                 forCompression[ObjectIdentifier(d)] = copy
             }
             try source.forEachBlock { b, first, docs in

@@ -38,6 +38,8 @@ public final class Store: @unchecked Sendable {
     /// The background flush running, if any (guarded by writerLock), and where it runs.
     var flushing: FlushJob?
     let flushQueue = DispatchQueue(label: "trove-flush")
+    /// Per collection, the dictionary its flushes compress with and how many used it.
+    let flushDictionaries = Mutex(FlushDictionary.Kept())
 
     init(path: String, options: StoreOptions, lock: DatabaseLock, cache: BlockCache, state: StoreState, nextFile: UInt64, walNumber: UInt64) {
         self.path = path

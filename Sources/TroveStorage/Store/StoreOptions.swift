@@ -32,6 +32,9 @@ public struct StoreOptions: Sendable {
     /// `compressionLevel`); level 3 compresses about twice as fast as 6 and makes document
     /// blocks 3–4% larger (docs/BENCHMARKS.md, issue 20).
     public var flushCompressionLevel: Int32 = 3
+    /// Flushes of a collection that compress with one trained zstd dictionary before
+    /// another is trained (`FlushDictionary`); 1 trains one for every flush.
+    public var flushesPerDictionary = 8
     /// Decompressed blocks kept in memory for reads by id: an upper bound, filled as
     /// blocks are read. Random reads by id run at memory speed once the working set fits.
     public var blockCacheBytes = 512 << 20

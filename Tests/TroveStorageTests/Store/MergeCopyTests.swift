@@ -9,10 +9,11 @@ import Testing
 /// dictionary.
 @Suite struct MergeCopyTests {
     /// Four flushes of about 1,700 messages each: enough sample bytes for each flush to
-    /// train a dictionary.
-    static func fourSegments(_ path: String, firstSmall: Bool = false) throws -> Store {
+    /// train a dictionary, and each does (`flushesPerDictionary` 1) unless `shared`.
+    static func fourSegments(_ path: String, firstSmall: Bool = false, shared: Bool = false) throws -> Store {
         var o = TestData.options(memtableBytes: 512 << 10)
         o.mergeFactor = 4
+        if !shared { o.flushesPerDictionary = 1 }
         let store = try Store.open(at: path, options: o)
         try store.createCollection("m")
         var rng = SplitMix64(state: 11)
@@ -119,6 +120,7 @@ import Testing
         let path = dir.sub("db")
         var o = TestData.options(memtableBytes: 512 << 10)
         o.mergeFactor = 5
+        o.flushesPerDictionary = 1
         let store = try Store.open(at: path, options: o)
         try store.createCollection("m")
         var rng = SplitMix64(state: 12)
