@@ -25,8 +25,11 @@ extension Store {
     /// The dictionary for a flush of `part`: the collection's kept one while it has uses
     /// left at this level, else one trained on about 1 MiB of the part's documents (on 1
     /// KB documents that compresses as well as one trained on 4 MiB, in a quarter of the
-    /// time). Nil when the part is too small to train on and none is kept.
+    /// time). Nil when the part is too small to train on: a few documents (a flush at
+    /// close or before a backup) would not repay the 64 KiB a dictionary adds to a file.
     func flushDictionary(for part: FlushJob.Part) -> ZstdDictionary? {
+        let bytes = part.memtable.byteSize * part.count / max(1, part.memtable.count)
+        guard bytes >= ZstdDictionary.minimumSamples else { return nil }
         let kept: ZstdDictionary? = flushDictionaries.withLock { k in
             guard var d = k.byCollection[part.collection], d.level == part.level, d.uses < options.flushesPerDictionary else { return nil }
             k.flushes += 1
@@ -36,7 +39,6 @@ extension Store {
             return d.dictionary
         }
         if let kept { return kept }
-        let bytes = part.memtable.byteSize * part.count / max(1, part.memtable.count)
         let step = max(1, min(part.count / 100, bytes >> 20))
         let samples = stride(from: 0, to: part.count, by: step).map { part.memtable.encoded(at: $0) }
         let trained = ZstdDictionary.train(samples: samples, level: part.level)

@@ -136,6 +136,7 @@ public final class Store: @unchecked Sendable {
             try manifest.write(directory: path, fileSystem: fs)
             state.generation = manifest.generation
             publish(state)
+            flushDictionaries.withLock { $0.byCollection[id] = nil }
             for s in c.segments {
                 s.reader.retire()
                 if s.deleteFile != 0 { fs.remove(filePath(FileNames.deletes(s.deleteFile))) }

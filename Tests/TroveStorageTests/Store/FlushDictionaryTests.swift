@@ -53,8 +53,9 @@ import Testing
         #expect(try Verifier.verify(path: path).isClean)
     }
 
-    /// A collection too small to train on gets no dictionary, and a kept one is not
-    /// handed to another collection.
+    /// A collection too small to train on gets no dictionary, a kept one is not handed
+    /// to another collection nor to a flush of a few documents, and a dropped
+    /// collection's is let go.
     @Test func dictionariesAreKeptPerCollection() throws {
         let dir = TempDirectory()
         let path = dir.sub("db")
@@ -75,6 +76,17 @@ import Testing
         let s = try #require(try store.snapshot().segments(of: "small").first).reader
         #expect(m.allDictionaries.count == 1)
         #expect(s.allDictionaries.isEmpty)
+        // A few documents of "m" are flushed plainly, not with its kept dictionary.
+        var few = WriteBatch()
+        for i in 0..<20 { few.put(TestData.message(20_000 + i, rng: &rng), in: "m") }
+        try store.write(few)
+        try store.flush()
+        let last = try #require(try store.snapshot().segments(of: "m").last).reader
+        #expect(last.docCount == 20 && last.allDictionaries.isEmpty)
+        #expect(store.flushDictionaries.withLock { $0.byCollection.count } == 1)
+        // A dropped collection's dictionary is not kept.
+        try store.dropCollection("m")
+        #expect(store.flushDictionaries.withLock { $0.byCollection.isEmpty })
         try store.close()
     }
 }
