@@ -2,8 +2,8 @@
 /// training one took 25–80 ms of each 8 MiB flush of 1 KB documents, a tenth of the
 /// flush, for a dictionary no better than the last one on the same collection's next
 /// documents. It is trained again every `StoreOptions.flushesPerDictionary` flushes, so
-/// it follows the documents as they change. Each segment still stores its own copy (`ZDIC`), and merges that copy
-/// blocks count byte-identical dictionaries once.
+/// it follows the documents as they change. Each segment still stores its own copy
+/// (`ZDIC`), and merges that copy blocks count byte-identical dictionaries once.
 struct FlushDictionary {
     /// The kept dictionaries, and a counter of flushes that orders them by last use.
     struct Kept {
