@@ -128,8 +128,11 @@ def flows(width):
         p.find("dialog.passage form button").click()
         print(f"chat stream {width} ok")
 
-        # Stop generating: the partial reply stays, marked stopped.
-        p.visible("textarea[name=message]").send_keys("Tell me more about the mill and the dawn fishing.")
+        # Stop generating: the partial reply stays, marked stopped. The stand-in echoes the
+        # question a word every 250 ms, so a long one streams for about 20 s: a CI run's
+        # loaded browser once took longer than a short reply's 3 s to press Stop.
+        question = "Tell me more about the mill and the dawn fishing, " + " ".join(f"then the reeds, the herons and the tide at hour {i}," for i in range(8))
+        p.visible("textarea[name=message]").send_keys(question)
         p.find("form.composer button[type=submit]").click()
         p.visible("form.composer button.danger").click()
         p.text_in(".messages", "Stopped.")
